@@ -1,0 +1,44 @@
+//! The pure core of the Intune configuration editor: the schema model generated from Microsoft's
+//! Graph metadata, offline validation, the minimal PATCH, Graph error parsing, endpoints and
+//! access-token decoding.
+//!
+//! Nothing here knows about a browser or a network: the app, the `policy-lint` CLI and the
+//! sandbox all use the same code, and `cargo test` runs it natively.
+
+#[cfg(feature = "csdl")]
+pub mod constraints;
+#[cfg(feature = "csdl")]
+pub mod csdl;
+pub mod edm;
+#[cfg(feature = "embedded")]
+pub mod embedded;
+pub mod endpoint;
+pub mod graph_error;
+pub mod label;
+pub mod model;
+pub mod patch;
+pub mod path;
+pub mod token;
+pub mod validate;
+
+pub use edm::Edm;
+pub use model::{ApiVersion, Schema, TypeId};
+pub use path::FieldPath;
+pub use validate::{validate, validate_as, validate_property, Mode, Problem, Severity};
+
+/// What can go wrong in the core crate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The embedded schema JSON does not parse.
+    #[error("schema data is not valid: {0}")]
+    SchemaJson(#[source] serde_json::Error),
+    /// A type names a base type the schema does not hold.
+    #[error("type {0} names an unknown base type {1}")]
+    UnknownBaseType(String, String),
+    /// A chain of base types loops.
+    #[error("the base types of {0} form a cycle")]
+    BaseTypeCycle(String),
+    /// The CSDL document cannot be read.
+    #[error("metadata (CSDL) is not readable: {0}")]
+    Csdl(String),
+}

@@ -1,0 +1,189 @@
+//! The minimal PATCH: from the object as loaded and as edited, the body that changes exactly what
+//! the user changed. A [`Patch`] can only be made by [`diff`].
+
+use serde_json::{Map, Value};
+
+use crate::model::{Schema, TypeId};
+
+/// One changed top-level property, as the review screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub property: String,
+    /// `None` when the loaded object did not have the property.
+    pub old: Option<Value>,
+    pub new: Value,
+}
+
+/// Why a changed property is left out of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    ReadOnly,
+    Unknown,
+    Navigation,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub property: String,
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    #[error("both the loaded and the edited value must be JSON objects")]
+    NotObject,
+    #[error("neither object says its type (\"@odata.type\")")]
+    NoType,
+    #[error("{0:?} is not a type this editor knows")]
+    UnknownType(String),
+    #[error("the type cannot change in a PATCH: {from} was loaded, {to} was edited")]
+    TypeChanged { from: String, to: String },
+}
+
+/// What to send: `@odata.type` and the changed writable properties, each whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patch {
+    type_id: TypeId,
+    odata_type: String,
+    changes: Vec<Change>,
+    skipped: Vec<Skipped>,
+}
+
+impl Patch {
+    pub fn type_id(&self) -> TypeId {
+        self.type_id
+    }
+
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Changed properties that will not be sent, and why.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
+    }
+
+    /// True when there is nothing to send (Graph answers an empty PATCH with 400).
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The request body, or `None` when nothing changed.
+    pub fn body(&self) -> Option<Value> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut map = Map::new();
+        map.insert("@odata.type".into(), Value::String(self.odata_type.clone()));
+        for c in &self.changes {
+            map.insert(c.property.clone(), c.new.clone());
+        }
+        Some(Value::Object(map))
+    }
+}
+
+/// Equality as Graph sees it: `1` and `1.0` are the same number; object key order is irrelevant.
+pub fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            if let (Some(i), Some(j)) = (x.as_i64(), y.as_i64()) {
+                i == j
+            } else if let (Some(i), Some(j)) = (x.as_u64(), y.as_u64()) {
+                i == j
+            } else {
+                x.as_f64() == y.as_f64()
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn type_of<'a>(map: &'a Map<String, Value>) -> Option<&'a str> {
+    map.get("@odata.type").and_then(Value::as_str)
+}
+
+/// Compares the loaded and the edited object. A property the edited object lacks but the loaded
+/// one had (not null) is sent as `null`: the edited object is the whole new state.
+pub fn diff(schema: &Schema, loaded: &Value, edited: &Value) -> Result<Patch, DiffError> {
+    let (Some(old), Some(new)) = (loaded.as_object(), edited.as_object()) else {
+        return Err(DiffError::NotObject);
+    };
+    let name = match (type_of(old), type_of(new)) {
+        (Some(a), Some(b)) => {
+            let (ia, ib) = (schema.find(a), schema.find(b));
+            if ia.is_none() || ia != ib {
+                return Err(DiffError::TypeChanged {
+                    from: a.to_string(),
+                    to: b.to_string(),
+                });
+            }
+            b
+        }
+        (Some(t), None) | (None, Some(t)) => t,
+        (None, None) => return Err(DiffError::NoType),
+    };
+    let type_id = schema
+        .find(name)
+        .ok_or_else(|| DiffError::UnknownType(name.to_string()))?;
+    let t = schema.get(type_id);
+
+    let mut changes = Vec::new();
+    let mut skipped = Vec::new();
+    let mut consider = |key: &str, before: Option<&Value>, after: &Value| {
+        let same = match before {
+            Some(b) => json_eq(b, after),
+            None => after.is_null(),
+        };
+        if same || key.contains('@') {
+            return;
+        }
+        let reason = match t.property(key) {
+            Some(p) if p.read_only => Some(SkipReason::ReadOnly),
+            Some(_) => None,
+            None if t.navigation.iter().any(|n| n == key) => Some(SkipReason::Navigation),
+            None => Some(SkipReason::Unknown),
+        };
+        match reason {
+            Some(reason) => skipped.push(Skipped {
+                property: key.to_string(),
+                reason,
+            }),
+            None => changes.push(Change {
+                property: key.to_string(),
+                old: before.cloned(),
+                new: after.clone(),
+            }),
+        }
+    };
+    for (key, after) in new {
+        consider(key, old.get(key), after);
+    }
+    for (key, before) in old {
+        if !new.contains_key(key) && !before.is_null() {
+            // Reported as a change to null, with the loaded value as the old one.
+            consider(key, Some(before), &Value::Null);
+        }
+    }
+    // Schema order reads like the form; unknown names keep their own order at the end.
+    let order = |name: &str| {
+        t.properties
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(usize::MAX)
+    };
+    changes.sort_by_key(|c| order(&c.property));
+    Ok(Patch {
+        type_id,
+        odata_type: t.odata_type(),
+        changes,
+        skipped,
+    })
+}

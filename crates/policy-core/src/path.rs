@@ -1,0 +1,103 @@
+//! JSON paths as the editor, the CLI and the form's `name` attributes spell them:
+//! `omaSettings[3].value`, `qrCodeImage.value`, `passwordExpirationDays`.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A rendered path into a JSON value; the empty path is the object itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct FieldPath(String);
+
+impl FieldPath {
+    pub fn root() -> FieldPath {
+        FieldPath(String::new())
+    }
+
+    /// The path of a property below this one.
+    pub fn prop(&self, name: &str) -> FieldPath {
+        if self.0.is_empty() {
+            FieldPath(name.to_string())
+        } else {
+            FieldPath(format!("{}.{name}", self.0))
+        }
+    }
+
+    /// The path of an element of the collection at this path.
+    pub fn index(&self, i: usize) -> FieldPath {
+        FieldPath(format!("{}[{i}]", self.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The top-level property this path is under: `omaSettings` for `omaSettings[2].value`.
+    pub fn top_property(&self) -> &str {
+        let end = self.0.find(['.', '[']).unwrap_or(self.0.len());
+        &self.0[..end]
+    }
+
+    /// True when `self` is `other` or lies below it.
+    pub fn starts_with(&self, other: &FieldPath) -> bool {
+        other.0.is_empty()
+            || (self.0.starts_with(&other.0)
+                && matches!(
+                    self.0.as_bytes().get(other.0.len()),
+                    None | Some(b'.' | b'[')
+                ))
+    }
+
+    /// Parses a rendered path; Graph error targets use the same spelling.
+    pub fn parse(s: &str) -> FieldPath {
+        FieldPath(s.trim().to_string())
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A path under construction during a walk, kept on the stack so that a valid value costs no
+/// allocation; it is rendered only when a problem is reported.
+#[derive(Clone, Copy)]
+pub(crate) enum PathNode<'a> {
+    Root(&'a FieldPath),
+    Prop(&'a PathNode<'a>, &'a str),
+    Index(&'a PathNode<'a>, usize),
+}
+
+impl PathNode<'_> {
+    pub(crate) fn render(&self) -> FieldPath {
+        match self {
+            PathNode::Root(p) => (*p).clone(),
+            PathNode::Prop(parent, name) => parent.render().prop(name),
+            PathNode::Index(parent, i) => parent.render().index(*i),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_and_splits_paths() {
+        let p = FieldPath::root().prop("omaSettings").index(2).prop("value");
+        assert_eq!(p.as_str(), "omaSettings[2].value");
+        assert_eq!(p.top_property(), "omaSettings");
+        assert!(p.starts_with(&FieldPath::parse("omaSettings")));
+        assert!(p.starts_with(&FieldPath::parse("omaSettings[2]")));
+        assert!(!p.starts_with(&FieldPath::parse("omaSetting")));
+        assert!(
+            !FieldPath::parse("omaSettings[20]").starts_with(&FieldPath::parse("omaSettings[2]"))
+        );
+    }
+}

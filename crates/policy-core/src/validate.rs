@@ -1,0 +1,490 @@
+//! Offline validation of a JSON object against the schema: every problem, each with its path, a
+//! stable code, a severity and a message of our own.
+//!
+//! Codes are part of the interface (the CLI prints them, the app keys its messages on them):
+//! `not-object`, `missing-odata-type`, `unknown-type`, `abstract-type`, `incompatible-type`,
+//! `wrong-type`, `not-integer`, `not-finite`, `out-of-range`, `too-long`, `too-many-items`,
+//! `not-nullable`, `invalid-enum`, `invalid-guid`, `invalid-datetime`, `invalid-date`,
+//! `invalid-time`, `invalid-duration`, `invalid-base64` (errors) and `unknown-property`,
+//! `navigation-property`, `read-only`, `missing-required`, `too-many-problems` (warnings).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::edm::{truncate, Edm};
+use crate::model::{Property, Schema, StructuredType, TypeId, ValueType};
+use crate::path::{FieldPath, PathNode};
+
+/// What the value is meant to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A whole object as GET returns it (or an export of one).
+    Object,
+    /// A PATCH body: read-only properties are flagged, since they are never sent.
+    Patch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub path: FieldPath,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Beyond this many problems a hostile value only costs memory; the rest are summarised.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// Validates an object whose type comes from its own top-level `@odata.type`.
+pub fn validate(schema: &Schema, value: &Value, mode: Mode) -> Vec<Problem> {
+    let mut v = Validator::new(schema, mode);
+    let root = FieldPath::root();
+    let node = PathNode::Root(&root);
+    let Some(map) = value.as_object() else {
+        v.error(&node, "not-object", "Expected a JSON object.");
+        return v.finish();
+    };
+    match map.get("@odata.type") {
+        None => v.error(
+            &node,
+            "missing-odata-type",
+            "The object has no \"@odata.type\", so its type is unknown.",
+        ),
+        Some(t) => {
+            if let Some(id) = v.top_level_type(t, None) {
+                v.object(&node, id, map, true);
+            }
+        }
+    }
+    v.finish()
+}
+
+/// Validates an object the caller knows to be of type `expected` (or a type derived from it);
+/// its `@odata.type`, when present, must agree.
+pub fn validate_as(schema: &Schema, expected: TypeId, value: &Value, mode: Mode) -> Vec<Problem> {
+    let mut v = Validator::new(schema, mode);
+    let root = FieldPath::root();
+    let node = PathNode::Root(&root);
+    let Some(map) = value.as_object() else {
+        v.error(&node, "not-object", "Expected a JSON object.");
+        return v.finish();
+    };
+    let id = match map.get("@odata.type") {
+        Some(t) => v.top_level_type(t, Some(expected)),
+        None if schema.get(expected).is_abstract => {
+            v.abstract_type(&node, expected);
+            Some(expected)
+        }
+        None => Some(expected),
+    };
+    if let Some(id) = id {
+        v.object(&node, id, map, true);
+    }
+    v.finish()
+}
+
+/// Validates one property's value of an object of type `owner`, with paths under its name: what
+/// the editor runs on a keystroke instead of the whole object.
+pub fn validate_property(
+    schema: &Schema,
+    owner: TypeId,
+    name: &str,
+    value: &Value,
+    mode: Mode,
+) -> Vec<Problem> {
+    let mut v = Validator::new(schema, mode);
+    let root = FieldPath::root();
+    let root_node = PathNode::Root(&root);
+    let node = PathNode::Prop(&root_node, name);
+    match schema.get(owner).property(name) {
+        Some(p) => v.property(&node, p, value),
+        None => v.unknown(&node, schema.get(owner), name),
+    }
+    v.finish()
+}
+
+struct Validator<'s> {
+    schema: &'s Schema,
+    mode: Mode,
+    problems: Vec<Problem>,
+    dropped: usize,
+}
+
+impl<'s> Validator<'s> {
+    fn new(schema: &'s Schema, mode: Mode) -> Self {
+        Validator {
+            schema,
+            mode,
+            problems: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    fn finish(mut self) -> Vec<Problem> {
+        if self.dropped > 0 {
+            self.problems.push(Problem {
+                path: FieldPath::root(),
+                code: "too-many-problems",
+                severity: Severity::Warning,
+                message: format!(
+                    "{} more problems were not listed; fix the ones above first.",
+                    self.dropped
+                ),
+            });
+        }
+        self.problems
+    }
+
+    fn push(&mut self, node: &PathNode, code: &'static str, severity: Severity, message: String) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.dropped += 1;
+            return;
+        }
+        self.problems.push(Problem {
+            path: node.render(),
+            code,
+            severity,
+            message,
+        });
+    }
+
+    fn error(&mut self, node: &PathNode, code: &'static str, message: impl Into<String>) {
+        self.push(node, code, Severity::Error, message.into());
+    }
+
+    fn warning(&mut self, node: &PathNode, code: &'static str, message: impl Into<String>) {
+        self.push(node, code, Severity::Warning, message.into());
+    }
+
+    fn abstract_type(&mut self, node: &PathNode, id: TypeId) {
+        let t = self.schema.get(id);
+        let kinds: Vec<&str> = self
+            .schema
+            .concrete_types(id)
+            .into_iter()
+            .map(|c| self.schema.get(c).short_name())
+            .collect();
+        let choice = if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" Choose one of: {}.", kinds.join(", "))
+        };
+        self.error(
+            node,
+            "abstract-type",
+            format!(
+                "{} is an abstract type: a value must name a concrete kind in \"@odata.type\".{choice}",
+                t.short_name()
+            ),
+        );
+    }
+
+    /// Resolves a top-level `@odata.type`; reports and returns `None` when it is unusable.
+    fn top_level_type(&mut self, t: &Value, expected: Option<TypeId>) -> Option<TypeId> {
+        let root = FieldPath::root();
+        let root_node = PathNode::Root(&root);
+        let node = PathNode::Prop(&root_node, "@odata.type");
+        let id = self.odata_type(&node, t, expected)?;
+        if self.schema.get(id).is_abstract {
+            self.abstract_type(&root_node, id);
+        }
+        Some(id)
+    }
+
+    /// Reads an `@odata.type` value and checks it against the declared type, if any.
+    fn odata_type(
+        &mut self,
+        node: &PathNode,
+        t: &Value,
+        declared: Option<TypeId>,
+    ) -> Option<TypeId> {
+        let Some(name) = t.as_str() else {
+            self.error(
+                node,
+                "wrong-type",
+                "\"@odata.type\" must be text naming a type.",
+            );
+            return None;
+        };
+        let Some(id) = self.schema.find(name) else {
+            self.error(
+                node,
+                "unknown-type",
+                format!(
+                    "{:?} is not a type this editor knows in the {} API.",
+                    truncate(name, 80),
+                    self.schema.api
+                ),
+            );
+            return None;
+        };
+        if let Some(d) = declared {
+            if !self.schema.is_same_or_derived(id, d) {
+                self.error(
+                    node,
+                    "incompatible-type",
+                    format!(
+                        "{} is not a kind of {}.",
+                        self.schema.get(id).short_name(),
+                        self.schema.get(d).short_name()
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(id)
+    }
+
+    fn unknown(&mut self, node: &PathNode, owner: &StructuredType, name: &str) {
+        if owner.navigation.iter().any(|n| n == name) {
+            self.warning(
+                node,
+                "navigation-property",
+                format!(
+                    "{name:?} is a relationship, not a setting: it is ignored here and never sent."
+                ),
+            );
+        } else if !owner.is_open {
+            self.warning(
+                node,
+                "unknown-property",
+                format!(
+                    "{:?} is not a property of {} in the {} API; Graph may reject it.",
+                    truncate(name, 80),
+                    owner.short_name(),
+                    self.schema.api
+                ),
+            );
+        }
+    }
+
+    fn object(&mut self, node: &PathNode, id: TypeId, map: &Map<String, Value>, top: bool) {
+        let t = self.schema.get(id);
+        for (key, value) in map {
+            // Instance and property annotations (`@odata.etag`, `x@odata.type`) are not data.
+            if key.contains('@') {
+                continue;
+            }
+            let child = PathNode::Prop(node, key);
+            match t.property(key) {
+                Some(p) => self.property(&child, p, value),
+                None => self.unknown(&child, t, key),
+            }
+        }
+        // A nested complex value is always sent whole, so its required parts must be there; a
+        // PATCH body leaves out whatever it does not change.
+        if !top || self.mode == Mode::Object {
+            for p in &t.properties {
+                if !p.nullable && !p.read_only && !p.collection && !map.contains_key(&p.name) {
+                    let child = PathNode::Prop(node, &p.name);
+                    self.warning(
+                        &child,
+                        "missing-required",
+                        format!("{} is required and missing.", p.name),
+                    );
+                }
+            }
+        }
+    }
+
+    fn property(&mut self, node: &PathNode, p: &Property, value: &Value) {
+        if p.read_only && self.mode == Mode::Patch {
+            self.warning(
+                node,
+                "read-only",
+                format!(
+                    "{} is read-only: Graph sets it, and the editor never sends it.",
+                    p.name
+                ),
+            );
+            return;
+        }
+        if p.collection {
+            match value {
+                Value::Null => self.null(node, p),
+                Value::Array(items) => {
+                    if let Some(max) = p.constraints.max_items {
+                        if items.len() > max as usize {
+                            self.error(
+                                node,
+                                "too-many-items",
+                                format!(
+                                    "At most {max} items are allowed; there are {}.",
+                                    items.len()
+                                ),
+                            );
+                        }
+                    }
+                    for (i, item) in items.iter().enumerate() {
+                        let child = PathNode::Index(node, i);
+                        self.single(&child, p, item);
+                    }
+                }
+                other => self.error(
+                    node,
+                    "wrong-type",
+                    format!("Expected a list, found {}.", describe_json(other)),
+                ),
+            }
+        } else {
+            self.single(node, p, value);
+        }
+    }
+
+    fn null(&mut self, node: &PathNode, p: &Property) {
+        if !p.nullable {
+            self.error(
+                node,
+                "not-nullable",
+                "A value is required here; null is not allowed.",
+            );
+        }
+    }
+
+    fn single(&mut self, node: &PathNode, p: &Property, value: &Value) {
+        if value.is_null() {
+            self.null(node, p);
+            return;
+        }
+        match p.value_type {
+            ValueType::Primitive(edm) => self.primitive(node, p, edm, value),
+            ValueType::Enum(e) => self.enumeration(node, e, value),
+            ValueType::Structured(id) => self.structured(node, id, value),
+            ValueType::Unresolved => {}
+        }
+    }
+
+    fn primitive(&mut self, node: &PathNode, p: &Property, edm: Edm, value: &Value) {
+        if let Err(problem) = edm.check(value) {
+            self.error(node, problem.code, problem.message);
+            return;
+        }
+        let c = &p.constraints;
+        if edm.is_numeric() {
+            let x = value.as_f64().unwrap_or_default();
+            let below = c.min.is_some_and(|m| x < m);
+            let above = c.max.is_some_and(|m| x > m);
+            if below || above {
+                self.error(node, "out-of-range", range_message(x, c.min, c.max));
+            }
+        }
+        if let (Some(max), Some(s)) = (c.max_length, value.as_str()) {
+            let len = s.chars().count();
+            if len > max as usize {
+                self.error(
+                    node,
+                    "too-long",
+                    format!("At most {max} characters are allowed; this has {len}."),
+                );
+            }
+        }
+    }
+
+    fn enumeration(&mut self, node: &PathNode, id: crate::model::EnumId, value: &Value) {
+        let e = self.schema.enum_type(id);
+        let Some(s) = value.as_str() else {
+            self.error(
+                node,
+                "wrong-type",
+                format!(
+                    "Expected the name of a member, found {}.",
+                    describe_json(value)
+                ),
+            );
+            return;
+        };
+        let bad: Vec<&str> = if e.flags {
+            s.split(',')
+                .map(str::trim)
+                .filter(|m| !e.has_member(m))
+                .collect()
+        } else if e.has_member(s) {
+            Vec::new()
+        } else {
+            vec![s]
+        };
+        if !bad.is_empty() {
+            let members: Vec<&str> = e.members.iter().map(|(m, _)| m.as_str()).collect();
+            let shown = if members.len() > 12 {
+                format!("{}, …", members[..12].join(", "))
+            } else {
+                members.join(", ")
+            };
+            let what = if e.flags {
+                "Each comma-separated part must be one of"
+            } else {
+                "Must be one of"
+            };
+            self.error(
+                node,
+                "invalid-enum",
+                format!(
+                    "{:?} is not allowed. {what}: {shown}.",
+                    truncate(&bad.join(","), 60)
+                ),
+            );
+        }
+    }
+
+    fn structured(&mut self, node: &PathNode, declared: TypeId, value: &Value) {
+        let Some(map) = value.as_object() else {
+            self.error(
+                node,
+                "wrong-type",
+                format!(
+                    "Expected an object of type {}, found {}.",
+                    self.schema.get(declared).short_name(),
+                    describe_json(value)
+                ),
+            );
+            return;
+        };
+        let actual = match map.get("@odata.type") {
+            Some(t) => {
+                let child = PathNode::Prop(node, "@odata.type");
+                match self.odata_type(&child, t, Some(declared)) {
+                    Some(id) => id,
+                    None => return,
+                }
+            }
+            None => declared,
+        };
+        if self.schema.get(actual).is_abstract {
+            self.abstract_type(node, actual);
+        }
+        self.object(node, actual, map, false);
+    }
+}
+
+fn describe_json(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn range_message(x: f64, min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) => format!("{x} is out of range: allowed values are {lo} to {hi}."),
+        (Some(lo), None) => format!("{x} is too small: the minimum is {lo}."),
+        (None, Some(hi)) => format!("{x} is too large: the maximum is {hi}."),
+        (None, None) => String::new(),
+    }
+}
