@@ -18,6 +18,7 @@ pub mod label;
 pub mod model;
 pub mod patch;
 pub mod path;
+pub mod sample;
 pub mod token;
 pub mod validate;
 

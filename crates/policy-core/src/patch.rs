@@ -106,7 +106,7 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn type_of<'a>(map: &'a Map<String, Value>) -> Option<&'a str> {
+fn type_of(map: &Map<String, Value>) -> Option<&str> {
     map.get("@odata.type").and_then(Value::as_str)
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::edm::{truncate, Edm};
-use crate::model::{Property, Schema, StructuredType, TypeId, ValueType};
+use crate::model::{Property, Schema, StructuredType, TypeId, TypeKind, ValueType};
 use crate::path::{FieldPath, PathNode};
 
 /// What the value is meant to be.
@@ -198,7 +198,19 @@ impl<'s> Validator<'s> {
         let root_node = PathNode::Root(&root);
         let node = PathNode::Prop(&root_node, "@odata.type");
         let id = self.odata_type(&node, t, expected)?;
-        if self.schema.get(id).is_abstract {
+        let ty = self.schema.get(id);
+        if ty.kind == TypeKind::Complex {
+            self.error(
+                &node,
+                "incompatible-type",
+                format!(
+                    "{} is a part of an object, not an object Graph stores on its own.",
+                    ty.short_name()
+                ),
+            );
+            return None;
+        }
+        if ty.is_abstract {
             self.abstract_type(&root_node, id);
         }
         Some(id)

@@ -1,0 +1,146 @@
+//! Runs the real `policy-lint` binary: exit codes, both formats, list responses, stdin, bad files.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_policy-lint");
+
+fn seed(name: &str) -> String {
+    format!(
+        "{}/../policy-core/tests/data/seeds/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn temp(name: &str, content: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("policy-lint-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn valid_files_exit_zero_and_errors_exit_one() {
+    let ok = run(
+        &[&seed("androidForWorkEnrollmentProfile.beta.response.json")],
+        None,
+    );
+    assert_eq!(code(&ok), 0, "{}", stdout(&ok));
+    assert_eq!(stdout(&ok), "");
+    let bad = run(
+        &[
+            &seed("androidForWorkEnrollmentProfile.beta.response.json"),
+            &seed("androidForWorkGeneralDeviceConfiguration.beta.request.json"),
+        ],
+        None,
+    );
+    assert_eq!(code(&bad), 1);
+    let out = stdout(&bad);
+    let file = seed("androidForWorkGeneralDeviceConfiguration.beta.request.json");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "{file}: workProfilePasswordMinimumLength: error: "
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn api_version_selects_the_schema() {
+    let f = seed("androidWorkProfileCustomConfiguration.v1.0.request.json");
+    let v1 = run(&["--api", "v1.0", &f], None);
+    assert_eq!(code(&v1), 1);
+    assert!(stdout(&v1).contains(": omaSettings[0]: error: "));
+    // officeConfiguration exists only in the beta schema.
+    let office = seed("officeConfiguration.beta.request.json");
+    assert_eq!(code(&run(&[&office], None)), 0);
+    assert_eq!(code(&run(&["--api=v1.0", &office], None)), 1);
+}
+
+#[test]
+fn patch_mode_warns_on_read_only_and_json_format_is_one_document() {
+    let f =
+        seed("androidDeviceOwnerDerivedCredentialAuthenticationConfiguration.beta.request.json");
+    let o = run(&["--patch", "--format", "json", &f], None);
+    assert_eq!(code(&o), 0);
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(file["file"], Value::String(f.clone()));
+    assert_eq!(file["valid"], Value::Bool(true));
+    assert_eq!(file["problems"][0]["path"], "supportsScopeTags");
+    assert_eq!(file["problems"][0]["code"], "read-only");
+    assert_eq!(file["problems"][0]["severity"], "warning");
+    assert!(file["problems"][0]["message"].as_str().unwrap().len() > 10);
+    let as_object = run(&["--format", "json", &f], None);
+    let doc: Value = serde_json::from_str(&stdout(&as_object)).unwrap();
+    assert_eq!(doc["files"][0]["problems"], Value::Array(vec![]));
+}
+
+#[test]
+fn list_responses_and_stdin() {
+    let list = r##"{"@odata.context":"x","value":[
+        {"@odata.type":"#microsoft.graph.windows10CustomConfiguration","displayName":"ok"},
+        {"@odata.type":"#microsoft.graph.androidWorkProfileCustomConfiguration","omaSettings":[
+          {"@odata.type":"#microsoft.graph.omaSettingInteger","displayName":"d","omaUri":"./u","value":"seven"}]}]}"##;
+    let o = run(&["--api", "v1.0", "--patch", "-"], Some(list));
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o).trim(), "-: value[1].omaSettings[0].value: error: Expected a whole number from -2147483648 to 2147483647, found text. [wrong-type]");
+}
+
+#[test]
+fn usage_and_unreadable_files_exit_two() {
+    assert_eq!(code(&run(&[], None)), 2);
+    assert_eq!(code(&run(&["--api", "v2", "x.json"], None)), 2);
+    assert_eq!(code(&run(&["--format", "xml", "x.json"], None)), 2);
+    assert_eq!(code(&run(&["--bogus", "x.json"], None)), 2);
+    assert_eq!(code(&run(&["--help"], None)), 0);
+    let missing = run(&["/definitely/not/here.json"], None);
+    assert_eq!(code(&missing), 2);
+    assert!(stdout(&missing).contains("/definitely/not/here.json: (object): error: cannot read"));
+    let broken = temp("broken.json", b"{\"@odata.type\": ");
+    let o = run(&["--format", "json", &broken], None);
+    assert_eq!(code(&o), 2);
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["files"][0]["problems"][0]["code"], "invalid-json");
+    assert!(doc["files"][0]["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 1"));
+    // An unreadable file wins over errors in another one.
+    let both = run(
+        &[
+            &seed("androidForWorkGeneralDeviceConfiguration.beta.request.json"),
+            &broken,
+        ],
+        None,
+    );
+    assert_eq!(code(&both), 2);
+    let binary = temp("binary.json", b"\xff\xfe\x00\x01");
+    assert_eq!(code(&run(&[&binary], None)), 2);
+}

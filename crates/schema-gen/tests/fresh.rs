@@ -1,0 +1,49 @@
+//! The committed schema files are what the generator makes from `../shared/graph-metadata`, and
+//! they hold facts only: no sentence of Microsoft's descriptions.
+
+use policy_core::model::ApiVersion;
+use serde_json::Value;
+
+#[test]
+fn committed_schemas_are_current() {
+    if !schema_gen::metadata_dir().exists() {
+        eprintln!(
+            "skipped: {} is not present",
+            schema_gen::metadata_dir().display()
+        );
+        return;
+    }
+    for api in ApiVersion::ALL {
+        let (json, conflicts) = schema_gen::generate(api).unwrap();
+        assert!(
+            conflicts.is_empty(),
+            "{api}: unsettled constraint conflicts: {conflicts:?}"
+        );
+        let committed = std::fs::read_to_string(schema_gen::schema_file(api)).unwrap();
+        assert!(
+            committed == json,
+            "schema/{api}.json is stale: run `cargo run -p schema-gen`"
+        );
+    }
+}
+
+/// Every string in the data is a name: no spaces, so no prose.
+fn strings_are_names(v: &Value, at: &str) {
+    match v {
+        Value::String(s) => assert!(!s.contains(' ') && s.len() < 200, "{at}: {s:?}"),
+        Value::Array(a) => a.iter().for_each(|x| strings_are_names(x, at)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| strings_are_names(x, &format!("{at}.{k}"))),
+        _ => {}
+    }
+}
+
+#[test]
+fn schemas_hold_no_description_text() {
+    for api in ApiVersion::ALL {
+        let text = std::fs::read_to_string(schema_gen::schema_file(api)).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        strings_are_names(&v, api.as_str());
+    }
+}
