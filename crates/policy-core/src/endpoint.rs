@@ -82,7 +82,7 @@ impl Cloud {
 pub enum EndpointError {
     #[error("the Graph base URL must start with https:// (or http:// for a local address)")]
     Scheme,
-    #[error("the Graph base URL must be only a scheme and a host (and port), such as https://graph.microsoft.us")]
+    #[error("the Graph base URL must be a scheme, a host and optionally a port and a path, such as https://graph.microsoft.us")]
     Shape,
     #[error("an object id is required")]
     EmptyId,
@@ -103,28 +103,39 @@ impl GraphBase {
         GraphBase(cloud.graph_base().to_string())
     }
 
-    /// Accepts `https://host[:port]`, or `http://` for loopback hosts only, so a token never
-    /// travels in clear text over a network.
+    /// Accepts `https://host[:port][/path]`, or `http://` for loopback hosts only, so a token
+    /// never travels in clear text over a network. A path serves proxies and the sandbox's fault
+    /// prefixes; queries, fragments and credentials are refused.
     pub fn parse(url: &str) -> Result<GraphBase, EndpointError> {
         let url = url.trim().trim_end_matches('/');
         let (scheme, rest) = url.split_once("://").ok_or(EndpointError::Scheme)?;
-        let host = rest.split(':').next().unwrap_or("");
-        let local = matches!(host, "localhost" | "[::1]") || host.starts_with("127.");
+        let (authority, path) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        let host = if authority.starts_with('[') {
+            authority
+                .split(']')
+                .next()
+                .map(|h| format!("{h}]"))
+                .unwrap_or_default()
+        } else {
+            authority.split(':').next().unwrap_or("").to_string()
+        };
+        let local = matches!(host.as_str(), "localhost" | "[::1]") || host.starts_with("127.");
         match scheme.to_ascii_lowercase().as_str() {
             "https" => {}
             "http" if local => {}
             _ => return Err(EndpointError::Scheme),
         }
-        let bad = |c: char| {
-            matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control()
-        };
-        if rest.is_empty() || rest.contains(bad) {
+        let bad =
+            |c: char| matches!(c, '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control();
+        if authority.is_empty() || url.contains(bad) || path.split('/').any(|seg| seg == "..") {
             return Err(EndpointError::Shape);
         }
         Ok(GraphBase(format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            rest
+            "{}://{rest}",
+            scheme.to_ascii_lowercase()
         )))
     }
 
@@ -346,7 +357,9 @@ mod tests {
         assert_eq!(ObjectId::parse("../x").unwrap().encoded(), "..%2Fx");
         assert!(GraphBase::parse("http://127.0.0.1:8080/").is_ok());
         assert!(GraphBase::parse("http://example.com").is_err());
-        assert!(GraphBase::parse("https://graph.microsoft.us/v1.0").is_err());
+        assert!(GraphBase::parse("https://proxy.example/graph").is_ok());
+        assert!(GraphBase::parse("https://graph.microsoft.us?x=1").is_err());
+        assert!(GraphBase::parse("https://graph.example/a/../b").is_err());
         assert!(GraphBase::parse("https://user@evil.example").is_err());
         let b = GraphBase::parse("https://graph.microsoft.us").unwrap();
         assert_eq!(b.cloud_of(), Some(Cloud::UsGovL4));
