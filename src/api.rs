@@ -1,0 +1,238 @@
+//! The one door to the network. Every request to Graph is built here: the URL under the chosen
+//! base, the bearer token (attached only to that base), the status, `Retry-After` and the body,
+//! and Graph's errors turned into one typed error. Components never call gloo-net.
+
+use gloo_net::http::{Request, Response};
+use policy_core::endpoint::{list_url, GraphBase, Target};
+use policy_core::graph_error::GraphError;
+use policy_core::model::ApiVersion;
+use serde_json::Value;
+
+/// Where requests go and with which token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connection {
+    pub base: GraphBase,
+    pub api: ApiVersion,
+    pub token: Option<String>,
+}
+
+/// Everything that can go wrong with a request, in words for the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No token was given: nothing is sent.
+    NoToken,
+    /// Graph answered with an error status.
+    Graph(Box<GraphError>),
+    /// The request never got an answer (offline, DNS, CORS, connection dropped).
+    Network(String),
+    /// The answer was not what Graph sends (not JSON, not an object).
+    BadResponse(String),
+    /// A link pointed outside the chosen Graph base: the token is not sent there.
+    ForeignUrl(String),
+}
+
+impl ApiError {
+    pub fn graph(&self) -> Option<&GraphError> {
+        match self {
+            ApiError::Graph(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// One page of a collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage {
+    pub items: Vec<Value>,
+    pub next: Option<String>,
+}
+
+/// What a request carries, for the review screen and the "copy as" commands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestPreview {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+}
+
+/// The fields a picker needs; `@odata.type` comes with every object of a derived type.
+pub const LIST_SELECT: &[&str] = &["id", "displayName", "lastModifiedDateTime"];
+
+fn client_request_id() -> String {
+    let hex = |n: u32| -> String {
+        (0..n)
+            .map(|_| format!("{:x}", (js_sys::Math::random() * 16.0) as u8))
+            .collect()
+    };
+    format!("{}-{}-4{}-a{}-{}", hex(8), hex(4), hex(3), hex(3), hex(12))
+}
+
+impl Connection {
+    fn token(&self) -> Result<&str, ApiError> {
+        self.token
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .ok_or(ApiError::NoToken)
+    }
+
+    /// The preview of a PATCH, with the token shown as redacted.
+    pub fn patch_preview(&self, target: &Target, body: &Value) -> RequestPreview {
+        RequestPreview {
+            method: "PATCH",
+            url: target.url(&self.base, self.api),
+            headers: vec![
+                ("Authorization", "Bearer <redacted>".into()),
+                ("Content-Type", "application/json".into()),
+                ("Accept", "application/json".into()),
+            ],
+            body: serde_json::to_string_pretty(body).unwrap_or_default(),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<Response, ApiError> {
+        // The token goes to the chosen Graph base and nowhere else.
+        if !self.base.owns(url) {
+            return Err(ApiError::ForeignUrl(url.to_string()));
+        }
+        let token = self.token()?;
+        let builder = match method {
+            "PATCH" => Request::patch(url),
+            _ => Request::get(url),
+        }
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json")
+        .header("client-request-id", &client_request_id());
+        let sent = match body {
+            Some(b) => {
+                builder
+                    .header("Content-Type", "application/json")
+                    .body(b)
+                    .map_err(|e| ApiError::Network(e.to_string()))?
+                    .send()
+                    .await
+            }
+            None => builder.send().await,
+        };
+        let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+        if response.ok() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let headers = response.headers();
+        let retry_after = headers.get("retry-after");
+        let request_id = headers.get("request-id");
+        let bytes = response.binary().await.unwrap_or_default();
+        let mut error = GraphError::parse(
+            status,
+            &bytes,
+            retry_after.as_deref(),
+            request_id.as_deref(),
+        );
+        if error.date.is_none() {
+            error.date = headers.get("date");
+        }
+        Err(ApiError::Graph(Box::new(error)))
+    }
+
+    async fn json(response: Response) -> Result<Value, ApiError> {
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| ApiError::BadResponse(format!("the answer is not JSON ({e})")))
+    }
+
+    /// GET one object.
+    pub async fn get_object(&self, target: &Target) -> Result<Value, ApiError> {
+        let response = self
+            .send("GET", &target.url(&self.base, self.api), None)
+            .await?;
+        let v = Self::json(response).await?;
+        if v.is_object() {
+            Ok(v)
+        } else {
+            Err(ApiError::BadResponse("the answer is not an object".into()))
+        }
+    }
+
+    /// The URL of a collection's first page.
+    pub fn first_page_url(&self, set: &str) -> String {
+        list_url(&self.base, self.api, set, LIST_SELECT, Some(100))
+    }
+
+    /// GET one page of a collection (the first page's URL, or a previous page's `nextLink`).
+    pub async fn list_page(&self, url: &str) -> Result<ListPage, ApiError> {
+        let response = self.send("GET", url, None).await?;
+        let v = Self::json(response).await?;
+        let items = v
+            .get("value")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or_else(|| ApiError::BadResponse("the answer has no \"value\" list".into()))?;
+        let next = v
+            .get("@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        Ok(ListPage { items, next })
+    }
+
+    /// PATCH a body; Graph answers 200 with the object or 204 with nothing.
+    pub async fn patch(&self, target: &Target, body: &Value) -> Result<Option<Value>, ApiError> {
+        let response = self
+            .send(
+                "PATCH",
+                &target.url(&self.base, self.api),
+                Some(body.to_string()),
+            )
+            .await?;
+        if response.status() == 204 {
+            return Ok(None);
+        }
+        let text = response.text().await.unwrap_or_default();
+        Ok(serde_json::from_str(&text).ok().filter(Value::is_object))
+    }
+}
+
+/// Reads the app's `config.json` beside `index.html`; a host without one gets the defaults.
+pub async fn load_config() -> Option<Value> {
+    let response = Request::get("config.json").send().await.ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = response.text().await.ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+impl RequestPreview {
+    /// A curl command with the token left to the shell (`$TOKEN`), never written out.
+    pub fn to_curl(&self) -> String {
+        let mut out = format!("curl -X {} '{}'", self.method, self.url);
+        for (k, v) in &self.headers {
+            let v = if *k == "Authorization" {
+                "Bearer $TOKEN".to_string()
+            } else {
+                v.clone()
+            };
+            out.push_str(&format!(" \\\n  -H \"{k}: {v}\""));
+        }
+        out.push_str(" \\\n  --data-binary @- <<'JSON'\n");
+        out.push_str(&self.body);
+        out.push_str("\nJSON");
+        out
+    }
+
+    /// The same request for the Microsoft Graph PowerShell SDK, which brings its own token.
+    pub fn to_powershell(&self) -> String {
+        format!(
+            "$body = @'\n{}\n'@\nInvoke-MgGraphRequest -Method {} -Uri '{}' -Body $body -ContentType 'application/json'",
+            self.body, self.method, self.url
+        )
+    }
+}

@@ -1,0 +1,924 @@
+//! The top level: connection, browsing, the open document and everything that talks to Graph
+//! on its behalf (load, list, the concurrency check, send, retries), and the drafts kept for it.
+
+use gloo_timers::callback::Timeout;
+use policy_core::embedded::schema;
+use policy_core::endpoint::{ObjectId, Target};
+use policy_core::graph_error::backoff_seconds;
+use policy_core::label::label;
+use policy_core::model::{short_name, ApiVersion, TypeId};
+use policy_core::patch::{diff, json_eq, Change};
+use serde_json::{json, Value};
+use yew::prelude::*;
+
+use crate::api::{ApiError, Connection};
+use crate::clipboard::download_json;
+use crate::components::connection_panel::ConnectionPanel;
+use crate::components::error_view::ErrorView;
+use crate::components::form_view::FormView;
+use crate::components::object_browser::ObjectBrowser;
+use crate::components::problem_summary::ProblemSummary;
+use crate::components::review_panel::{change_rows, ReviewPanel};
+use crate::drafts::{self, SavedDraft};
+use crate::session::{link_query, parse_query, Settings};
+use crate::state::{Action, Document, EditorState, Origin, Shared};
+use crate::util::now_seconds;
+
+/// A request to repeat after a wait (429, 503, 504).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Load { target: Target, set: String },
+    List { url: String, append: bool },
+    Send,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retry {
+    pub op: Op,
+    pub action: String,
+    pub seconds: u64,
+    pub attempt: u32,
+}
+
+/// Someone else changed the object since it was loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub current: Value,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListState {
+    pub set: String,
+    pub items: Shared<Vec<Value>>,
+    pub next: Option<String>,
+    pub loading: bool,
+}
+
+/// The retries before an error is shown instead.
+const MAX_ATTEMPTS: u32 = 5;
+
+/// What the draft is saved under: the Graph path, the file or the new type.
+fn object_key(doc: &Document) -> String {
+    match &doc.origin {
+        Origin::Graph { target } => target.path(),
+        Origin::File { name } => format!("file:{name}"),
+        Origin::New => format!("new:{}", doc.schema().get(doc.type_id).name),
+    }
+}
+
+fn saved_draft(settings: &Settings, doc: &Document) -> SavedDraft {
+    let (set, id) = match &doc.origin {
+        Origin::Graph {
+            target: Target::Member { set, id },
+        } => (Some(set.clone()), Some(id.as_str().to_string())),
+        Origin::Graph {
+            target: Target::Singleton { path },
+        } => (Some(path.clone()), None),
+        _ => (None, None),
+    };
+    SavedDraft {
+        base: settings.base().map(|b| b.to_string()).unwrap_or_default(),
+        api: doc.api.to_string(),
+        object: object_key(doc),
+        type_name: doc.schema().get(doc.type_id).name.clone(),
+        set,
+        id,
+        loaded: doc.loaded.as_ref().map(|l| (*l.0).clone()),
+        draft: doc.draft_value(),
+        saved_at: js_sys::Date::now(),
+    }
+}
+
+/// A document from a stored draft: works offline and without a token.
+fn document_from_saved(d: &SavedDraft) -> Option<Document> {
+    let api = ApiVersion::parse(&d.api)?;
+    let type_id = schema(api).find(&d.type_name)?;
+    let origin = match (&d.set, &d.id, d.object.split_once(':')) {
+        (Some(set), Some(id), _) => Origin::Graph {
+            target: Target::Member {
+                set: set.clone(),
+                id: ObjectId::parse(id).ok()?,
+            },
+        },
+        (Some(path), None, _) => Origin::Graph {
+            target: Target::Singleton { path: path.clone() },
+        },
+        (None, _, Some(("file", name))) => Origin::File {
+            name: name.to_string(),
+        },
+        _ => Origin::New,
+    };
+    Some(Document::new(
+        api,
+        type_id,
+        origin,
+        d.loaded.clone(),
+        &d.draft,
+    ))
+}
+
+/// True when Graph's copy moved on since `loaded`: another version or modification time.
+pub fn changed_elsewhere(loaded: &Value, current: &Value) -> bool {
+    let stamps = ["lastModifiedDateTime", "version"];
+    if stamps
+        .iter()
+        .any(|k| loaded.get(k).is_some() || current.get(k).is_some())
+    {
+        stamps.iter().any(|k| {
+            !json_eq(
+                loaded.get(k).unwrap_or(&Value::Null),
+                current.get(k).unwrap_or(&Value::Null),
+            )
+        })
+    } else {
+        !json_eq(loaded, current)
+    }
+}
+
+/// The type of a loaded object: its own `@odata.type`, else the entry set's declared type.
+fn type_of(api: ApiVersion, v: &Value, set: &str) -> Option<TypeId> {
+    let s = schema(api);
+    v.get("@odata.type")
+        .and_then(Value::as_str)
+        .and_then(|t| s.find(t))
+        .or_else(|| {
+            s.entry_sets
+                .iter()
+                .find(|e| e.path == set)
+                .and_then(|e| s.find(&e.type_name))
+        })
+}
+
+fn replace_url(query: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(h) = w.history() {
+            let path = w.location().pathname().unwrap_or_default();
+            let _ = h.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}{query}")),
+            );
+        }
+    }
+}
+
+/// The handles async work reports back through.
+#[derive(Clone)]
+struct Handles {
+    settings: UseStateHandle<Settings>,
+    editor: UseReducerHandle<EditorState>,
+    list: UseStateHandle<ListState>,
+    error: UseStateHandle<Option<(String, ApiError)>>,
+    info: UseStateHandle<Option<String>>,
+    busy: UseStateHandle<bool>,
+    retry: UseStateHandle<Option<Retry>>,
+    conflict: UseStateHandle<Option<Conflict>>,
+}
+
+impl Handles {
+    /// Shows an error, or schedules a retry when Graph asked for one and attempts remain.
+    fn fail(&self, action: &str, op: Op, attempt: u32, e: ApiError) {
+        self.busy.set(false);
+        if let ApiError::Graph(g) = &e {
+            if g.is_retryable() && attempt < MAX_ATTEMPTS {
+                let seconds = g
+                    .retry_after
+                    .map(|r| r.delay_seconds(now_seconds()))
+                    .unwrap_or_else(|| backoff_seconds(attempt))
+                    .min(300);
+                self.retry.set(Some(Retry {
+                    op,
+                    action: action.to_string(),
+                    seconds,
+                    attempt: attempt + 1,
+                }));
+                return;
+            }
+            if g.status == 400 {
+                self.editor
+                    .dispatch(Action::ServerMessages(g.field_messages()));
+            }
+        }
+        self.error.set(Some((action.to_string(), e)));
+    }
+
+    fn connection(&self) -> Option<Connection> {
+        match self.settings.connection() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.info
+                    .set(Some(format!("The Graph base URL is not usable: {e}.")));
+                None
+            }
+        }
+    }
+
+    fn run(&self, op: Op, attempt: u32) {
+        let h = self.clone();
+        h.retry.set(None);
+        h.error.set(None);
+        let Some(conn) = h.connection() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            match op.clone() {
+                Op::Load { target, set } => h.load(conn, target, set, attempt).await,
+                Op::List { url, append } => h.list_page(conn, url, append, attempt).await,
+                Op::Send => h.send(conn, attempt).await,
+            }
+        });
+    }
+
+    async fn load(&self, conn: Connection, target: Target, set: String, attempt: u32) {
+        self.busy.set(true);
+        let op = Op::Load {
+            target: target.clone(),
+            set: set.clone(),
+        };
+        match conn.get_object(&target).await {
+            Ok(v) => {
+                self.busy.set(false);
+                let Some(type_id) = type_of(conn.api, &v, &set) else {
+                    self.info.set(Some("Graph returned an object of a type this editor does not know in this API version.".into()));
+                    return;
+                };
+                let doc = Document::new(
+                    conn.api,
+                    type_id,
+                    Origin::Graph {
+                        target: target.clone(),
+                    },
+                    Some(v.clone()),
+                    &v,
+                );
+                let key = drafts::key(conn.base.as_str(), conn.api.as_str(), &object_key(&doc));
+                let doc = match drafts::load(&key)
+                    .and_then(|d| document_from_saved(&d).map(|doc| (d, doc)))
+                {
+                    Some((saved, restored)) => {
+                        let when = js_sys::Date::new(&saved.saved_at.into())
+                            .to_locale_string("default", &json!({}).to_string().into());
+                        self.info.set(Some(format!("Your unsaved changes from {} were restored. Use \"Discard draft\" to drop them.", String::from(when))));
+                        restored
+                    }
+                    None => doc,
+                };
+                let t = doc.schema().get(doc.type_id).short_name().to_string();
+                let id = match &target {
+                    Target::Member { id, .. } => Some(id.as_str().to_string()),
+                    _ => None,
+                };
+                replace_url(&link_query(&self.settings, Some(&t), id.as_deref()));
+                self.conflict.set(None);
+                self.editor.dispatch(Action::Open(Box::new(doc)));
+            }
+            Err(e) => self.fail("Loading the object", op, attempt, e),
+        }
+    }
+
+    async fn list_page(&self, conn: Connection, url: String, append: bool, attempt: u32) {
+        let mut state = (*self.list).clone();
+        state.loading = true;
+        self.list.set(state.clone());
+        match conn.list_page(&url).await {
+            Ok(page) => {
+                let mut items = if append {
+                    (*state.items.0).clone()
+                } else {
+                    Vec::new()
+                };
+                items.extend(page.items);
+                self.list.set(ListState {
+                    set: state.set,
+                    items: Shared::new(items),
+                    next: page.next,
+                    loading: false,
+                });
+            }
+            Err(e) => {
+                state.loading = false;
+                self.list.set(state);
+                self.fail("Listing objects", Op::List { url, append }, attempt, e);
+            }
+        }
+    }
+
+    async fn send(&self, conn: Connection, attempt: u32) {
+        let Some(doc) = self.editor.doc.clone() else {
+            return;
+        };
+        let Origin::Graph { target } = doc.origin.clone() else {
+            return;
+        };
+        let Some(Ok(patch)) = doc.patch() else { return };
+        let Some(body) = patch.body() else { return };
+        let Some(loaded) = doc.loaded.clone() else {
+            return;
+        };
+        self.busy.set(true);
+        // Someone may have changed the object since it was loaded: look before overwriting.
+        match conn.get_object(&target).await {
+            Ok(current) if changed_elsewhere(&loaded, &current) => {
+                self.busy.set(false);
+                let changes = diff(doc.schema(), &loaded, &current)
+                    .map(|p| p.changes().to_vec())
+                    .unwrap_or_default();
+                self.conflict.set(Some(Conflict { current, changes }));
+                return;
+            }
+            Ok(_) => {}
+            Err(e) => return self.fail("Checking the object before sending", Op::Send, attempt, e),
+        }
+        if let Err(e) = conn.patch(&target, &body).await {
+            return self.fail("Sending the change", Op::Send, attempt, e);
+        }
+        match conn.get_object(&target).await {
+            Ok(fresh) => {
+                self.busy.set(false);
+                drafts::remove(&drafts::key(
+                    conn.base.as_str(),
+                    conn.api.as_str(),
+                    &target.path(),
+                ));
+                self.editor.dispatch(Action::Saved(fresh));
+                self.info.set(Some(format!(
+                    "Saved: {} propert{} changed.",
+                    patch.changes().len(),
+                    if patch.changes().len() == 1 {
+                        "y"
+                    } else {
+                        "ies"
+                    }
+                )));
+            }
+            Err(e) => {
+                // The change is in; only the reload failed.
+                self.busy.set(false);
+                self.editor.dispatch(Action::Saved(doc.draft_value()));
+                self.error.set(Some((
+                    "The change was saved, but reloading the object".into(),
+                    e,
+                )));
+            }
+        }
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let settings = use_state(|| {
+        let mut s = Settings::default();
+        if let Some(t) = crate::auth::load_tab_token() {
+            s.token = t;
+            s.keep_token = true;
+        }
+        let query = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let link = parse_query(&query);
+        if let Some(g) = &link.graph {
+            s.set_graph(g);
+        }
+        if let Some(api) = link.api {
+            s.api = api;
+        }
+        s
+    });
+    let editor = use_reducer(EditorState::default);
+    let list = use_state(|| ListState {
+        set: "deviceManagement/deviceConfigurations".into(),
+        ..Default::default()
+    });
+    let error = use_state(|| None::<(String, ApiError)>);
+    let info = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let retry = use_state(|| None::<Retry>);
+    let conflict = use_state(|| None::<Conflict>);
+    let saved = use_state(drafts::all);
+    let h = Handles {
+        settings: settings.clone(),
+        editor: editor.clone(),
+        list: list.clone(),
+        error: error.clone(),
+        info: info.clone(),
+        busy: busy.clone(),
+        retry: retry.clone(),
+        conflict: conflict.clone(),
+    };
+
+    // Start-up: the host's config.json (a sandbox's demo token), then whatever the link asks.
+    {
+        let h = h.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let config = crate::api::load_config().await;
+                let mut s = (*h.settings).clone();
+                if let Some(sb) = config.as_ref().and_then(|c| c.get("sandbox")) {
+                    let graph = sb.get("graph").and_then(Value::as_str).unwrap_or("");
+                    let same_base = s
+                        .base()
+                        .map(|b| b.as_str() == graph.trim_end_matches('/'))
+                        .unwrap_or(false);
+                    if s.token.is_empty() && same_base {
+                        if let Some(t) = sb.get("demoToken").and_then(Value::as_str) {
+                            s.token = t.to_string();
+                            h.settings.set(s.clone());
+                        }
+                    }
+                }
+                let query = web_sys::window()
+                    .and_then(|w| w.location().search().ok())
+                    .unwrap_or_default();
+                let link = parse_query(&query);
+                open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref());
+            });
+        });
+    }
+
+    // Every edit is written to localStorage; a clean document leaves nothing behind.
+    {
+        let settings = settings.clone();
+        let info = info.clone();
+        let saved = saved.clone();
+        let revision = editor.doc.as_ref().map(|d| (d.revision, object_key(d)));
+        let doc = editor.doc.clone();
+        use_effect_with(revision, move |_| {
+            if let Some(doc) = doc {
+                let d = saved_draft(&settings, &doc);
+                if doc.is_dirty() {
+                    if let Err(e) = drafts::save(&d) {
+                        info.set(Some(e));
+                    }
+                } else {
+                    drafts::remove(&d.key());
+                }
+                saved.set(drafts::all());
+            }
+        });
+    }
+
+    // The retry countdown: one tick a second, then the request again.
+    {
+        let h = h.clone();
+        use_effect_with((*retry).clone(), move |r| {
+            let timer = r.clone().map(|r| {
+                Timeout::new(1000, move || {
+                    if r.seconds <= 1 {
+                        h.run(r.op.clone(), r.attempt);
+                    } else {
+                        h.retry.set(Some(Retry {
+                            seconds: r.seconds - 1,
+                            ..r
+                        }));
+                    }
+                })
+            });
+            move || drop(timer)
+        });
+    }
+
+    let on_settings = {
+        let settings = settings.clone();
+        Callback::from(move |s: Settings| {
+            crate::auth::keep_for_tab(&s.token, s.keep_token);
+            settings.set(s);
+        })
+    };
+    let api = settings.api;
+    let on_set = {
+        let list = list.clone();
+        Callback::from(move |set: String| {
+            list.set(ListState {
+                set,
+                ..Default::default()
+            })
+        })
+    };
+    let on_list = {
+        let h = h.clone();
+        Callback::from(move |_| {
+            let Ok(conn) = h.settings.connection() else {
+                return;
+            };
+            h.run(
+                Op::List {
+                    url: conn.first_page_url(&h.list.set),
+                    append: false,
+                },
+                0,
+            );
+        })
+    };
+    let on_more = {
+        let h = h.clone();
+        Callback::from(move |_| {
+            if let Some(url) = h.list.next.clone() {
+                h.run(Op::List { url, append: true }, 0);
+            }
+        })
+    };
+    let on_open = {
+        let h = h.clone();
+        Callback::from(
+            move |(set, id): (String, String)| match ObjectId::parse(&id) {
+                Ok(id) => h.run(
+                    Op::Load {
+                        target: Target::Member {
+                            set: set.clone(),
+                            id,
+                        },
+                        set,
+                    },
+                    0,
+                ),
+                Err(e) => h.info.set(Some(format!("Cannot open this object: {e}."))),
+            },
+        )
+    };
+    let on_open_singleton = {
+        let h = h.clone();
+        Callback::from(move |path: String| {
+            h.run(
+                Op::Load {
+                    target: Target::Singleton { path: path.clone() },
+                    set: path,
+                },
+                0,
+            )
+        })
+    };
+    let on_file = {
+        let h = h.clone();
+        Callback::from(move |(name, text): (String, String)| open_file(&h, api, &name, &text))
+    };
+    let on_new = {
+        let editor = editor.clone();
+        Callback::from(move |t: TypeId| {
+            let draft = json!({ "@odata.type": schema(api).get(t).odata_type() });
+            editor.dispatch(Action::Open(Box::new(Document::new(
+                api,
+                t,
+                Origin::New,
+                None,
+                &draft,
+            ))));
+        })
+    };
+    let on_edit = {
+        let editor = editor.clone();
+        use_callback((), move |(property, value): (String, Option<Value>), _| {
+            editor.dispatch(Action::Edit { property, value })
+        })
+    };
+    let on_send = {
+        let h = h.clone();
+        Callback::from(move |_| h.run(Op::Send, 0))
+    };
+    let dismiss_error = {
+        let error = error.clone();
+        Callback::from(move |_| error.set(None))
+    };
+
+    let saved_list = if editor.doc.is_none() && !saved.is_empty() {
+        html! {
+            <section class="panel drafts" aria-labelledby="drafts-title">
+                <h2 id="drafts-title">{ "Unsaved drafts" }</h2>
+                <ul>
+                    { for saved.iter().map(|d| {
+                        let open = {
+                            let editor = editor.clone();
+                            let d = d.clone();
+                            Callback::from(move |_| if let Some(doc) = document_from_saved(&d) { editor.dispatch(Action::Open(Box::new(doc))) })
+                        };
+                        let forget = {
+                            let saved = saved.clone();
+                            let key = d.key();
+                            Callback::from(move |_| { drafts::remove(&key); saved.set(drafts::all()); })
+                        };
+                        let name = d.draft.get("displayName").and_then(Value::as_str).unwrap_or("(no name)").to_string();
+                        html! {
+                            <li>
+                                <button type="button" class="link" onclick={open}>{ format!("{name} — {} ({}, {})", label(short_name(&d.type_name)), d.api, d.object) }</button>
+                                { " " }<button type="button" class="link" onclick={forget}>{ "Discard" }</button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </section>
+        }
+    } else {
+        html! {}
+    };
+
+    html! {
+        <>
+            <header class="top">
+                <h1>{ "Intune configuration editor" }</h1>
+                <span class="unit">{ format!("{} · {}", settings.base().map(|b| b.to_string()).unwrap_or_else(|_| "no Graph base".into()), settings.api) }</span>
+            </header>
+            <main>
+                <aside class="side">
+                    <ConnectionPanel settings={(*settings).clone()} on_change={on_settings} />
+                    <ObjectBrowser api={api} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
+                        has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
+                        {on_open} {on_open_singleton} {on_file} {on_new} />
+                    { saved_list }
+                </aside>
+                <div class="content">
+                    if let Some(msg) = &*info {
+                        <div class="info" role="status" id="info">{ msg }
+                            <button type="button" class="link" onclick={{ let info = info.clone(); Callback::from(move |_| info.set(None)) }}>{ "Dismiss" }</button>
+                        </div>
+                    }
+                    if let Some(r) = &*retry {
+                        <div class="retry" role="status" id="retry">
+                            { format!("{}: Graph asked to wait. Retrying in {} s (attempt {} of {MAX_ATTEMPTS}).", r.action, r.seconds, r.attempt) }
+                            <button type="button" onclick={{ let retry = retry.clone(); Callback::from(move |_| retry.set(None)) }}>{ "Cancel" }</button>
+                        </div>
+                    }
+                    if let Some((action, e)) = &*error {
+                        <ErrorView error={e.clone()} action={AttrValue::from(action.clone())} on_dismiss={dismiss_error} />
+                    }
+                    if *busy { <p class="busy" role="status">{ "Working…" }</p> }
+                    { editor_view(&h, &editor, on_edit, on_send) }
+                </div>
+            </main>
+        </>
+    }
+}
+
+/// Opens what a link asks for: a stored draft first (offline), else the object from Graph.
+fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Option<&str>) {
+    let Some(type_name) = type_name else { return };
+    let sch = schema(s.api);
+    let Some(t) = sch.find(type_name) else {
+        h.info.set(Some(format!(
+            "The link names a type this editor does not know in {}: {type_name}.",
+            s.api
+        )));
+        return;
+    };
+    let Some(set) = sch.entry_set_for(t).cloned() else {
+        h.info.set(Some(format!(
+            "{type_name} is not stored anywhere the editor can open."
+        )));
+        return;
+    };
+    let target = match (set.collection, id) {
+        (true, Some(id)) => match ObjectId::parse(id) {
+            Ok(id) => Target::Member {
+                set: set.path.clone(),
+                id,
+            },
+            Err(e) => {
+                return h
+                    .info
+                    .set(Some(format!("The link's id is not usable: {e}.")))
+            }
+        },
+        (false, _) => Target::Singleton {
+            path: set.path.clone(),
+        },
+        (true, None) => {
+            let draft = json!({ "@odata.type": sch.get(t).odata_type() });
+            h.editor.dispatch(Action::Open(Box::new(Document::new(
+                s.api,
+                t,
+                Origin::New,
+                None,
+                &draft,
+            ))));
+            return;
+        }
+    };
+    let base = s.base().map(|b| b.to_string()).unwrap_or_default();
+    if let Some(doc) = drafts::load(&drafts::key(&base, s.api.as_str(), &target.path()))
+        .and_then(|d| document_from_saved(&d))
+    {
+        h.info.set(Some(
+            "Your unsaved draft of this object was restored.".into(),
+        ));
+        h.editor.dispatch(Action::Open(Box::new(doc)));
+        return;
+    }
+    if s.token.is_empty() {
+        h.info.set(Some(
+            "Paste an access token to load the linked object.".into(),
+        ));
+        return;
+    }
+    h.run(
+        Op::Load {
+            target,
+            set: set.path,
+        },
+        0,
+    );
+}
+
+/// Opens a JSON file as a draft for validation; a list response opens its first object.
+fn open_file(h: &Handles, api: ApiVersion, name: &str, text: &str) {
+    if let Some(err) = text.strip_prefix('\u{0}') {
+        h.info
+            .set(Some(format!("{name} could not be read: {err}.")));
+        return;
+    }
+    let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        Ok(v) => v,
+        Err(e) => {
+            h.info.set(Some(format!(
+                "{name} is not valid JSON (line {}, column {}): {e}.",
+                e.line(),
+                e.column()
+            )));
+            return;
+        }
+    };
+    let object = match value.get("value").and_then(Value::as_array) {
+        Some(items) if value.get("@odata.type").is_none() => match items.first() {
+            Some(first) => first.clone(),
+            None => return h.info.set(Some(format!("{name} is an empty list."))),
+        },
+        _ => value,
+    };
+    let s = schema(api);
+    let Some(t) = object
+        .get("@odata.type")
+        .and_then(Value::as_str)
+        .and_then(|t| s.find(t))
+    else {
+        h.info.set(Some(format!("{name} does not say its type with a known \"@odata.type\" in the {api} API; choose the other API version or add it.")));
+        return;
+    };
+    h.info
+        .set(Some(format!("Opened {name} for offline validation.")));
+    h.editor.dispatch(Action::Open(Box::new(Document::new(
+        api,
+        t,
+        Origin::File {
+            name: name.to_string(),
+        },
+        None,
+        &object,
+    ))));
+}
+
+fn editor_view(
+    h: &Handles,
+    editor: &UseReducerHandle<EditorState>,
+    on_edit: Callback<(String, Option<Value>)>,
+    on_send: Callback<()>,
+) -> Html {
+    let Some(doc) = editor.doc.as_ref() else {
+        return html! {
+            <section class="welcome">
+                <h2>{ "Start" }</h2>
+                <p>{ "Choose the cloud and paste an access token, then list a collection and open an object. Without a token you can still open a JSON file or start a new draft: both are validated offline." }</p>
+            </section>
+        };
+    };
+    let s = doc.schema();
+    let t = s.get(doc.type_id);
+    let conn = h.settings.connection().ok();
+    let patch = doc.patch().and_then(Result::ok);
+    let blocked: Option<AttrValue> = if doc.problems.has_errors() {
+        Some("Fix the errors above before sending.".into())
+    } else if !matches!(doc.origin, Origin::Graph { .. }) {
+        Some(
+            "This draft is not linked to an object in Graph: it is for validation and export only."
+                .into(),
+        )
+    } else if conn.as_ref().and_then(|c| c.token.as_ref()).is_none() {
+        Some("Paste an access token to send.".into())
+    } else {
+        None
+    };
+    let preview = match (&doc.origin, &conn, patch.as_ref().and_then(|p| p.body())) {
+        (Origin::Graph { target }, Some(c), Some(body)) => Some(c.patch_preview(target, &body)),
+        _ => None,
+    };
+    let origin = match &doc.origin {
+        Origin::Graph { target } => format!("{} · {}", doc.api, target.path()),
+        Origin::File { name } => format!("file {name} · {}", doc.api),
+        Origin::New => format!("new draft · {}", doc.api),
+    };
+    let title = doc
+        .draft
+        .get("displayName")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| label(t.short_name()));
+    let export_draft = {
+        let v = doc.draft_value();
+        let name = format!("{}.draft.json", t.short_name());
+        Callback::from(move |_| {
+            download_json(&name, &serde_json::to_string_pretty(&v).unwrap_or_default())
+        })
+    };
+    let export_loaded = doc.loaded.clone().map(|l| {
+        let name = format!("{}.json", t.short_name());
+        Callback::from(move |_| {
+            download_json(
+                &name,
+                &serde_json::to_string_pretty(&*l.0).unwrap_or_default(),
+            )
+        })
+    });
+    let discard = {
+        let editor = editor.clone();
+        let is_graph = matches!(doc.origin, Origin::Graph { .. });
+        let key = drafts::key(
+            &h.settings.base().map(|b| b.to_string()).unwrap_or_default(),
+            doc.api.as_str(),
+            &object_key(doc),
+        );
+        Callback::from(move |_| {
+            if is_graph {
+                editor.dispatch(Action::DiscardDraft);
+            } else {
+                drafts::remove(&key);
+                editor.dispatch(Action::Close);
+            }
+        })
+    };
+    let close = {
+        let editor = editor.clone();
+        Callback::from(move |_| editor.dispatch(Action::Close))
+    };
+    let compare = match (
+        &doc.origin,
+        doc.draft
+            .get("id")
+            .and_then(|v| v.as_str().map(str::to_string)),
+        s.entry_set_for(doc.type_id),
+    ) {
+        (Origin::File { .. } | Origin::New, Some(id), Some(set)) if set.collection => {
+            let h = h.clone();
+            let set = set.path.clone();
+            Some(Callback::from(move |_| {
+                let Ok(oid) = ObjectId::parse(&id) else {
+                    return;
+                };
+                let Some(conn) = h.connection() else { return };
+                let target = Target::Member {
+                    set: set.clone(),
+                    id: oid,
+                };
+                let h = h.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match conn.get_object(&target).await {
+                        Ok(loaded) => h.editor.dispatch(Action::Compare { target, loaded }),
+                        Err(e) => h
+                            .error
+                            .set(Some(("Loading the object to compare with".into(), e))),
+                    }
+                });
+            }))
+        }
+        _ => None,
+    };
+    let conflict_view = (*h.conflict).clone().map(|c| {
+        let rebase = {
+            let editor = editor.clone();
+            let conflict = h.conflict.clone();
+            let current = c.current.clone();
+            Callback::from(move |_| {
+                editor.dispatch(Action::Rebase(current.clone()));
+                conflict.set(None);
+            })
+        };
+        let cancel = {
+            let conflict = h.conflict.clone();
+            Callback::from(move |_| conflict.set(None))
+        };
+        html! {
+            <div class="conflict" role="alert" id="conflict">
+                <h3>{ "Someone else changed this object since you loaded it" }</h3>
+                <p>{ "Nothing was sent. Their changes:" }</p>
+                { change_rows(&c.changes) }
+                <button type="button" onclick={rebase}>{ "Put my changes on top of theirs and review again" }</button>
+                <button type="button" class="link" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        }
+    });
+    html! {
+        <section class="editor" aria-labelledby="doc-title" data-type={t.name.clone()}>
+            <div class="doc-head">
+                <h2 id="doc-title">{ title }</h2>
+                <p class="unit">{ format!("{} ({}) · {origin}", label(t.short_name()), t.short_name()) }</p>
+                <div class="actions">
+                    <button type="button" onclick={export_draft}>{ "Export draft as JSON" }</button>
+                    if let Some(onclick) = export_loaded { <button type="button" {onclick}>{ "Export loaded object" }</button> }
+                    if let Some(onclick) = compare { <button type="button" {onclick}>{ "Compare with the object in Graph" }</button> }
+                    if doc.is_dirty() { <button type="button" id="discard-draft" onclick={discard}>{ "Discard draft" }</button> }
+                    <button type="button" class="link" onclick={close}>{ "Close" }</button>
+                </div>
+            </div>
+            <ProblemSummary problems={doc.problems.clone()} />
+            { for conflict_view }
+            <div class="editor-body">
+                <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
+                    server={doc.server_messages.clone()} {on_edit} />
+                <ReviewPanel patch={patch} {preview} {blocked} busy={*h.busy} {on_send} />
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,192 @@
+//! A list: each item with the widget of its type, and add, remove and reorder. Lists of
+//! structured values are repeatable fieldsets; "Add" asks for the kind when there are several.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use policy_core::embedded::schema;
+use policy_core::label::label;
+use policy_core::model::{ApiVersion, ValueType};
+use policy_core::sample::single_value;
+use policy_core::Problem;
+use serde_json::Value;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::complex_editor::switch_kind;
+use super::value_editor::ValueEditor;
+use super::{input_id, PropRef};
+use crate::state::Shared;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CollectionEditorProps {
+    pub api: ApiVersion,
+    pub prop: PropRef,
+    pub path: AttrValue,
+    /// The list (or null).
+    pub value: Value,
+    pub on_change: Callback<Value>,
+    #[prop_or_default]
+    pub read_only: bool,
+    pub problems: Shared<Vec<Problem>>,
+}
+
+/// What an item asks its list to do.
+#[derive(Debug, Clone)]
+pub enum ItemOp {
+    Set(Value),
+    Remove,
+    Up,
+    Down,
+}
+
+fn apply(list: &[Value], index: usize, op: ItemOp) -> Vec<Value> {
+    let mut items = list.to_vec();
+    match op {
+        ItemOp::Set(v) if index < items.len() => items[index] = v,
+        ItemOp::Remove if index < items.len() => {
+            items.remove(index);
+        }
+        ItemOp::Up if index > 0 && index < items.len() => items.swap(index - 1, index),
+        ItemOp::Down if index + 1 < items.len() => items.swap(index, index + 1),
+        _ => {}
+    }
+    items
+}
+
+#[component]
+pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
+    let items: Vec<Value> = props.value.as_array().cloned().unwrap_or_default();
+    // Items get one callback that never changes, so an edit re-renders only the item it touched;
+    // it reads the list as it is now from this cell.
+    let latest = use_mut_ref(|| (Vec::<Value>::new(), Callback::<Value>::noop()));
+    *latest.borrow_mut() = (items.clone(), props.on_change.clone());
+    let on_item = {
+        let latest: Rc<RefCell<(Vec<Value>, Callback<Value>)>> = latest.clone();
+        use_callback((), move |(index, op): (usize, ItemOp), _| {
+            let (list, on_change) = latest.borrow().clone();
+            on_change.emit(Value::Array(apply(&list, index, op)));
+        })
+    };
+    let kind = use_state(|| None::<String>);
+
+    let s = schema(props.api);
+    let p = props.prop.0;
+    let kinds = match p.value_type {
+        ValueType::Structured(t) => s.concrete_types(t),
+        _ => Vec::new(),
+    };
+    let path = props.path.to_string();
+    let at_max = p
+        .constraints
+        .max_items
+        .is_some_and(|m| items.len() >= m as usize);
+
+    let add = {
+        let on_change = props.on_change.clone();
+        let items = items.clone();
+        let api = props.api;
+        let kind = kind.clone();
+        let kinds = kinds.clone();
+        let prop = props.prop;
+        Callback::from(move |_| {
+            let new_item = match kinds.as_slice() {
+                [] => match prop.0.value_type {
+                    ValueType::Primitive(_) | ValueType::Enum(_) => {
+                        // A blank text or the first member; numbers start at their minimum.
+                        match single_value(schema(api), prop.0, false, 0) {
+                            Value::String(_) => Value::String(String::new()),
+                            other => other,
+                        }
+                    }
+                    _ => Value::Null,
+                },
+                [first, ..] => {
+                    let chosen = (*kind)
+                        .as_deref()
+                        .and_then(|k| schema(api).find(k))
+                        .unwrap_or(*first);
+                    switch_kind(api, chosen, &Value::Null)
+                }
+            };
+            let mut next = items.clone();
+            next.push(new_item);
+            on_change.emit(Value::Array(next));
+        })
+    };
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |e: Event| {
+            kind.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        })
+    };
+    let count = items.len();
+    html! {
+        <div class="collection" data-path={props.path.clone()}>
+            <ol class="items">
+                { for items.into_iter().enumerate().map(|(index, value)| html! {
+                    <CollectionItem key={index} {index} {count} {value} api={props.api} prop={props.prop}
+                        path={AttrValue::from(format!("{path}[{index}]"))} on_item={on_item.clone()}
+                        read_only={props.read_only} problems={props.problems.clone()} />
+                }) }
+            </ol>
+            if !props.read_only {
+                <div class="add">
+                    if kinds.len() > 1 {
+                        <select aria-label="Kind of the new item" onchange={on_kind}>
+                            { for kinds.iter().map(|k| {
+                                let t = s.get(*k);
+                                html! { <option value={t.name.clone()} selected={kind.as_deref() == Some(t.name.as_str())}>{ label(t.short_name()) }</option> }
+                            }) }
+                        </select>
+                    }
+                    <button type="button" id={input_id(&format!("{path}.add"))} onclick={add} disabled={at_max}>
+                        { "Add item" }
+                    </button>
+                    <span class="unit">{ format!("{count} item(s)") }</span>
+                </div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CollectionItemProps {
+    pub index: usize,
+    pub count: usize,
+    pub value: Value,
+    pub api: ApiVersion,
+    pub prop: PropRef,
+    pub path: AttrValue,
+    pub on_item: Callback<(usize, ItemOp)>,
+    pub read_only: bool,
+    pub problems: Shared<Vec<Problem>>,
+}
+
+#[component]
+pub fn CollectionItem(props: &CollectionItemProps) -> Html {
+    let index = props.index;
+    let op = |o: ItemOp| {
+        let on_item = props.on_item.clone();
+        Callback::from(move |_: MouseEvent| on_item.emit((index, o.clone())))
+    };
+    let on_change = props
+        .on_item
+        .reform(move |v: Value| (index, ItemOp::Set(v)));
+    html! {
+        <li class="item">
+            <ValueEditor api={props.api} prop={props.prop} path={props.path.clone()} value={props.value.clone()}
+                {on_change} read_only={props.read_only} problems={props.problems.clone()} />
+            if !props.read_only {
+                <span class="item-actions">
+                    <button type="button" title="Move up" aria-label={format!("Move item {} up", index + 1)}
+                        disabled={index == 0} onclick={op(ItemOp::Up)}>{ "↑" }</button>
+                    <button type="button" title="Move down" aria-label={format!("Move item {} down", index + 1)}
+                        disabled={index + 1 >= props.count} onclick={op(ItemOp::Down)}>{ "↓" }</button>
+                    <button type="button" title="Remove" aria-label={format!("Remove item {}", index + 1)}
+                        onclick={op(ItemOp::Remove)}>{ "Remove" }</button>
+                </span>
+            }
+        </li>
+    }
+}

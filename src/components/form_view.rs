@@ -1,0 +1,101 @@
+//! The form of the open object, generated from the schema: the type's own settings first, then
+//! what it inherits, each base type a group; a filter box finds a field in big types.
+
+use policy_core::embedded::schema;
+use policy_core::label::label;
+use policy_core::model::{ApiVersion, TypeId};
+use policy_core::FieldPath;
+use serde_json::Value;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::property_field::PropertyField;
+use super::PropRef;
+use crate::state::{Draft, Problems, Shared};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct FormViewProps {
+    pub api: ApiVersion,
+    pub type_id: TypeId,
+    pub draft: Draft,
+    pub problems: Shared<Problems>,
+    pub server: Shared<Vec<(FieldPath, String)>>,
+    pub on_edit: Callback<(String, Option<Value>)>,
+}
+
+/// True when a property matches the filter text, by name or by label.
+pub fn matches_filter(name: &str, filter: &str) -> bool {
+    let f = filter.trim().to_lowercase();
+    f.is_empty() || name.to_lowercase().contains(&f) || label(name).to_lowercase().contains(&f)
+}
+
+#[component]
+pub fn FormView(props: &FormViewProps) -> Html {
+    let filter = use_state(String::new);
+    let s = schema(props.api);
+    let t = s.get(props.type_id);
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+
+    // Groups in display order: the type itself, then each base up to the root.
+    let mut chain = vec![props.type_id];
+    let mut cur = t.base;
+    while let Some(b) = cur {
+        chain.push(b);
+        cur = s.get(b).base;
+    }
+    let mut shown = 0usize;
+    let groups: Vec<Html> = chain
+        .iter()
+        .enumerate()
+        .filter_map(|(depth, declaring)| {
+            let fields: Vec<Html> = t
+                .properties
+                .iter()
+                .filter(|p| p.declared_in == *declaring && matches_filter(&p.name, &filter))
+                .map(|p| {
+                    shown += 1;
+                    html! {
+                        <PropertyField key={p.name.clone()} api={props.api} prop={PropRef(p)}
+                            value={props.draft.get(&p.name).cloned()}
+                            problems={props.problems.for_property(&p.name)}
+                            server={props.server.clone()} on_edit={props.on_edit.clone()} />
+                    }
+                })
+                .collect();
+            if fields.is_empty() {
+                return None;
+            }
+            let title = if depth == 0 {
+                format!("{} settings", label(s.get(*declaring).short_name()))
+            } else {
+                format!(
+                    "Inherited from {}",
+                    label(s.get(*declaring).short_name()).to_lowercase()
+                )
+            };
+            Some(html! {
+                <section class="group" key={s.get(*declaring).name.clone()}>
+                    <h3>{ title }</h3>
+                    { fields }
+                </section>
+            })
+        })
+        .collect();
+    let total = t.properties.len();
+    html! {
+        <div class="form">
+            <div class="form-tools">
+                <label for="field-filter">{ "Find a field" }</label>
+                <input id="field-filter" type="search" placeholder="name or label" value={(*filter).clone()} oninput={on_filter} />
+                <span class="unit">{ format!("{shown} of {total} fields") }</span>
+            </div>
+            { groups }
+            if shown == 0 { <p class="empty">{ "No field matches the filter." }</p> }
+        </div>
+    }
+}

@@ -1,0 +1,48 @@
+//! The editor's components, one per file. Widgets get a value and an `on_change` and look
+//! nothing up; [`value_editor`] decides, in one place, which widget a property gets.
+
+pub mod collection_editor;
+pub mod complex_editor;
+pub mod connection_panel;
+pub mod error_view;
+pub mod field_row;
+pub mod form_view;
+pub mod object_browser;
+pub mod problem_summary;
+pub mod property_field;
+pub mod review_panel;
+pub mod token_panel;
+pub mod value_editor;
+
+use policy_core::model::Property;
+use policy_core::Problem;
+
+use crate::state::Shared;
+
+/// A property of the 'static embedded schema, compared by identity.
+#[derive(Debug, Clone, Copy)]
+pub struct PropRef(pub &'static Property);
+
+impl PartialEq for PropRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+/// The id of the input at `path`, for labels, links from the summary and tests.
+pub fn input_id(path: &str) -> String {
+    format!("f-{path}")
+}
+
+/// The id of the element holding the messages for `path`.
+pub fn message_id(path: &str) -> String {
+    format!("e-{path}")
+}
+
+/// The problems reported exactly at `path`.
+pub fn problems_at<'a>(
+    problems: &'a Shared<Vec<Problem>>,
+    path: &'a str,
+) -> impl Iterator<Item = &'a Problem> {
+    problems.iter().filter(move |p| p.path.as_str() == path)
+}

@@ -1,0 +1,251 @@
+//! Finding something to edit: list a collection (filtered by type and name), open the
+//! `officeConfiguration` singleton, open a JSON file (picker or drop), or start an empty draft.
+
+use policy_core::embedded::schema;
+use policy_core::label::label;
+use policy_core::model::{short_name, ApiVersion, TypeId};
+use serde_json::Value;
+use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::state::Shared;
+
+#[derive(Properties, PartialEq)]
+pub struct ObjectBrowserProps {
+    pub api: ApiVersion,
+    /// The collection being listed, e.g. `deviceManagement/deviceConfigurations`.
+    pub set: AttrValue,
+    pub items: Shared<Vec<Value>>,
+    pub has_more: bool,
+    pub loading: bool,
+    pub on_set: Callback<String>,
+    pub on_list: Callback<()>,
+    pub on_more: Callback<()>,
+    /// (entry set, id)
+    pub on_open: Callback<(String, String)>,
+    /// A singleton's path.
+    pub on_open_singleton: Callback<String>,
+    /// (file name, content)
+    pub on_file: Callback<(String, String)>,
+    pub on_new: Callback<TypeId>,
+}
+
+fn read_file(file: web_sys::File, on_file: Callback<(String, String)>) {
+    let file = gloo_file::File::from(file);
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        match gloo_file::futures::read_as_text(&file).await {
+            Ok(text) => on_file.emit((name, text)),
+            Err(e) => on_file.emit((name, format!("\u{0}{e}"))),
+        }
+    });
+}
+
+#[component]
+pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
+    let name_filter = use_state(String::new);
+    let type_filter = use_state(String::new);
+    let new_type = use_state(String::new);
+    let s = schema(props.api);
+
+    let collections: Vec<&str> = s
+        .entry_sets
+        .iter()
+        .filter(|e| {
+            e.collection
+                && s.find(&e.type_name)
+                    .is_some_and(|t| !s.concrete_types(t).is_empty())
+        })
+        .map(|e| e.path.as_str())
+        .collect();
+    let singletons: Vec<&str> = s
+        .entry_sets
+        .iter()
+        .filter(|e| !e.collection && e.path != "deviceManagement")
+        .map(|e| e.path.as_str())
+        .collect();
+
+    // officeConfiguration first: the one single object administrators edit most.
+    let mut singletons = singletons;
+    singletons.sort_by_key(|p| (*p != "officeConfiguration", p.to_string()));
+    let chosen_singleton = use_state(String::new);
+    let singleton = if chosen_singleton.is_empty() {
+        singletons
+            .first()
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    } else {
+        (*chosen_singleton).clone()
+    };
+    let on_singleton = {
+        let c = chosen_singleton.clone();
+        Callback::from(move |e: Event| {
+            c.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let open_singleton = {
+        let cb = props.on_open_singleton.clone();
+        let path = singleton.clone();
+        Callback::from(move |_| cb.emit(path.clone()))
+    };
+    let on_set = {
+        let cb = props.on_set.clone();
+        Callback::from(move |e: Event| {
+            cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_name = {
+        let f = name_filter.clone();
+        Callback::from(move |e: InputEvent| {
+            f.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_type = {
+        let f = type_filter.clone();
+        Callback::from(move |e: Event| {
+            f.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let item_type = |v: &Value| -> String {
+        v.get("@odata.type")
+            .and_then(Value::as_str)
+            .map(|t| short_name(t).to_string())
+            .unwrap_or_default()
+    };
+    let mut types: Vec<String> = props
+        .items
+        .iter()
+        .map(item_type)
+        .filter(|t| !t.is_empty())
+        .collect();
+    types.sort();
+    types.dedup();
+    let needle = name_filter.to_lowercase();
+    let rows: Vec<Html> = props
+        .items
+        .iter()
+        .filter(|v| type_filter.is_empty() || item_type(v) == *type_filter)
+        .filter(|v| {
+            needle.is_empty()
+                || v.get("displayName").and_then(Value::as_str).unwrap_or("").to_lowercase().contains(&needle)
+        })
+        .map(|v| {
+            let id = v.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+            let name = v.get("displayName").and_then(Value::as_str).unwrap_or("(no name)").to_string();
+            let modified = v.get("lastModifiedDateTime").and_then(Value::as_str).unwrap_or("").to_string();
+            let on_open = props.on_open.clone();
+            let set = props.set.to_string();
+            let open_id = id.clone();
+            let onclick = Callback::from(move |_| on_open.emit((set.clone(), open_id.clone())));
+            html! {
+                <tr key={id.clone()}>
+                    <td><button type="button" class="link" {onclick} data-id={id.clone()}>{ name }</button></td>
+                    <td>{ label(&item_type(v)) }</td>
+                    <td>{ modified }</td>
+                </tr>
+            }
+        })
+        .collect();
+
+    let on_pick = {
+        let on_file = props.on_file.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                read_file(f, on_file.clone());
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let on_file = props.on_file.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|l| l.get(0))
+            {
+                read_file(f, on_file.clone());
+            }
+        })
+    };
+    let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
+
+    let editable: Vec<TypeId> = s.editable_types();
+    let on_new_type = {
+        let t = new_type.clone();
+        Callback::from(move |e: Event| {
+            t.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_new = {
+        let cb = props.on_new.clone();
+        let chosen = new_type.clone();
+        let api = props.api;
+        Callback::from(move |_| {
+            if let Some(t) = schema(api).find(&chosen) {
+                cb.emit(t);
+            }
+        })
+    };
+    let list = props.on_list.clone();
+    let more = props.on_more.clone();
+    html! {
+        <section class="panel browser" aria-labelledby="browser-title" ondragover={on_drag_over.clone()} ondrop={on_drop.clone()}>
+            <h2 id="browser-title">{ "Open" }</h2>
+            <div class="row">
+                <label for="entry-set">{ "Collection" }</label>
+                <select id="entry-set" onchange={on_set}>
+                    { for collections.iter().map(|c| html! { <option value={c.to_string()} selected={*c == props.set.as_str()}>{ c.trim_start_matches("deviceManagement/") }</option> }) }
+                </select>
+                <button type="button" id="list-button" onclick={Callback::from(move |_| list.emit(()))} disabled={props.loading}>
+                    { if props.loading { "Loading…" } else { "List objects" } }
+                </button>
+            </div>
+            if !singletons.is_empty() {
+                <div class="row">
+                    <label for="singleton">{ "Single object" }</label>
+                    <select id="singleton" onchange={on_singleton}>
+                        { for singletons.iter().map(|p| html! { <option value={p.to_string()} selected={*p == singleton.as_str()}>{ p.trim_start_matches("deviceManagement/") }</option> }) }
+                    </select>
+                    <button type="button" id="open-singleton" onclick={open_singleton}>{ "Open" }</button>
+                </div>
+            }
+            if !props.items.is_empty() {
+                <div class="row filters">
+                    <label for="name-filter">{ "Name contains" }</label>
+                    <input id="name-filter" type="search" value={(*name_filter).clone()} oninput={on_name} />
+                    <label for="type-filter">{ "Type" }</label>
+                    <select id="type-filter" onchange={on_type}>
+                        <option value="" selected={type_filter.is_empty()}>{ "All types" }</option>
+                        { for types.iter().map(|t| html! { <option value={t.clone()} selected={*t == *type_filter}>{ label(t) }</option> }) }
+                    </select>
+                </div>
+                <table class="objects" id="object-list">
+                    <thead><tr><th>{ "Name" }</th><th>{ "Type" }</th><th>{ "Last modified" }</th></tr></thead>
+                    <tbody>{ rows }</tbody>
+                </table>
+                if props.has_more {
+                    <button type="button" onclick={Callback::from(move |_| more.emit(()))} disabled={props.loading}>{ "Load more" }</button>
+                }
+            }
+            <div class="row offline-tools">
+                <label class="button" for="file-input">{ "Open JSON file…" }</label>
+                <input id="file-input" class="visually-hidden" type="file" accept=".json,application/json" onchange={on_pick} />
+                <span class="drop-hint">{ "or drop a file here" }</span>
+            </div>
+            <div class="row">
+                <label for="new-type">{ "New draft of type" }</label>
+                <select id="new-type" onchange={on_new_type}>
+                    <option value="" selected={new_type.is_empty()}>{ "(choose a type)" }</option>
+                    { for editable.iter().map(|t| {
+                        let ty = s.get(*t);
+                        html! { <option value={ty.name.clone()} selected={*new_type == ty.name}>{ format!("{} ({})", label(ty.short_name()), ty.short_name()) }</option> }
+                    }) }
+                </select>
+                <button type="button" id="new-draft" onclick={on_new} disabled={new_type.is_empty()}>{ "Start draft" }</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,67 @@
+//! One top-level property of the open object. It re-renders only when its own value, its
+//! problems or Graph's messages for it change.
+
+use policy_core::embedded::schema;
+use policy_core::model::{ApiVersion, ValueType};
+use policy_core::{FieldPath, Problem};
+use serde_json::Value;
+use yew::prelude::*;
+
+use super::collection_editor::CollectionEditor;
+use super::field_row::{help_text, FieldRow};
+use super::value_editor::ValueEditor;
+use super::PropRef;
+use crate::state::Shared;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct PropertyFieldProps {
+    pub api: ApiVersion,
+    pub prop: PropRef,
+    pub value: Option<Shared<Value>>,
+    pub problems: Shared<Vec<Problem>>,
+    pub server: Shared<Vec<(FieldPath, String)>>,
+    /// (property, new value); `None` clears it.
+    pub on_edit: Callback<(String, Option<Value>)>,
+}
+
+#[component]
+pub fn PropertyField(props: &PropertyFieldProps) -> Html {
+    let p = props.prop.0;
+    let s = schema(props.api);
+    let name = p.name.clone();
+    let on_edit = props.on_edit.clone();
+    let on_change = Callback::from(move |v: Value| on_edit.emit((name.clone(), Some(v))));
+    let value = props
+        .value
+        .as_ref()
+        .map(|v| (*v.0).clone())
+        .unwrap_or(Value::Null);
+    let path: AttrValue = p.name.clone().into();
+    let server: Vec<String> = props
+        .server
+        .iter()
+        .filter(|(fp, _)| fp.as_str() == p.name)
+        .map(|(_, m)| m.clone())
+        .collect();
+    let nested_server: Vec<Html> = props
+        .server
+        .iter()
+        .filter(|(fp, _)| fp.top_property() == p.name && fp.as_str() != p.name)
+        .map(|(fp, m)| html! { <p class="error server">{ format!("Graph, at {fp}: {m}") }</p> })
+        .collect();
+    let group = p.collection || matches!(p.value_type, ValueType::Structured(_));
+    let editor = if p.collection {
+        html! { <CollectionEditor api={props.api} prop={props.prop} path={path.clone()} {value}
+        {on_change} read_only={p.read_only} problems={props.problems.clone()} /> }
+    } else {
+        html! { <ValueEditor api={props.api} prop={props.prop} path={path.clone()} {value}
+        {on_change} read_only={p.read_only} problems={props.problems.clone()} /> }
+    };
+    html! {
+        <FieldRow name={p.name.clone()} {path} help={help_text(s, p)} problems={props.problems.clone()}
+            {server} read_only={p.read_only} {group}>
+            { editor }
+            { for nested_server }
+        </FieldRow>
+    }
+}

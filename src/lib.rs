@@ -1,0 +1,13 @@
+//! The Intune configuration editor in the browser: a Yew app over the pure `policy-core` crate.
+//! `api` is the only module that touches the network.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod clipboard;
+pub mod components;
+pub mod drafts;
+pub mod panic;
+pub mod session;
+pub mod state;
+pub mod util;

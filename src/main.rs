@@ -1,0 +1,8 @@
+//! Mounts the editor; nothing else.
+
+use intune_editor::app::App;
+
+fn main() {
+    intune_editor::panic::install();
+    yew::Renderer::<App>::new().render();
+}

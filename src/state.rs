@@ -1,0 +1,309 @@
+//! The editor's document state and the pure reducer that changes it: what is open, the object
+//! as loaded, the draft, and its validation. Every change goes through [`Action`].
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use policy_core::embedded::schema;
+use policy_core::endpoint::Target;
+use policy_core::model::{ApiVersion, Schema, TypeId};
+use policy_core::patch::{diff, DiffError, Patch};
+use policy_core::{validate_as, FieldPath, Mode, Problem};
+use serde_json::{Map, Value};
+use yew::Reducible;
+
+/// A value shared by reference: equal when it is the same allocation, which is exactly when a
+/// field's value has not been replaced. Props built on it make unchanged fields skip rendering.
+#[derive(Debug, Default)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Shared<T> {
+    pub fn new(v: T) -> Self {
+        Shared(Rc::new(v))
+    }
+}
+
+/// Where the open document came from, which decides what Send does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Loaded from Graph: sending patches this object.
+    Graph { target: Target },
+    /// Opened from a JSON file: validation only, unless compared with Graph.
+    File { name: String },
+    /// A new, empty draft of a type: validation only.
+    New,
+}
+
+/// The edited object, one shared value per top-level property.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Draft {
+    fields: Vec<(String, Shared<Value>)>,
+}
+
+impl Draft {
+    pub fn from_value(v: &Value) -> Draft {
+        let fields = v
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Shared::new(v.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Draft { fields }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Shared<Value>> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Sets a property; `None` removes it (the property is then sent as null, if it had a value).
+    pub fn set(&mut self, name: &str, value: Option<Value>) {
+        let pos = self.fields.iter().position(|(k, _)| k == name);
+        match (pos, value) {
+            (Some(i), Some(v)) => self.fields[i].1 = Shared::new(v),
+            (None, Some(v)) => self.fields.push((name.to_string(), Shared::new(v))),
+            (Some(i), None) => {
+                self.fields.remove(i);
+            }
+            (None, None) => {}
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let map: Map<String, Value> = self
+            .fields
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v.0).clone()))
+            .collect();
+        Value::Object(map)
+    }
+}
+
+/// Validation of the draft, grouped by the top-level property each problem is under.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    pub all: Vec<Problem>,
+    by_property: HashMap<String, Shared<Vec<Problem>>>,
+    empty: Shared<Vec<Problem>>,
+}
+
+impl Problems {
+    pub fn new(all: Vec<Problem>) -> Problems {
+        let mut grouped: HashMap<String, Vec<Problem>> = HashMap::new();
+        for p in &all {
+            grouped
+                .entry(p.path.top_property().to_string())
+                .or_default()
+                .push(p.clone());
+        }
+        Problems {
+            all,
+            by_property: grouped
+                .into_iter()
+                .map(|(k, v)| (k, Shared::new(v)))
+                .collect(),
+            empty: Shared::new(Vec::new()),
+        }
+    }
+
+    /// The problems under one top-level property (the same shared list while they do not change).
+    pub fn for_property(&self, name: &str) -> Shared<Vec<Problem>> {
+        self.by_property
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| self.empty.clone())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.all.iter().any(Problem::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.all.iter().filter(|p| p.is_error()).count()
+    }
+}
+
+/// The open document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub api: ApiVersion,
+    pub type_id: TypeId,
+    pub origin: Origin,
+    /// The object as Graph returned it; `None` for files and new drafts not compared with Graph.
+    pub loaded: Option<Shared<Value>>,
+    pub draft: Draft,
+    pub problems: Shared<Problems>,
+    /// Messages Graph attached to fields in its last 400 answer, by path.
+    pub server_messages: Shared<Vec<(FieldPath, String)>>,
+    /// Counts edits, so effects can tell a new edit from a re-render.
+    pub revision: u64,
+}
+
+impl Document {
+    pub fn schema(&self) -> &'static Schema {
+        schema(self.api)
+    }
+
+    pub fn draft_value(&self) -> Value {
+        self.draft.to_value()
+    }
+
+    /// What Send would patch: `None` when nothing was loaded to compare with.
+    pub fn patch(&self) -> Option<Result<Patch, DiffError>> {
+        let loaded = self.loaded.as_ref()?;
+        Some(diff(self.schema(), loaded, &self.draft_value()))
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        match self.patch() {
+            Some(Ok(p)) => !p.is_empty(),
+            Some(Err(_)) => true,
+            None => !matches!(self.origin, Origin::Graph { .. }),
+        }
+    }
+
+    fn revalidate(&mut self) {
+        let problems = validate_as(
+            self.schema(),
+            self.type_id,
+            &self.draft_value(),
+            Mode::Object,
+        );
+        self.problems = Shared::new(Problems::new(problems));
+    }
+
+    pub fn new(
+        api: ApiVersion,
+        type_id: TypeId,
+        origin: Origin,
+        loaded: Option<Value>,
+        draft: &Value,
+    ) -> Document {
+        let mut doc = Document {
+            api,
+            type_id,
+            origin,
+            loaded: loaded.map(Shared::new),
+            draft: Draft::from_value(draft),
+            problems: Shared::default(),
+            server_messages: Shared::new(Vec::new()),
+            revision: 0,
+        };
+        doc.revalidate();
+        doc
+    }
+}
+
+/// Everything that changes the editor's document.
+#[derive(Debug)]
+pub enum Action {
+    Open(Box<Document>),
+    /// A top-level property's new value (`None` removes it).
+    Edit {
+        property: String,
+        value: Option<Value>,
+    },
+    /// The user threw the draft away: back to what was loaded.
+    DiscardDraft,
+    /// Graph accepted the change and returned the object afresh.
+    Saved(Value),
+    /// Graph now holds `current`, changed by someone else: rebase the user's changes on it.
+    Rebase(Value),
+    /// Compare a file's or a new draft's content with the object Graph holds.
+    Compare {
+        target: Target,
+        loaded: Value,
+    },
+    ServerMessages(Vec<(FieldPath, String)>),
+    Close,
+}
+
+/// The editor's state: at most one open document.
+#[derive(Debug, Clone, Default)]
+pub struct EditorState {
+    pub doc: Option<Document>,
+}
+
+impl Reducible for EditorState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Open(doc) => next.doc = Some(*doc),
+            Action::Close => next.doc = None,
+            Action::Edit { property, value } => {
+                if let Some(doc) = next.doc.as_mut() {
+                    doc.draft.set(&property, value);
+                    doc.revision += 1;
+                    doc.revalidate();
+                }
+            }
+            Action::DiscardDraft => {
+                if let Some(doc) = next.doc.as_mut() {
+                    if let Some(loaded) = &doc.loaded {
+                        doc.draft = Draft::from_value(loaded);
+                        doc.revision += 1;
+                        doc.server_messages = Shared::new(Vec::new());
+                        doc.revalidate();
+                    }
+                }
+            }
+            Action::Saved(fresh) => {
+                if let Some(doc) = next.doc.as_mut() {
+                    doc.draft = Draft::from_value(&fresh);
+                    doc.loaded = Some(Shared::new(fresh));
+                    doc.server_messages = Shared::new(Vec::new());
+                    doc.revision += 1;
+                    doc.revalidate();
+                }
+            }
+            Action::Rebase(current) => {
+                if let Some(doc) = next.doc.as_mut() {
+                    let mine = doc.patch().and_then(Result::ok);
+                    let mut draft = Draft::from_value(&current);
+                    for change in mine.iter().flat_map(|p| p.changes()) {
+                        draft.set(&change.property, Some(change.new.clone()));
+                    }
+                    doc.draft = draft;
+                    doc.loaded = Some(Shared::new(current));
+                    doc.revision += 1;
+                    doc.revalidate();
+                }
+            }
+            Action::Compare { target, loaded } => {
+                if let Some(doc) = next.doc.as_mut() {
+                    doc.origin = Origin::Graph { target };
+                    doc.loaded = Some(Shared::new(loaded));
+                    doc.revision += 1;
+                }
+            }
+            Action::ServerMessages(messages) => {
+                if let Some(doc) = next.doc.as_mut() {
+                    doc.server_messages = Shared::new(messages);
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}

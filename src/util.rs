@@ -1,0 +1,141 @@
+//! Small conversions the widgets share: date-time text for `<input type=datetime-local>`, base64
+//! for file uploads, numbers typed as text, and the browser's clock.
+
+use serde_json::Value;
+
+/// Seconds since the Unix epoch, from the browser's clock.
+pub fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `2016-12-31T23:56:33.957-08:00` → `2017-01-01T07:56:33` (UTC, as a datetime-local value).
+/// `None` when the text is not a valid date-time, so the widget can fall back to plain text.
+pub fn rfc3339_to_utc_local(s: &str) -> Option<String> {
+    if !policy_core::edm::is_date_time_offset(s) {
+        return None;
+    }
+    let num = |a: usize, b: usize| s.get(a..b)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let offset_minutes = if s.ends_with('Z') {
+        0
+    } else {
+        let z = &s[s.len() - 6..];
+        let sign = if z.starts_with('-') { -1 } else { 1 };
+        sign * (z[1..3].parse::<i64>().ok()? * 60 + z[4..6].parse::<i64>().ok()?)
+    };
+    let total = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_minutes * 60;
+    let (y, mo, d) = civil_from_days(total.div_euclid(86400));
+    let t = total.rem_euclid(86400);
+    Some(format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
+        t / 3600,
+        t % 3600 / 60,
+        t % 60
+    ))
+}
+
+/// A datetime-local value (`YYYY-MM-DDTHH:MM[:SS]`) read as UTC → RFC 3339 with `Z`.
+pub fn utc_local_to_rfc3339(s: &str) -> String {
+    match s.len() {
+        16 => format!("{s}:00Z"),
+        _ => format!("{s}Z"),
+    }
+}
+
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding, as Graph expects for Edm.Binary.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// What a number field's text means: a JSON number when it is one, `null` when empty, and the
+/// text itself otherwise, so that validation can say what is wrong instead of losing the input.
+pub fn number_from_text(text: &str, integer: bool) -> Value {
+    let t = text.trim();
+    if t.is_empty() {
+        return Value::Null;
+    }
+    if integer {
+        if let Ok(i) = t.parse::<i64>() {
+            return Value::from(i);
+        }
+    }
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() && (!integer || f.fract() != 0.0 || f.abs() > 9.0e15) => {
+            serde_json::Number::from_f64(f)
+                .map(Value::Number)
+                .unwrap_or(Value::String(t.into()))
+        }
+        _ => Value::String(t.to_string()),
+    }
+}
+
+/// A value as the text a field shows.
+pub fn display_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions() {
+        assert_eq!(
+            rfc3339_to_utc_local("2016-12-31T23:56:33.9571764-08:00").unwrap(),
+            "2017-01-01T07:56:33"
+        );
+        assert_eq!(
+            rfc3339_to_utc_local("2024-03-01T00:30:00+01:00").unwrap(),
+            "2024-02-29T23:30:00"
+        );
+        assert_eq!(rfc3339_to_utc_local("junk"), None);
+        assert_eq!(
+            utc_local_to_rfc3339("2024-01-02T03:04"),
+            "2024-01-02T03:04:00Z"
+        );
+        assert_eq!(base64_encode(b"Hello"), "SGVsbG8=");
+        assert_eq!(base64_encode(b""), "");
+        assert_eq!(number_from_text("42", true), serde_json::json!(42));
+        assert_eq!(number_from_text("4.5", true), serde_json::json!(4.5));
+        assert_eq!(number_from_text("x", false), serde_json::json!("x"));
+        assert_eq!(number_from_text("", false), Value::Null);
+    }
+}
