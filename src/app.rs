@@ -67,7 +67,7 @@ fn object_key(doc: &Document) -> String {
     }
 }
 
-fn saved_draft(settings: &Settings, doc: &Document) -> SavedDraft {
+pub fn saved_draft(settings: &Settings, doc: &Document) -> SavedDraft {
     let (set, id) = match &doc.origin {
         Origin::Graph {
             target: Target::Member { set, id },
@@ -91,7 +91,7 @@ fn saved_draft(settings: &Settings, doc: &Document) -> SavedDraft {
 }
 
 /// A document from a stored draft: works offline and without a token.
-fn document_from_saved(d: &SavedDraft) -> Option<Document> {
+pub fn document_from_saved(d: &SavedDraft) -> Option<Document> {
     let api = ApiVersion::parse(&d.api)?;
     let type_id = schema(api).find(&d.type_name)?;
     let origin = match (&d.set, &d.id, d.object.split_once(':')) {

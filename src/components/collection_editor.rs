@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use super::complex_editor::switch_kind;
 use super::value_editor::ValueEditor;
-use super::{input_id, PropRef};
+use super::{input_id, message_id, problems_at, PropRef};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -173,8 +173,9 @@ pub fn CollectionItem(props: &CollectionItemProps) -> Html {
     let on_change = props
         .on_item
         .reform(move |v: Value| (index, ItemOp::Set(v)));
+    let path = props.path.as_str();
     html! {
-        <li class="item">
+        <li class="item" data-path={props.path.clone()}>
             <ValueEditor api={props.api} prop={props.prop} path={props.path.clone()} value={props.value.clone()}
                 {on_change} read_only={props.read_only} problems={props.problems.clone()} />
             if !props.read_only {
@@ -187,6 +188,12 @@ pub fn CollectionItem(props: &CollectionItemProps) -> Html {
                         onclick={op(ItemOp::Remove)}>{ "Remove" }</button>
                 </span>
             }
+            // The item's own messages: its widget's aria-describedby points here.
+            <div class="field-messages" id={message_id(path)} aria-live="polite">
+                { for problems_at(&props.problems, path).map(|p| html! {
+                    <p class={if p.is_error() { "error" } else { "warning" }} data-code={p.code}>{ &p.message }</p>
+                }) }
+            </div>
         </li>
     }
 }

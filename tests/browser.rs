@@ -1,0 +1,452 @@
+//! The editor's components in a real browser (headless Chromium through wasm-bindgen-test):
+//! each widget kind renders from the schema and reports its value, an out-of-range number shows
+//! its error and blocks Send, the diff lists exactly the changed properties, the token panel
+//! warns, and a stored draft comes back.
+
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use intune_editor::app::{document_from_saved, saved_draft};
+use intune_editor::components::form_view::FormView;
+use intune_editor::components::review_panel::ReviewPanel;
+use intune_editor::components::token_panel::TokenPanel;
+use intune_editor::drafts;
+use intune_editor::session::Settings;
+use intune_editor::state::{Action, Document, EditorState, Origin};
+use policy_core::embedded::schema;
+use policy_core::endpoint::{Cloud, GraphBase, Target};
+use policy_core::model::ApiVersion;
+use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn settle() {
+    gloo_timers::future::sleep(Duration::from_millis(30)).await;
+}
+
+fn root() -> Element {
+    let document = gloo_utils::document();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    ROOT.with(|r| *r.borrow_mut() = Some(div.clone()));
+    div
+}
+
+thread_local! {
+    /// The root of the test being run: tests share one page, so lookups stay inside it.
+    static ROOT: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
+
+fn scope() -> Element {
+    ROOT.with(|r| r.borrow().clone()).expect("mounted")
+}
+
+fn find(selector: &str) -> Element {
+    scope()
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn by_id(id: &str) -> Element {
+    find(&format!("[id=\"{id}\"]"))
+}
+
+fn input(id: &str) -> HtmlInputElement {
+    by_id(id).dyn_into().unwrap()
+}
+
+/// Sets an input's text and fires the `input` event a keystroke would.
+fn type_into(id: &str, text: &str) {
+    let el = input(id);
+    el.set_value(text);
+    el.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn fire_change(el: &Element) {
+    el.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+/// A harness like the app's editor: the reducer, the form, and the review with Send.
+#[derive(Properties)]
+struct HarnessProps {
+    doc: Rc<RefCell<Option<Document>>>,
+    log: Rc<RefCell<Vec<(String, Option<Value>)>>>,
+}
+
+impl PartialEq for HarnessProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &other.doc) && Rc::ptr_eq(&self.log, &other.log)
+    }
+}
+
+#[component]
+fn Harness(props: &HarnessProps) -> Html {
+    let initial = props.doc.clone();
+    let editor = use_reducer(move || EditorState {
+        doc: initial.borrow_mut().take(),
+    });
+    let log = props.log.clone();
+    let on_edit = {
+        let editor = editor.clone();
+        use_callback((), move |(p, v): (String, Option<Value>), _| {
+            log.borrow_mut().push((p.clone(), v.clone()));
+            editor.dispatch(Action::Edit {
+                property: p,
+                value: v,
+            });
+        })
+    };
+    let Some(doc) = editor.doc.as_ref() else {
+        return html! {};
+    };
+    let patch = doc.patch().and_then(Result::ok);
+    html! {
+        <>
+            <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
+                server={doc.server_messages.clone()} {on_edit} />
+            <ReviewPanel {patch} preview={None} blocked={doc.send_blocked(true).map(AttrValue::from)} busy={false} on_send={Callback::noop()} />
+        </>
+    }
+}
+
+fn mount(doc: Document) -> Rc<RefCell<Vec<(String, Option<Value>)>>> {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let props = HarnessProps {
+        doc: Rc::new(RefCell::new(Some(doc))),
+        log: log.clone(),
+    };
+    yew::Renderer::<Harness>::with_root_and_props(root(), props).render();
+    log
+}
+
+fn graph_doc(api: ApiVersion, object: Value) -> Document {
+    let s = schema(api);
+    let t = s.find(object["@odata.type"].as_str().unwrap()).unwrap();
+    let target = Target::device_configuration(object["id"].as_str().unwrap()).unwrap();
+    Document::new(
+        api,
+        t,
+        Origin::Graph { target },
+        Some(object.clone()),
+        &object,
+    )
+}
+
+fn last(log: &Rc<RefCell<Vec<(String, Option<Value>)>>>) -> (String, Option<Value>) {
+    log.borrow().last().cloned().expect("an edit was reported")
+}
+
+#[wasm_bindgen_test]
+async fn each_widget_kind_reports_its_value() {
+    let object = json!({
+        "@odata.type": "#microsoft.graph.sharedPCConfiguration", "id": "w1", "displayName": "Shared",
+        "version": 1, "allowedAccounts": "guest", "fastFirstSignIn": "notConfigured",
+        "allowLocalStorage": false, "maintenanceStartTime": "02:00:00", "idleTimeBeforeSleepInSeconds": 300,
+        "roleScopeTagIds": ["0"]
+    });
+    let log = mount(graph_doc(ApiVersion::Beta, object));
+    settle().await;
+
+    // Toggle.
+    let toggle = input("f-allowLocalStorage");
+    assert_eq!(toggle.type_(), "checkbox");
+    toggle.set_checked(true);
+    fire_change(&toggle);
+    settle().await;
+    assert_eq!(last(&log), ("allowLocalStorage".into(), Some(json!(true))));
+
+    // Number, with the limits from the schema.
+    type_into("f-idleTimeBeforeSleepInSeconds", "600");
+    settle().await;
+    assert_eq!(
+        last(&log),
+        ("idleTimeBeforeSleepInSeconds".into(), Some(json!(600)))
+    );
+
+    // Text.
+    type_into("f-displayName", "Shared PCs");
+    settle().await;
+    assert_eq!(
+        last(&log),
+        ("displayName".into(), Some(json!("Shared PCs")))
+    );
+
+    // Time of day.
+    assert_eq!(input("f-maintenanceStartTime").type_(), "time");
+    type_into("f-maintenanceStartTime", "03:30:00");
+    settle().await;
+    assert_eq!(
+        last(&log),
+        ("maintenanceStartTime".into(), Some(json!("03:30:00")))
+    );
+
+    // Enum: a select of the members.
+    let select: HtmlSelectElement = by_id("f-fastFirstSignIn").dyn_into().unwrap();
+    select.set_value("enabled");
+    fire_change(&select);
+    settle().await;
+    assert_eq!(
+        last(&log),
+        ("fastFirstSignIn".into(), Some(json!("enabled")))
+    );
+
+    // Flags enum: a multi-select joined with commas.
+    let flags: HtmlSelectElement = by_id("f-allowedAccounts").dyn_into().unwrap();
+    assert!(flags.multiple());
+    let options = flags.options();
+    for i in 0..options.length() {
+        let o: web_sys::HtmlOptionElement = options.item(i).unwrap().dyn_into().unwrap();
+        o.set_selected(o.value() == "guest" || o.value() == "domain");
+    }
+    fire_change(&flags);
+    settle().await;
+    assert_eq!(
+        last(&log),
+        ("allowedAccounts".into(), Some(json!("guest,domain")))
+    );
+
+    // Primitive list: add an item, then type into it.
+    by_id("f-roleScopeTagIds.add")
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert_eq!(
+        last(&log),
+        ("roleScopeTagIds".into(), Some(json!(["0", ""])))
+    );
+    type_into("f-roleScopeTagIds[1]", "7");
+    settle().await;
+    assert_eq!(
+        last(&log),
+        ("roleScopeTagIds".into(), Some(json!(["0", "7"])))
+    );
+
+    // Every input is named by its JSON path and described by its message element.
+    let i = input("f-roleScopeTagIds[1]");
+    assert_eq!(i.name(), "roleScopeTagIds[1]");
+    assert_eq!(
+        i.get_attribute("aria-describedby").unwrap(),
+        "e-roleScopeTagIds[1]"
+    );
+    by_id("e-roleScopeTagIds[1]");
+}
+
+#[wasm_bindgen_test]
+async fn complex_lists_choose_a_kind_and_binary_uploads_set_the_file_name() {
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidWorkProfileCustomConfiguration", "id": "o1", "displayName": "OMA",
+        "version": 1,
+        "omaSettings": [
+            {"@odata.type": "#microsoft.graph.omaSettingInteger", "displayName": "a", "omaUri": "./a", "value": 1},
+            {"@odata.type": "#microsoft.graph.omaSettingDateTime", "displayName": "b", "omaUri": "./b", "value": "2024-01-01T00:00:00Z"}
+        ]
+    });
+    let log = mount(graph_doc(ApiVersion::V1, object));
+    settle().await;
+
+    // A nested number inside a repeatable fieldset.
+    type_into("f-omaSettings[0].value", "5");
+    settle().await;
+    let (prop, value) = last(&log);
+    assert_eq!(prop, "omaSettings");
+    assert_eq!(value.unwrap()[0]["value"], json!(5));
+
+    // Date-time: shown in UTC, reported as RFC 3339.
+    let dt = input("f-omaSettings[1].value");
+    assert_eq!(dt.type_(), "datetime-local");
+    assert_eq!(dt.value(), "2024-01-01T00:00");
+    type_into("f-omaSettings[1].value", "2025-06-30T12:15:00");
+    settle().await;
+    assert_eq!(
+        last(&log).1.unwrap()[1]["value"],
+        json!("2025-06-30T12:15:00Z")
+    );
+
+    // The kind chooser switches an item to another OMA setting kind, keeping shared fields.
+    let kind: HtmlSelectElement = by_id("f-omaSettings[0].@odata.type").dyn_into().unwrap();
+    kind.set_value("microsoft.graph.omaSettingStringXml");
+    fire_change(&kind);
+    settle().await;
+    let item = last(&log).1.unwrap()[0].clone();
+    assert_eq!(
+        item["@odata.type"],
+        json!("#microsoft.graph.omaSettingStringXml")
+    );
+    assert_eq!(item["omaUri"], json!("./a"));
+
+    // Binary: base64 text input beside the upload button.
+    type_into("f-omaSettings[0].value", "PHg+PC94Pg==");
+    settle().await;
+    assert_eq!(last(&log).1.unwrap()[0]["value"], json!("PHg+PC94Pg=="));
+
+    // Reorder and remove.
+    let up = find("[aria-label='Move item 2 up']");
+    up.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(last(&log).1.unwrap()[0]["omaUri"], json!("./b"));
+    let remove = find("[aria-label='Remove item 1']");
+    remove.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(last(&log).1.unwrap().as_array().unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn an_out_of_range_number_shows_its_error_and_blocks_send() {
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration", "id": "r1",
+        "displayName": "Range", "version": 1, "passwordExpirationDays": 30
+    });
+    mount(graph_doc(ApiVersion::Beta, object));
+    settle().await;
+    type_into("f-passwordExpirationDays", "400");
+    settle().await;
+    let field = input("f-passwordExpirationDays");
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(field.min(), "1");
+    assert_eq!(field.max(), "365");
+    let message = by_id("e-passwordExpirationDays").text_content().unwrap();
+    assert!(
+        message.contains("400") && message.contains("365"),
+        "{message}"
+    );
+    let send: web_sys::HtmlButtonElement = by_id("send").dyn_into().unwrap();
+    assert!(send.disabled());
+    assert!(by_id("send-blocked")
+        .text_content()
+        .unwrap()
+        .contains("Fix the errors"));
+    // Back in range: the error goes and Send is possible.
+    type_into("f-passwordExpirationDays", "90");
+    settle().await;
+    assert_eq!(
+        input("f-passwordExpirationDays")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("false")
+    );
+    assert!(!by_id("send")
+        .dyn_into::<web_sys::HtmlButtonElement>()
+        .unwrap()
+        .disabled());
+}
+
+#[wasm_bindgen_test]
+async fn the_diff_lists_exactly_the_changed_properties() {
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration", "id": "d1",
+        "displayName": "Before", "description": "same", "version": 1, "passwordExpirationDays": 30, "passwordMinimumLength": 6
+    });
+    mount(graph_doc(ApiVersion::Beta, object));
+    settle().await;
+    type_into("f-displayName", "After");
+    type_into("f-passwordMinimumLength", "8");
+    settle().await;
+    let rows = scope()
+        .query_selector_all("#diff tr[data-property]")
+        .unwrap();
+    let changed: Vec<String> = (0..rows.length())
+        .map(|i| {
+            rows.item(i)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .get_attribute("data-property")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(changed, ["displayName", "passwordMinimumLength"]);
+}
+
+fn jwt(claims: Value) -> String {
+    let enc = |v: &Value| {
+        intune_editor::util::base64_encode(v.to_string().as_bytes())
+            .replace('+', "-")
+            .replace('/', "_")
+            .replace('=', "")
+    };
+    format!("{}.{}.sig", enc(&json!({"alg": "none"})), enc(&claims))
+}
+
+#[wasm_bindgen_test]
+async fn the_token_panel_decodes_and_warns() {
+    #[derive(Properties, PartialEq)]
+    struct P {
+        token: AttrValue,
+    }
+    #[component]
+    fn Panel(p: &P) -> Html {
+        html! { <TokenPanel token={p.token.clone()} base={GraphBase::cloud(Cloud::UsGovL4)} /> }
+    }
+    let exp = (js_sys::Date::now() / 1000.0) as i64 + 3600;
+    let token = jwt(
+        json!({"tid": "tenant-1", "upn": "admin@contoso.example", "aud": "https://graph.microsoft.com",
+        "scp": "User.Read", "exp": exp}),
+    );
+    let r = root();
+    yew::Renderer::<Panel>::with_root_and_props(
+        r.clone(),
+        P {
+            token: token.into(),
+        },
+    )
+    .render();
+    settle().await;
+    let text = r.text_content().unwrap();
+    assert!(
+        text.contains("tenant-1") && text.contains("admin@contoso.example"),
+        "{text}"
+    );
+    let warnings = by_id("token-warnings").text_content().unwrap();
+    assert!(
+        warnings.contains("https://graph.microsoft.us"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("DeviceManagementConfiguration.ReadWrite.All"),
+        "{warnings}"
+    );
+    assert!(by_id("token-expiry")
+        .text_content()
+        .unwrap()
+        .contains("min"));
+}
+
+#[wasm_bindgen_test]
+fn a_stored_draft_comes_back() {
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration", "id": "s1",
+        "displayName": "Saved", "version": 3
+    });
+    let mut doc = graph_doc(ApiVersion::Beta, object);
+    doc.draft
+        .set("displayName", Some(json!("Edited, not sent")));
+    let mut settings = Settings::default();
+    settings.set_graph("http://127.0.0.1:9999");
+    let saved = saved_draft(&settings, &doc);
+    drafts::save(&saved).unwrap();
+    let back = drafts::load(&saved.key()).expect("stored");
+    let restored = document_from_saved(&back).expect("reopens");
+    assert_eq!(
+        restored.draft_value()["displayName"],
+        json!("Edited, not sent")
+    );
+    assert_eq!(
+        restored.loaded.as_ref().unwrap()["displayName"],
+        json!("Saved")
+    );
+    assert!(restored.is_dirty());
+    assert!(drafts::all().iter().any(|d| d.key() == saved.key()));
+    drafts::remove(&saved.key());
+    assert!(drafts::load(&saved.key()).is_none());
+}
