@@ -27,6 +27,9 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Every (property, value) the form reported, in order.
+type EditLog = Rc<RefCell<Vec<(String, Option<Value>)>>>;
+
 async fn settle() {
     gloo_timers::future::sleep(Duration::from_millis(30)).await;
 }
@@ -80,7 +83,7 @@ fn fire_change(el: &Element) {
 #[derive(Properties)]
 struct HarnessProps {
     doc: Rc<RefCell<Option<Document>>>,
-    log: Rc<RefCell<Vec<(String, Option<Value>)>>>,
+    log: EditLog,
 }
 
 impl PartialEq for HarnessProps {
@@ -119,7 +122,7 @@ fn Harness(props: &HarnessProps) -> Html {
     }
 }
 
-fn mount(doc: Document) -> Rc<RefCell<Vec<(String, Option<Value>)>>> {
+fn mount(doc: Document) -> EditLog {
     let log = Rc::new(RefCell::new(Vec::new()));
     let props = HarnessProps {
         doc: Rc::new(RefCell::new(Some(doc))),
@@ -142,7 +145,7 @@ fn graph_doc(api: ApiVersion, object: Value) -> Document {
     )
 }
 
-fn last(log: &Rc<RefCell<Vec<(String, Option<Value>)>>>) -> (String, Option<Value>) {
+fn last(log: &EditLog) -> (String, Option<Value>) {
     log.borrow().last().cloned().expect("an edit was reported")
 }
 
