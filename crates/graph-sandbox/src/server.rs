@@ -1,0 +1,184 @@
+//! Putting it together: the router (Graph look-alike, control endpoints, the generated
+//! `config.json`, the web app's static files), and serving it on a socket with graceful
+//! shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{any, get, post};
+use axum::{Extension, Router};
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::auth::{mint_token, TokenRequest};
+use crate::reply::{json_response, Failure, RequestContext};
+use crate::sandbox::Sandbox;
+use crate::{control, envelope, graph, Error};
+
+/// How long the demo token in `config.json` lasts: a working day.
+pub const DEMO_TOKEN_SECONDS: i64 = 8 * 3600;
+
+#[derive(Clone)]
+struct AppState {
+    sandbox: Arc<Sandbox>,
+    /// `http://host:port` of the socket, when serving one; else taken from `Host`.
+    graph_base: Option<String>,
+}
+
+/// The whole application. `graph_base` is what `config.json` tells the editor; without it the
+/// request's `Host` is used (as in tests that call the router directly).
+pub fn router(sandbox: Arc<Sandbox>, graph_base: Option<String>) -> Router {
+    let state = AppState {
+        sandbox: sandbox.clone(),
+        graph_base,
+    };
+    let control = Router::new()
+        .route(
+            "/_sandbox/token",
+            get(control::token).fallback(control::not_allowed),
+        )
+        .route("/_sandbox/faults", any(control::faults))
+        .route("/_sandbox/requests", any(control::requests))
+        .route(
+            "/_sandbox/objects/{api}/{id}",
+            get(control::object).fallback(control::not_allowed),
+        )
+        .route(
+            "/_sandbox/reset",
+            post(control::reset).fallback(control::not_allowed),
+        )
+        .with_state(sandbox);
+    Router::new()
+        .route("/config.json", get(config_json))
+        .fallback(fallback)
+        .with_state(state)
+        .merge(control)
+        .layer(middleware::from_fn(envelope::envelope))
+}
+
+/// `{"sandbox": {"graph", "api", "demoToken"}}`: how the demo editor finds the sandbox and gets
+/// a token without one ever appearing in a URL. A fresh token on every request.
+async fn config_json(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let graph = state.graph_base.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        format!("http://{host}")
+    });
+    let token = mint_token(&TokenRequest {
+        expires_in: DEMO_TOKEN_SECONDS,
+        ..TokenRequest::default()
+    });
+    let mut response = json_response(
+        StatusCode::OK,
+        &json!({ "sandbox": { "graph": graph, "api": "beta", "demoToken": token } }),
+    );
+    // A cached copy would hand out an expired token.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// Graph requests go to the look-alike, anything else to the static files (when serving a
+/// web app) or a Graph-shaped 404.
+async fn fallback(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    request: Request,
+) -> Response {
+    if let Some(route) = graph::classify(request.uri().path()) {
+        return graph::handle(&state.sandbox, route, request).await;
+    }
+    let path = request.uri().path().to_string();
+    if let Some(dist) = &state.sandbox.config.dist {
+        if request.method() == Method::GET || request.method() == Method::HEAD {
+            let Ok(response) = ServeDir::new(dist).oneshot(request).await;
+            if response.status() != StatusCode::NOT_FOUND {
+                return response.map(Body::new);
+            }
+        }
+    }
+    Failure::not_found(&path).respond(&ctx)
+}
+
+/// Binds the listening socket; port 0 picks a free one.
+pub async fn bind(host: &str, port: u16) -> Result<TcpListener, Error> {
+    let addr = format!("{host}:{port}");
+    TcpListener::bind(&addr)
+        .await
+        .map_err(|source| Error::Listen { addr, source })
+}
+
+/// Serves until `shutdown` completes, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    sandbox: Arc<Sandbox>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    let addr = listener.local_addr().map_err(|source| Error::Listen {
+        addr: "the bound socket".into(),
+        source,
+    })?;
+    let app = router(sandbox, Some(format!("http://{addr}")));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|source| Error::Listen {
+            addr: addr.to_string(),
+            source,
+        })
+}
+
+/// A sandbox serving in the background, for tests and tools that embed it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub sandbox: Arc<Sandbox>,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), Error>>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops gracefully and waits for the server to finish.
+    pub async fn stop(self) -> Result<(), Error> {
+        let _ = self.stop.send(());
+        self.task.await.unwrap_or(Ok(()))
+    }
+}
+
+/// Starts a sandbox on `host:port` (port 0 for a free one) in a background task.
+pub async fn spawn(sandbox: Sandbox, host: &str, port: u16) -> Result<Running, Error> {
+    let listener = bind(host, port).await?;
+    let addr = listener.local_addr().map_err(|source| Error::Listen {
+        addr: format!("{host}:{port}"),
+        source,
+    })?;
+    let sandbox = Arc::new(sandbox);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, sandbox.clone(), async move {
+        let _ = stopped.await;
+    }));
+    Ok(Running {
+        addr,
+        sandbox,
+        stop,
+        task,
+    })
+}

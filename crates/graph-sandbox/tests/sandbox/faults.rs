@@ -1,0 +1,248 @@
+//! Every fault kind, asked for by header, by path prefix, by the control endpoint and at
+//! start-up. (`drop` needs a socket: see `sockets.rs`.)
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use graph_sandbox::fault::Rule;
+use graph_sandbox::Config;
+use serde_json::json;
+
+use crate::common::{Harness, Reply, CONFIGS, GENERAL};
+
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    Header,
+    Prefix,
+    Queue,
+}
+
+const WAYS: [Way; 3] = [Way::Header, Way::Prefix, Way::Queue];
+
+/// Sends a GET of the seed object with `spec` asked for in `way`.
+async fn get_with_fault(h: &Harness, way: Way, spec: &str) -> Reply {
+    let path = format!("{CONFIGS}/{GENERAL}");
+    let mut req = h.request(Method::GET, &path);
+    match way {
+        Way::Header => req = req.header("x-sandbox-fault", spec),
+        Way::Prefix => {
+            req = h.request(
+                Method::GET,
+                &format!(
+                    "/_fault/{}{path}",
+                    spec.replace(':', "%3A").replace('=', "%3D")
+                ),
+            )
+        }
+        Way::Queue => {
+            let r = h
+                .send(
+                    Request::builder()
+                        .method(Method::POST)
+                        .uri("/_sandbox/faults")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(Body::from(json!({"spec": spec}).to_string()))
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+    }
+    h.send(req.body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn status_faults_every_way() {
+    let cases: [(&str, u16, &str, Option<&str>); 6] = [
+        ("429", 429, "TooManyRequests", Some("1")),
+        ("429:retry-after=3", 429, "TooManyRequests", Some("3")),
+        ("503", 503, "ServiceUnavailable", None),
+        ("503:retry-after=7", 503, "ServiceUnavailable", Some("7")),
+        ("500", 500, "InternalServerError", None),
+        ("504", 504, "GatewayTimeout", None),
+    ];
+    for way in WAYS {
+        let h = Harness::new();
+        for (spec, status, code, retry_after) in cases {
+            let r = get_with_fault(&h, way, spec).await;
+            r.graph_error(status, code);
+            assert_eq!(r.header("retry-after"), retry_after, "{way:?} {spec}");
+            // One request only: the next one is answered normally.
+            assert_eq!(
+                h.get(&format!("{CONFIGS}/{GENERAL}")).await.status,
+                StatusCode::OK
+            );
+        }
+        let recorded = h.get("/_sandbox/requests").await.json;
+        assert_eq!(recorded[0]["status"], 429, "{way:?}: faults are recorded");
+    }
+}
+
+#[tokio::test]
+async fn delay_then_normal_answer_every_way() {
+    for way in WAYS {
+        let h = Harness::new();
+        let started = Instant::now();
+        let r = get_with_fault(&h, way, "delay=150").await;
+        assert_eq!(r.status, StatusCode::OK, "{way:?}");
+        assert!(started.elapsed() >= Duration::from_millis(150), "{way:?}");
+        assert_eq!(r.json["id"], GENERAL);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_edit_every_way() {
+    for way in WAYS {
+        let h = Harness::new();
+        let before = h.stored("beta", GENERAL).await;
+        let r = get_with_fault(&h, way, "concurrent").await;
+        assert_eq!(r.status, StatusCode::OK, "{way:?}");
+        assert_eq!(
+            r.json["displayName"],
+            "Display Name value (changed elsewhere)"
+        );
+        assert_eq!(r.json["version"], before["version"].as_i64().unwrap() + 1);
+        assert_ne!(
+            r.json["lastModifiedDateTime"],
+            before["lastModifiedDateTime"]
+        );
+    }
+    // With a PATCH, the edit lands first and the PATCH then applies on top of it.
+    let h = Harness::new();
+    let r = h
+        .send(
+            h.request(Method::PATCH, &format!("{CONFIGS}/{GENERAL}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-sandbox-fault", "concurrent")
+                .body(Body::from(r#"{"description":"mine"}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json["version"], 9);
+    assert_eq!(r.json["description"], "mine");
+    assert_eq!(
+        r.json["displayName"],
+        "Display Name value (changed elsewhere)"
+    );
+}
+
+#[tokio::test]
+async fn queued_faults_match_method_path_and_count() {
+    let h = Harness::new();
+    let queue = |body: serde_json::Value| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/_sandbox/faults")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let r = h
+        .send(queue(
+            json!({"spec": "503", "method": "patch", "count": 2, "pathContains": GENERAL}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.json["value"][0]["spec"], "503");
+    assert_eq!(r.json["value"][0]["method"], "PATCH");
+    assert_eq!(r.json["value"][0]["remaining"], 2);
+
+    let uri = format!("{CONFIGS}/{GENERAL}");
+    assert_eq!(
+        h.get(&uri).await.status,
+        StatusCode::OK,
+        "GET does not match"
+    );
+    let other = "/beta/officeConfiguration";
+    assert_eq!(
+        h.patch(other, &json!({"tenantCheckinStatuses": []}))
+            .await
+            .status,
+        StatusCode::OK,
+        "another path does not match"
+    );
+    for _ in 0..2 {
+        h.patch(&uri, &json!({"displayName": "x"}))
+            .await
+            .graph_error(503, "ServiceUnavailable");
+    }
+    assert_eq!(
+        h.patch(&uri, &json!({"displayName": "x"})).await.status,
+        StatusCode::OK
+    );
+
+    h.send(queue(json!({"spec": "500"}))).await;
+    let r = h
+        .send(
+            Request::builder()
+                .method(Method::DELETE)
+                .uri("/_sandbox/faults")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(h.get(&uri).await.status, StatusCode::OK, "cleared");
+
+    for bad in [
+        json!({"spec": "404"}),
+        json!({"spec": "503", "count": 0}),
+        json!({"spec": "503", "method": "PA TCH"}),
+        json!({"spek": "503"}),
+        json!([]),
+    ] {
+        h.send(queue(bad)).await.graph_error(400, "BadRequest");
+    }
+}
+
+#[tokio::test]
+async fn start_up_faults_apply_for_their_count() {
+    let h = Harness::with(Config {
+        faults: vec![
+            Rule::parse_option("429:retry-after=2@PATCHx1").unwrap(),
+            Rule::parse_option("delay=1").unwrap(),
+        ],
+        ..Config::default()
+    });
+    let uri = format!("{CONFIGS}/{GENERAL}");
+    assert_eq!(h.get(&uri).await.status, StatusCode::OK);
+    let r = h.patch(&uri, &json!({"displayName": "x"})).await;
+    r.graph_error(429, "TooManyRequests");
+    assert_eq!(r.header("retry-after"), Some("2"));
+    assert_eq!(
+        h.patch(&uri, &json!({"displayName": "x"})).await.status,
+        StatusCode::OK
+    );
+    let listed = h.get("/_sandbox/faults").await.json;
+    assert_eq!(listed["value"][0]["spec"], "delay=1");
+    assert_eq!(listed["value"][0]["remaining"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn bad_specs_and_prefix_links() {
+    let h = Harness::new();
+    let uri = format!("{CONFIGS}/{GENERAL}");
+    let r = h
+        .send(
+            h.request(Method::GET, &uri)
+                .header("x-sandbox-fault", "418")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    r.graph_error(400, "BadRequest");
+    h.get(&format!("/_fault/teapot{uri}"))
+        .await
+        .graph_error(400, "BadRequest");
+    h.get("/_fault/429").await.graph_error(400, "BadRequest");
+
+    // A delay prefix keeps the editor's base URL in the next link.
+    let r = h.get(&format!("/_fault/delay=1{CONFIGS}?$top=2")).await;
+    let next = r.json["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.starts_with("http://sandbox.test/_fault/delay=1/beta/deviceManagement/deviceConfigurations?$top=2&$skiptoken=2"),
+        "{next}"
+    );
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests of the sandbox: most go through the router in memory (`oneshot`), those
+//! that need a socket (dropped connections, restarts, the binary) through 127.0.0.1 on a port
+//! the OS picks.
+
+mod common;
+mod faults;
+mod hostile;
+mod objects;
+mod protocol;
+mod sockets;
