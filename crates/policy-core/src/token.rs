@@ -136,7 +136,8 @@ impl TokenInfo {
         self.expires_at.map(|e| e - now)
     }
 
-    /// True when the token's audience is Graph in `cloud`, or the given custom base URL.
+    /// True when the token's audience is Graph in `cloud`. For a custom base (a proxy or a
+    /// sandbox in front of Graph) any cloud's Graph audience, or the base itself, is accepted.
     pub fn audience_matches(&self, graph_base: &str, cloud: Option<Cloud>) -> bool {
         let Some(aud) = self.audience.as_deref() else {
             return false;
@@ -148,7 +149,10 @@ impl TokenInfo {
         }
         match cloud {
             Some(c) => c.graph_base().eq_ignore_ascii_case(aud),
-            None => graph_base.trim_end_matches('/').eq_ignore_ascii_case(aud),
+            None => {
+                graph_base.trim_end_matches('/').eq_ignore_ascii_case(aud)
+                    || Cloud::from_graph_base(aud).is_some()
+            }
         }
     }
 }
@@ -186,6 +190,7 @@ mod tests {
         assert_eq!(t.seconds_left(40), Some(60));
         assert!(t.audience_matches("", Some(Cloud::UsGovL4)));
         assert!(!t.audience_matches("", Some(Cloud::Global)));
+        assert!(t.audience_matches("http://127.0.0.1:8080", None));
     }
 
     #[test]
