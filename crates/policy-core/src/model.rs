@@ -6,11 +6,34 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
 use crate::edm::Edm;
 use crate::Error;
+
+/// FNV-1a: property names are short and trusted (they come from the schema), so a simple hash
+/// beats SipHash on the validator's hottest look-up.
+#[derive(Default)]
+pub struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
 
 /// The namespace every type of interest lives in.
 pub const GRAPH_NAMESPACE: &str = "microsoft.graph";
@@ -187,6 +210,13 @@ pub struct Property {
     pub declared_in: TypeId,
 }
 
+impl Property {
+    /// Must be present in a whole object: not nullable, not read-only, not a list.
+    pub fn is_required(&self) -> bool {
+        !self.nullable && !self.read_only && !self.collection
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct StructuredType {
     pub name: String,
@@ -201,7 +231,9 @@ pub struct StructuredType {
     pub navigation: Vec<String>,
     /// Direct and indirect derived types, in schema order.
     pub derived: Vec<TypeId>,
-    prop_index: HashMap<String, usize>,
+    prop_index: NameMap<usize>,
+    /// How many properties must be present (not nullable, not read-only, not a collection).
+    pub required_count: usize,
 }
 
 impl StructuredType {
@@ -240,8 +272,8 @@ pub struct Schema {
     pub entry_sets: Vec<EntrySetData>,
     types: Vec<StructuredType>,
     enums: Vec<EnumType>,
-    type_index: HashMap<String, TypeId>,
-    enum_index: HashMap<String, EnumId>,
+    type_index: NameMap<TypeId>,
+    enum_index: NameMap<EnumId>,
 }
 
 /// Strips the namespace from a qualified name: `microsoft.graph.omaSetting` → `omaSetting`.
@@ -258,13 +290,13 @@ impl Schema {
 
     /// Resolves names to indices; fails on a dangling base type or a cycle.
     pub fn from_data(data: SchemaData) -> Result<Schema, Error> {
-        let type_index: HashMap<String, TypeId> = data
+        let type_index: NameMap<TypeId> = data
             .types
             .iter()
             .enumerate()
             .map(|(i, t)| (t.name.clone(), TypeId(i as u32)))
             .collect();
-        let enum_index: HashMap<String, EnumId> = data
+        let enum_index: NameMap<EnumId> = data
             .enums
             .iter()
             .enumerate()
@@ -333,6 +365,7 @@ impl Schema {
                 .find(|k| !k.is_empty())
                 .cloned()
                 .unwrap_or_default();
+            let required_count = properties.iter().filter(|p| p.is_required()).count();
             let prop_index = properties
                 .iter()
                 .enumerate()
@@ -349,6 +382,7 @@ impl Schema {
                 navigation,
                 derived: Vec::new(),
                 prop_index,
+                required_count,
             });
         }
         for i in 0..types.len() {

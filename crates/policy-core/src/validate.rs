@@ -285,6 +285,7 @@ impl<'s> Validator<'s> {
 
     fn object(&mut self, node: &PathNode, id: TypeId, map: &Map<String, Value>, top: bool) {
         let t = self.schema.get(id);
+        let mut required_seen = 0;
         for (key, value) in map {
             // Instance and property annotations (`@odata.etag`, `x@odata.type`) are not data.
             if key.contains('@') {
@@ -292,15 +293,19 @@ impl<'s> Validator<'s> {
             }
             let child = PathNode::Prop(node, key);
             match t.property(key) {
-                Some(p) => self.property(&child, p, value),
+                Some(p) => {
+                    required_seen += usize::from(p.is_required());
+                    self.property(&child, p, value)
+                }
                 None => self.unknown(&child, t, key),
             }
         }
         // A nested complex value is always sent whole, so its required parts must be there; a
-        // PATCH body leaves out whatever it does not change.
-        if !top || self.mode == Mode::Object {
+        // PATCH body leaves out whatever it does not change. Counting first spares the search
+        // in the usual case where all of them are there.
+        if (!top || self.mode == Mode::Object) && required_seen < t.required_count {
             for p in &t.properties {
-                if !p.nullable && !p.read_only && !p.collection && !map.contains_key(&p.name) {
+                if p.is_required() && !map.contains_key(&p.name) {
                     let child = PathNode::Prop(node, &p.name);
                     self.warning(
                         &child,
