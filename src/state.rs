@@ -107,8 +107,16 @@ pub struct Problems {
     empty: Shared<Vec<Problem>>,
 }
 
+thread_local! {
+    /// One empty list for every property without problems, so that its field keeps the same
+    /// props from one validation to the next.
+    static NO_PROBLEMS: Shared<Vec<Problem>> = Shared::new(Vec::new());
+}
+
 impl Problems {
-    pub fn new(all: Vec<Problem>) -> Problems {
+    /// Groups problems by top-level property. A group equal to the one in `previous` keeps
+    /// its shared list, so only fields whose problems changed render again.
+    pub fn new(all: Vec<Problem>, previous: Option<&Problems>) -> Problems {
         let mut grouped: HashMap<String, Vec<Problem>> = HashMap::new();
         for p in &all {
             grouped
@@ -116,13 +124,20 @@ impl Problems {
                 .or_default()
                 .push(p.clone());
         }
+        let by_property = grouped
+            .into_iter()
+            .map(|(k, v)| {
+                let shared = match previous.and_then(|p| p.by_property.get(&k)) {
+                    Some(old) if **old == v => old.clone(),
+                    _ => Shared::new(v),
+                };
+                (k, shared)
+            })
+            .collect();
         Problems {
             all,
-            by_property: grouped
-                .into_iter()
-                .map(|(k, v)| (k, Shared::new(v)))
-                .collect(),
-            empty: Shared::new(Vec::new()),
+            by_property,
+            empty: NO_PROBLEMS.with(Shared::clone),
         }
     }
 
@@ -202,7 +217,7 @@ impl Document {
             &self.draft_value(),
             Mode::Object,
         );
-        self.problems = Shared::new(Problems::new(problems));
+        self.problems = Shared::new(Problems::new(problems, Some(&self.problems)));
     }
 
     pub fn new(
