@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod bench_hooks;
 pub mod clipboard;
 pub mod components;
 pub mod drafts;

@@ -4,5 +4,6 @@ use intune_editor::app::App;
 
 fn main() {
     intune_editor::panic::install();
+    intune_editor::bench_hooks::install();
     yew::Renderer::<App>::new().render();
 }

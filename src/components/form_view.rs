@@ -31,6 +31,16 @@ pub fn matches_filter(name: &str, filter: &str) -> bool {
 
 #[component]
 pub fn FormView(props: &FormViewProps) -> Html {
+    // The benchmark reads these: rendering a type's form from data in hand to painted DOM.
+    let first = use_mut_ref(|| true);
+    if *first.borrow() {
+        crate::bench_hooks::mark("form-render-start");
+    }
+    use_effect_with(props.type_id, move |_| {
+        if std::mem::replace(&mut *first.borrow_mut(), false) {
+            crate::bench_hooks::mark("form-ready");
+        }
+    });
     let filter = use_state(String::new);
     let s = schema(props.api);
     let t = s.get(props.type_id);
