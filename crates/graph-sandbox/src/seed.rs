@@ -1,4 +1,4 @@
-//! The state a fresh sandbox starts from: the five seed examples (as copied, with two fixes, into
+//! The state a fresh sandbox starts from: the five seed examples (as copied, with three fixes, into
 //! `seed/`), large sample objects for the heavier editor screens, and objects from `--seed`
 //! files.
 

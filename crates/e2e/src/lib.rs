@@ -1,0 +1,185 @@
+//! End-to-end test harness: the REAL built web app (`dist/`, from `trunk build`) in headless
+//! Chromium, driven through chromedriver with `fantoccini`, against the Graph sandbox running
+//! in-process on a free loopback port.
+//!
+//! One [`Harness`] per test: a [`TestSandbox`] that serves the app and answers Graph, a
+//! chromedriver started on a free port (killed with every process it started by a drop guard,
+//! even when the test panics), and a [`Page`] with the few helpers the tests need: open a URL,
+//! wait for a selector or a text, set a field by its JSON path, read the drafts. Waits poll every
+//! 50 ms up to [`WAIT`]; there are no fixed sleeps.
+//!
+//! The tests live in `tests/`; `scripts/e2e.sh` builds the app and runs them, one at a time.
+
+mod driver;
+mod page;
+mod sandbox;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub use driver::ChromeDriver;
+pub use page::{field, messages, Page, Widget};
+pub use sandbox::TestSandbox;
+
+/// How long any wait lasts before the test fails.
+pub const WAIT: Duration = Duration::from_secs(10);
+/// How often a wait looks again.
+pub const POLL: Duration = Duration::from_millis(50);
+
+/// The built web app the tests drive: `<repo>/dist`.
+pub fn dist_dir() -> PathBuf {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no built app: run `trunk build` at the repository root first (scripts/e2e.sh does)",
+        dist.display()
+    );
+    dist.canonicalize().unwrap_or(dist)
+}
+
+/// A link that opens an object in the editor: `/?graph=<graph>&api=<api>&type=<type>[&id=<id>]`.
+pub fn link(app: &str, graph: &str, api: &str, type_name: &str, id: Option<&str>) -> String {
+    let enc = policy_core::endpoint::percent_encode;
+    let mut url = format!(
+        "{app}/?graph={}&api={api}&type={}",
+        enc(graph),
+        enc(type_name)
+    );
+    if let Some(id) = id {
+        url.push_str(&format!("&id={}", enc(id)));
+    }
+    url
+}
+
+/// A sandbox serving the app, a browser, and the page in it. Call [`Harness::finish`] at the end
+/// of a test; if the test panics first, the drop guards still stop chromedriver and Chromium.
+pub struct Harness {
+    pub sandbox: TestSandbox,
+    pub page: Page,
+    driver: ChromeDriver,
+}
+
+impl Harness {
+    /// Starts a sandbox with the app (fresh seeds, a temporary state file) and a browser.
+    pub async fn start() -> Harness {
+        let sandbox = TestSandbox::start(Some(dist_dir())).await;
+        let driver = ChromeDriver::start();
+        let page = Page::open(&driver).await;
+        Harness {
+            sandbox,
+            page,
+            driver,
+        }
+    }
+
+    /// The link to an object of this harness's own sandbox.
+    pub fn link(&self, api: &str, type_name: &str, id: Option<&str>) -> String {
+        let url = self.sandbox.url();
+        link(&url, &url, api, type_name, id)
+    }
+
+    /// Opens an object by its link and waits until its form shows `ready` (a field's path).
+    pub async fn open(&self, api: &str, type_name: &str, id: Option<&str>, ready: &str) {
+        self.page.goto(&self.link(api, type_name, id)).await;
+        self.page.wait_for_field(ready).await;
+    }
+
+    /// Ends the browser session, chromedriver and the sandbox.
+    pub async fn finish(self) {
+        self.page.close().await;
+        drop(self.driver);
+        self.sandbox.stop().await;
+    }
+}
+
+/// Sets `value` at a JSON path such as `a.b[2].c` inside `root`. Every step but the last must
+/// exist; the last may be a new key of an object or the next index of a list (appended).
+pub fn set_at_path(root: &mut Value, path: &str, value: Value) {
+    let mut cur = root;
+    let steps = path_steps(path);
+    let (last, init) = steps.split_last().expect("a path has at least one step");
+    for step in init {
+        cur = match step {
+            Step::Key(k) => cur
+                .get_mut(k.as_str())
+                .unwrap_or_else(|| panic!("{path}: no {k}")),
+            Step::Index(i) => cur
+                .get_mut(*i)
+                .unwrap_or_else(|| panic!("{path}: no item {i}")),
+        };
+    }
+    match last {
+        Step::Key(k) => {
+            cur.as_object_mut()
+                .unwrap_or_else(|| panic!("{path}: not an object before {k}"))
+                .insert(k.clone(), value);
+        }
+        Step::Index(i) => {
+            let list = cur
+                .as_array_mut()
+                .unwrap_or_else(|| panic!("{path}: not a list before [{i}]"));
+            if *i == list.len() {
+                list.push(value);
+            } else {
+                list[*i] = value;
+            }
+        }
+    }
+}
+
+/// The top-level property a JSON path is under.
+pub fn top_property(path: &str) -> &str {
+    path.split(['.', '[']).next().unwrap_or(path)
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn path_steps(path: &str) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let (n, r) = r.split_once(']').expect("a closing ]");
+            steps.push(Step::Index(n.parse().expect("a list index")));
+            rest = r;
+        } else {
+            let r = rest.strip_prefix('.').unwrap_or(rest);
+            // `@odata.type` is one key, dot and all.
+            let end = if r.starts_with('@') {
+                r.find('[').unwrap_or(r.len())
+            } else {
+                r.find(['.', '[']).unwrap_or(r.len())
+            };
+            steps.push(Step::Key(r[..end].to_string()));
+            rest = &r[end..];
+        }
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_paths() {
+        let mut v = json!({"a": [{"b": 1}, {"b": [1, 2]}], "c": {"d": 1}});
+        set_at_path(&mut v, "a[1].b[1]", json!(9));
+        set_at_path(&mut v, "c.e", json!("x"));
+        set_at_path(&mut v, "a[2]", json!({}));
+        set_at_path(&mut v, "a[2].@odata.type", json!("#t"));
+        assert_eq!(
+            v,
+            json!({"a": [{"b": 1}, {"b": [1, 9]}, {"@odata.type": "#t"}], "c": {"d": 1, "e": "x"}})
+        );
+        assert_eq!(top_property("a[1].b"), "a");
+        assert_eq!(top_property("c.d"), "c");
+        assert_eq!(top_property("x"), "x");
+    }
+}

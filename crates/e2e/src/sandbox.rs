@@ -1,0 +1,151 @@
+//! The Graph sandbox for one test, in-process on a free loopback port: fresh seeds, a temporary
+//! state file, optionally the built app at `/`. Tests read what it recorded and what it stores
+//! directly from its shared state (typed, no parsing), queue faults the way
+//! `POST /_sandbox/faults` does, and get tokens from its real `GET /_sandbox/token`.
+
+use std::path::PathBuf;
+
+use graph_sandbox::fault::{parse_spec, Rule};
+use graph_sandbox::sandbox::Recorded;
+use graph_sandbox::{Config, Running, Sandbox};
+use policy_core::endpoint::percent_encode;
+use policy_core::model::ApiVersion;
+use serde_json::Value;
+use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub struct TestSandbox {
+    running: Running,
+    _state: TempDir,
+}
+
+fn api(name: &str) -> ApiVersion {
+    ApiVersion::parse(name).unwrap_or_else(|| panic!("no API version {name}"))
+}
+
+impl TestSandbox {
+    /// Starts from the seeds (`--reset`) with a temporary state file, serving `dist` when given.
+    pub async fn start(dist: Option<PathBuf>) -> TestSandbox {
+        let state = tempfile::Builder::new()
+            .prefix("e2e-sandbox-")
+            .tempdir()
+            .expect("a temporary directory");
+        let config = Config {
+            state_file: Some(state.path().join("state.json")),
+            reset: true,
+            dist,
+            ..Config::default()
+        };
+        let sandbox = Sandbox::new(config).expect("the sandbox starts from its seeds");
+        let running = graph_sandbox::spawn(sandbox, "127.0.0.1", 0)
+            .await
+            .expect("the sandbox listens on a free port");
+        TestSandbox {
+            running,
+            _state: state,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`: the app's address and the Graph base URL.
+    pub fn url(&self) -> String {
+        self.running.url()
+    }
+
+    /// Every Graph request it answered (or dropped), oldest first.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.running.sandbox.recorded()
+    }
+
+    /// The recorded PATCH requests, oldest first.
+    pub fn patches(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "PATCH")
+            .collect()
+    }
+
+    /// A stored object as it is now, by API version and id.
+    pub fn object(&self, api_name: &str, id: &str) -> Value {
+        let stores = self.running.sandbox.stores();
+        let stored = stores
+            .get(api(api_name))
+            .get(id)
+            .unwrap_or_else(|| panic!("the sandbox holds no {api_name} object {id}"));
+        Value::Object(stored.value.clone())
+    }
+
+    /// The object a singleton entry set (such as `officeConfiguration`) holds.
+    pub fn singleton(&self, api_name: &str, path: &str) -> Value {
+        let id = self
+            .running
+            .sandbox
+            .stores()
+            .get(api(api_name))
+            .singleton_id(path)
+            .unwrap_or_else(|| panic!("the sandbox holds nothing at {api_name} {path}"));
+        self.object(api_name, &id)
+    }
+
+    /// Queues a fault (a spec such as `429:retry-after=1`, `503`, `drop`, `concurrent`) for the
+    /// next `count` requests with this method.
+    pub fn fault(&self, spec: &str, method: &str, count: u32) {
+        let rule = Rule {
+            spec: parse_spec(spec).expect("a valid fault spec"),
+            method: Some(method.to_string()),
+            path_contains: None,
+            remaining: Some(count),
+        };
+        self.running.sandbox.faults().push(rule);
+    }
+
+    /// Forgets every queued fault.
+    pub fn clear_faults(&self) {
+        self.running.sandbox.faults().clear();
+    }
+
+    /// A token from this sandbox's `GET /_sandbox/token`: the write permission unless `scp`
+    /// says otherwise; a negative `expires_in` makes it expired already.
+    pub async fn token(&self, scp: Option<&str>, expires_in: i64) -> String {
+        let mut path = format!("/_sandbox/token?expires_in={expires_in}");
+        if let Some(scp) = scp {
+            path.push_str(&format!("&scp={}", percent_encode(scp)));
+        }
+        let answer = self.control_get(&path).await;
+        answer["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no access_token from {path}: {answer}"))
+            .to_string()
+    }
+
+    /// `GET` a control endpoint and read its JSON answer (HTTP/1.0: one request, then close).
+    async fn control_get(&self, path: &str) -> Value {
+        let mut stream = TcpStream::connect(self.running.addr)
+            .await
+            .expect("the sandbox accepts a connection");
+        let request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.running.addr);
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .expect("the request is sent");
+        let mut answer = Vec::new();
+        stream
+            .read_to_end(&mut answer)
+            .await
+            .expect("the answer is read");
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("not an HTTP answer to {path}: {answer}"));
+        assert!(head.contains(" 200 "), "GET {path}: {head}");
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+    }
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn stop(self) {
+        self.running
+            .stop()
+            .await
+            .expect("the sandbox stops cleanly");
+    }
+}

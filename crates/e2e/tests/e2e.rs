@@ -1,0 +1,702 @@
+//! End-to-end tests: the built app (`dist/`) in headless Chromium against the in-process Graph
+//! sandbox. Each test starts its own sandbox (fresh seeds) and browser (fresh profile) and
+//! asserts on what the sandbox recorded and stores, not only on what the page shows.
+//!
+//! Run them with `bash scripts/e2e.sh` (builds the app first) or, after `trunk build`,
+//! `cargo test -p e2e -- --test-threads=1`.
+
+use e2e::{field, messages, set_at_path, top_property, Harness, TestSandbox, Widget};
+use graph_sandbox::sandbox::Recorded;
+use serde_json::{json, Value};
+
+/// One thing a person does to the form.
+enum Change {
+    /// Sets the value at a JSON path through its widget: what is typed or chosen, and the JSON
+    /// value it becomes.
+    Set(&'static str, Widget, String, Value),
+    /// Clicks a list's "Add item"; the new item counts as this JSON until later changes fill it.
+    Add(&'static str, Value),
+}
+
+use Change::{Add, Set};
+
+/// Types `value` into a text field.
+fn text(path: &'static str, value: &'static str) -> Change {
+    Set(path, Widget::Text, value.into(), json!(value))
+}
+
+/// Types a whole number into a number field.
+fn number(path: &'static str, value: i64) -> Change {
+    Set(path, Widget::Number, value.to_string(), json!(value))
+}
+
+/// Turns a toggle on or off.
+fn toggle(path: &'static str, on: bool) -> Change {
+    Set(path, Widget::Toggle, on.to_string(), json!(on))
+}
+
+/// Chooses an enum member.
+fn select(path: &'static str, member: &'static str) -> Change {
+    Set(path, Widget::Select, member.into(), json!(member))
+}
+
+/// Picks a date and time (UTC, as the picker shows it); Graph gets it with a `Z`.
+fn date_time(path: &'static str, local: &'static str) -> Change {
+    Set(
+        path,
+        Widget::Picker,
+        local.into(),
+        json!(format!("{local}Z")),
+    )
+}
+
+/// An object to open, and what to change in it.
+struct Case {
+    api: &'static str,
+    type_name: &'static str,
+    /// The entry set: a collection (with `id`) or a singleton (without).
+    set: &'static str,
+    id: Option<&'static str>,
+    changes: Vec<Change>,
+}
+
+impl Case {
+    fn graph_path(&self) -> String {
+        match self.id {
+            Some(id) => format!("/{}/{}/{id}", self.api, self.set),
+            None => format!("/{}/{}", self.api, self.set),
+        }
+    }
+
+    fn stored(&self, sandbox: &TestSandbox) -> Value {
+        match self.id {
+            Some(id) => sandbox.object(self.api, id),
+            None => sandbox.singleton(self.api, self.set),
+        }
+    }
+
+    fn first_path(&self) -> &'static str {
+        match &self.changes[0] {
+            Set(path, ..) => path,
+            Add(path, _) => path,
+        }
+    }
+}
+
+const CUSTOM_V1_ID: &str = "76c5d59b-d59b-76c5-9bd5-c5769bd5c576";
+const ENROLLMENT_ID: &str = "e6742553-2553-e674-5325-74e6532574e6";
+const GENERAL_ID: &str = "a931a366-a366-a931-66a3-31a966a331a9";
+const DERIVED_CREDENTIAL_ID: &str = "9815f155-f155-9815-55f1-159855f11598";
+const WINDOWS10_ID: &str = "5a4dbe7a-0000-4000-8000-000000000001";
+const IOS_ID: &str = "5a4dbe7a-0000-4000-8000-000000000002";
+const CONFIGURATIONS: &str = "deviceManagement/deviceConfigurations";
+
+/// The beta general Android for Work profile, which most failure tests edit.
+fn general(changes: Vec<Change>) -> Case {
+    Case {
+        api: "beta",
+        type_name: "androidForWorkGeneralDeviceConfiguration",
+        set: CONFIGURATIONS,
+        id: Some(GENERAL_ID),
+        changes,
+    }
+}
+
+/// Opens the case's object by its link (the page gets the demo token from `config.json`).
+async fn open(h: &Harness, case: &Case) {
+    h.open(case.api, case.type_name, case.id, case.first_path())
+        .await;
+}
+
+/// Makes the case's changes in the form and returns the PATCH body they must produce:
+/// `@odata.type` plus each changed top-level property, whole, as computed from `before`.
+async fn make_changes(h: &Harness, case: &Case, before: &Value) -> Value {
+    let mut after = before.clone();
+    let mut body = json!({ "@odata.type": before["@odata.type"] });
+    for change in &case.changes {
+        let path = match change {
+            Set(path, widget, input, value) => {
+                h.page.edit(path, *widget, input).await;
+                set_at_path(&mut after, path, value.clone());
+                path
+            }
+            Add(list, item) => {
+                let count = after[top_property(list)].as_array().map_or(0, Vec::len);
+                h.page.click(&field(&format!("{list}.add"))).await;
+                set_at_path(&mut after, &format!("{list}[{count}]"), item.clone());
+                list
+            }
+        };
+        let top = top_property(path);
+        body[top] = after[top].clone();
+    }
+    body
+}
+
+/// The properties of a PATCH body other than `@odata.type`, sorted.
+fn changed_properties(body: &Value) -> Vec<String> {
+    let mut names: Vec<String> = body
+        .as_object()
+        .map(|m| m.keys().filter(|k| *k != "@odata.type").cloned().collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// The one assertion every successful send goes through: the last recorded PATCH is a 200 to
+/// the object's path with the page's bearer token and exactly `body`; the stored object took the
+/// changed properties, kept every other one, and moved `version` (where it has one) and
+/// `lastModifiedDateTime` (where it has one).
+fn assert_saved(
+    sandbox: &TestSandbox,
+    case: &Case,
+    token: &str,
+    before: &Value,
+    body: &Value,
+    patches: &[Recorded],
+) {
+    let last = patches.last().expect("a PATCH was recorded");
+    assert_eq!(last.method, "PATCH");
+    assert_eq!(last.path, case.graph_path(), "PATCH path");
+    assert_eq!(
+        last.authorization.as_deref(),
+        Some(format!("Bearer {token}").as_str()),
+        "the PATCH carries the page's token"
+    );
+    assert_eq!(last.content_type.as_deref(), Some("application/json"));
+    assert_eq!(last.status, Some(200), "PATCH status");
+    assert_eq!(&last.body, body, "PATCH body");
+    assert_eq!(
+        body["@odata.type"],
+        json!(format!("#microsoft.graph.{}", case.type_name))
+    );
+
+    let stored = case.stored(sandbox);
+    let stamps = ["version", "lastModifiedDateTime"];
+    for (key, value) in body.as_object().expect("a body object") {
+        assert_eq!(&stored[key], value, "stored {key}");
+    }
+    for (key, value) in before.as_object().expect("an object") {
+        if body.get(key).is_none() && !stamps.contains(&key.as_str()) {
+            assert_eq!(&stored[key], value, "{key} must not change");
+        }
+    }
+    if let Some(v) = before["version"].as_i64() {
+        assert_eq!(stored["version"], json!(v + 1), "version bumped");
+    }
+    if before.get("lastModifiedDateTime").is_some() {
+        assert_ne!(
+            stored["lastModifiedDateTime"], before["lastModifiedDateTime"],
+            "lastModifiedDateTime moved"
+        );
+    }
+}
+
+/// Opens the case's object, makes its changes, checks the review lists exactly the changed
+/// properties, sends, and checks the request and the stored object.
+async fn edit_and_send(case: Case) {
+    let h = Harness::start().await;
+    let before = case.stored(&h.sandbox);
+    open(&h, &case).await;
+    let token = h.page.token().await;
+    let body = make_changes(&h, &case, &before).await;
+    let mut listed = h.page.diff_properties().await;
+    listed.sort();
+    assert_eq!(
+        listed,
+        changed_properties(&body),
+        "the review lists the changes"
+    );
+    assert!(h.sandbox.patches().is_empty(), "nothing sent before Send");
+
+    let saved = h.page.send_and_wait_saved().await;
+    let n = changed_properties(&body).len();
+    assert!(saved.contains(&format!("{n} propert")), "{saved}");
+    let patches = h.sandbox.patches();
+    assert_eq!(patches.len(), 1, "exactly one PATCH: {patches:#?}");
+    assert_saved(&h.sandbox, &case, &token, &before, &body, &patches);
+    h.finish().await;
+}
+
+// 1. The five seed types, every widget kind each has, and two large beta types.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v1_android_work_profile_custom_configuration() {
+    edit_and_send(Case {
+        api: "v1.0",
+        type_name: "androidWorkProfileCustomConfiguration",
+        set: CONFIGURATIONS,
+        id: Some(CUSTOM_V1_ID),
+        changes: vec![
+            text("displayName", "Custom profile (e2e)"),
+            text("omaSettings[0].value", "changed value"),
+            // A new OMA setting: add an item, choose its kind, fill it in.
+            Add("omaSettings", json!({})),
+            Set(
+                "omaSettings[1].@odata.type",
+                Widget::Select,
+                "microsoft.graph.omaSettingInteger".into(),
+                json!("#microsoft.graph.omaSettingInteger"),
+            ),
+            text("omaSettings[1].displayName", "Screen timeout"),
+            text("omaSettings[1].omaUri", "./Vendor/MSFT/Timeout"),
+            number("omaSettings[1].value", 300),
+        ],
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beta_android_for_work_enrollment_profile() {
+    edit_and_send(Case {
+        api: "beta",
+        type_name: "androidForWorkEnrollmentProfile",
+        set: "deviceManagement/androidForWorkEnrollmentProfiles",
+        id: Some(ENROLLMENT_ID),
+        changes: vec![
+            text("displayName", "Enrollment (e2e)"),
+            number("enrolledDeviceCount", 42),
+            date_time("tokenExpirationDateTime", "2030-05-06T07:08:09"),
+            text("qrCodeImage.type", "image/png"),
+        ],
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beta_android_for_work_general_device_configuration() {
+    edit_and_send(general(vec![
+        text("vpnAlwaysOnPackageIdentifier", "com.example.vpn"),
+        number("passwordMinimumLength", 8),
+        toggle("passwordBlockFaceUnlock", false),
+        select("workProfileDataSharingType", "allowPersonalToWork"),
+        text("allowedGoogleAccountDomains[0]", "example.com"),
+        Add("allowedGoogleAccountDomains", json!("")),
+        text("allowedGoogleAccountDomains[1]", "example.org"),
+        text(
+            "deviceManagementApplicabilityRuleOsVersion.minOSVersion",
+            "10.0",
+        ),
+        select(
+            "deviceManagementApplicabilityRuleOsEdition.ruleType",
+            "include",
+        ),
+    ]))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beta_android_device_owner_derived_credential_authentication_configuration() {
+    edit_and_send(Case {
+        api: "beta",
+        type_name: "androidDeviceOwnerDerivedCredentialAuthenticationConfiguration",
+        set: CONFIGURATIONS,
+        id: Some(DERIVED_CREDENTIAL_ID),
+        changes: vec![
+            text("displayName", "Derived credential (e2e)"),
+            select("certificateAccessType", "userApproval"),
+            text("roleScopeTagIds[0]", "7"),
+            text(
+                "silentCertificateAccessDetails[0].packageId",
+                "com.example.mail",
+            ),
+            select(
+                "deviceManagementApplicabilityRuleDeviceMode.deviceMode",
+                "standardConfiguration",
+            ),
+        ],
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beta_office_configuration_singleton() {
+    edit_and_send(Case {
+        api: "beta",
+        type_name: "officeConfiguration",
+        set: "officeConfiguration",
+        id: None,
+        changes: vec![
+            text("tenantCheckinStatuses[0].deviceName", "PC-042"),
+            toggle("tenantCheckinStatuses[0].wasSuccessful", false),
+            date_time(
+                "tenantCheckinStatuses[0].checkinDateTime",
+                "2031-01-02T03:04:05",
+            ),
+            text("tenantCheckinStatuses[0].appliedPolicies[0]", "Policy A"),
+            number("tenantUserCheckinSummary.failedUserCount", 3),
+        ],
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beta_windows10_general_configuration_flags_and_time() {
+    edit_and_send(Case {
+        api: "beta",
+        type_name: "windows10GeneralConfiguration",
+        set: CONFIGURATIONS,
+        id: Some(WINDOWS10_ID),
+        changes: vec![
+            Set(
+                "startMenuAppListVisibility",
+                Widget::Flags,
+                "collapse,remove".into(),
+                json!("collapse,remove"),
+            ),
+            Set(
+                "defenderScheduledScanTime",
+                Widget::Picker,
+                "13:14:15".into(),
+                json!("13:14:15"),
+            ),
+        ],
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beta_ios_general_device_configuration() {
+    edit_and_send(Case {
+        api: "beta",
+        type_name: "iosGeneralDeviceConfiguration",
+        set: CONFIGURATIONS,
+        id: Some(IOS_ID),
+        changes: vec![
+            number("passcodeMinimumLength", 12),
+            select("passcodeRequiredType", "alphanumeric"),
+        ],
+    })
+    .await;
+}
+
+// 2. Validation before anything is sent.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_range_value_blocks_send() {
+    let h = Harness::start().await;
+    let case = general(vec![number("passwordExpirationDays", 30)]);
+    let before = case.stored(&h.sandbox);
+    open(&h, &case).await;
+    let token = h.page.token().await;
+    let requests = h.sandbox.requests().len();
+    h.page
+        .edit("passwordExpirationDays", Widget::Number, "400")
+        .await;
+    let errors = format!("{} p.error", messages("passwordExpirationDays"));
+    h.page.wait_for_text(&errors, "365").await;
+    assert!(h.page.exists("#send[disabled]").await, "Send is disabled");
+    h.page
+        .wait_for_text("#send-blocked", "Fix the errors")
+        .await;
+    // A click on the disabled button does nothing (whether WebDriver lets it through or not).
+    let _ = h.page.wait_for("#send").await.click().await;
+    assert_eq!(h.sandbox.requests().len(), requests, "no request at all");
+
+    // Once the value is fixed, the only PATCH ever recorded is the fixed one: the invalid value
+    // was never sent, not even late.
+    let body = make_changes(&h, &case, &before).await;
+    h.page.wait_gone(&errors).await;
+    h.page.send_and_wait_saved().await;
+    let patches = h.sandbox.patches();
+    assert_eq!(patches.len(), 1, "{patches:#?}");
+    assert_saved(&h.sandbox, &case, &token, &before, &body, &patches);
+    h.finish().await;
+}
+
+// 3. Refused tokens.
+
+/// Opens the general profile, pastes `token`, edits the name and sends; returns the stored
+/// object from before.
+async fn send_with_token(h: &Harness, token: &str) -> Value {
+    let case = general(vec![]);
+    let before = case.stored(&h.sandbox);
+    h.open("beta", case.type_name, case.id, "displayName").await;
+    h.page.paste_token(token).await;
+    h.page.edit("displayName", Widget::Text, "Refused").await;
+    h.page.send().await;
+    before
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_token_shows_401() {
+    let h = Harness::start().await;
+    let expired = h.sandbox.token(None, -60).await;
+    let before = send_with_token(&h, &expired).await;
+    let view = h
+        .page
+        .wait_for_text(".error-view[data-status=\"401\"]", "401")
+        .await;
+    assert!(view.contains("Get a new token"), "advice: {view}");
+    let last = h.sandbox.requests().pop().expect("a request");
+    assert_eq!((last.method.as_str(), last.status), ("GET", Some(401)));
+    assert_eq!(last.authorization, Some(format!("Bearer {expired}")));
+    assert!(h.sandbox.patches().is_empty(), "no PATCH");
+    assert_eq!(
+        general(vec![]).stored(&h.sandbox),
+        before,
+        "store unchanged"
+    );
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_token_shows_403() {
+    let h = Harness::start().await;
+    let read_only = h
+        .sandbox
+        .token(Some("DeviceManagementConfiguration.Read.All"), 3600)
+        .await;
+    let before = send_with_token(&h, &read_only).await;
+    let view = h
+        .page
+        .wait_for_text(".error-view[data-status=\"403\"]", "403")
+        .await;
+    assert!(
+        view.contains("The token lacks permission")
+            && view.contains("DeviceManagementConfiguration.ReadWrite.All"),
+        "advice: {view}"
+    );
+    let statuses: Vec<_> = h.sandbox.patches().iter().map(|p| p.status).collect();
+    assert_eq!(statuses, [Some(403)], "the one PATCH was refused");
+    assert_eq!(
+        general(vec![]).stored(&h.sandbox),
+        before,
+        "store unchanged"
+    );
+    h.finish().await;
+}
+
+// 4. Throttling and outages, retried after a visible countdown.
+
+/// Queues `spec` for one PATCH, sends a name change, and checks the countdown was shown, the
+/// PATCHes were the fault's status then 200, and the change is stored.
+async fn retried_after(spec: &str, status: u16) {
+    let h = Harness::start().await;
+    let case = general(vec![text("displayName", "After a retry")]);
+    let before = case.stored(&h.sandbox);
+    open(&h, &case).await;
+    let token = h.page.token().await;
+    let body = make_changes(&h, &case, &before).await;
+    h.sandbox.fault(spec, "PATCH", 1);
+    h.page.watch("retry").await;
+    h.page.send_and_wait_saved().await;
+    let shown = h.page.seen("retry").await;
+    assert!(
+        shown.iter().any(|t| t.contains("Retrying in 1 s")),
+        "the countdown was shown: {shown:?}"
+    );
+    let patches = h.sandbox.patches();
+    let statuses: Vec<_> = patches.iter().map(|p| p.status).collect();
+    assert_eq!(statuses, [Some(status), Some(200)]);
+    assert_eq!(patches[0].body, body, "the retry sends the same body");
+    assert_saved(&h.sandbox, &case, &token, &before, &body, &patches);
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttled_429_is_retried_after_retry_after() {
+    retried_after("429:retry-after=1", 429).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unavailable_503_is_retried_with_backoff() {
+    retried_after("503", 503).await;
+}
+
+// 5. A dropped connection keeps the edit; sending again works.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_connection_keeps_the_edit() {
+    let h = Harness::start().await;
+    let case = general(vec![text("displayName", "Kept through a drop")]);
+    let before = case.stored(&h.sandbox);
+    open(&h, &case).await;
+    let token = h.page.token().await;
+    let body = make_changes(&h, &case, &before).await;
+    // For every PATCH until cleared: Chromium resends a request whose connection closed
+    // unanswered (five times in all, as measured), so a one-shot drop would go unnoticed.
+    h.sandbox.fault("drop", "PATCH", 100);
+    h.page.send().await;
+    let view = h.page.wait_for_text(".error-view", "no answer").await;
+    assert!(view.contains("Your edit is kept"), "{view}");
+    assert_eq!(
+        h.page.value("displayName").await.as_deref(),
+        Some("Kept through a drop"),
+        "the edit is still in the form"
+    );
+    let drafts = h.page.drafts().await;
+    assert!(
+        drafts
+            .iter()
+            .any(|d| d["draft"]["displayName"] == json!("Kept through a drop")),
+        "the edit is in the draft: {drafts:#?}"
+    );
+    let dropped = h.sandbox.patches();
+    assert!(!dropped.is_empty() && dropped.iter().all(|p| p.status.is_none()));
+    assert_eq!(case.stored(&h.sandbox), before, "store unchanged");
+
+    h.sandbox.clear_faults();
+    h.page.send_and_wait_saved().await;
+    let patches = h.sandbox.patches();
+    assert_eq!(patches.len(), dropped.len() + 1, "{patches:#?}");
+    assert_saved(&h.sandbox, &case, &token, &before, &body, &patches);
+    h.finish().await;
+}
+
+// 6. Someone else changed the object: nothing is sent until the user rebases.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_change_is_shown_then_rebased() {
+    let h = Harness::start().await;
+    let case = general(vec![text("description", "Mine on top")]);
+    let before = case.stored(&h.sandbox);
+    open(&h, &case).await;
+    let token = h.page.token().await;
+    let body = make_changes(&h, &case, &before).await;
+    // The GET that Send makes first meets another administrator's save.
+    h.sandbox.fault("concurrent", "GET", 1);
+    h.page.send().await;
+    h.page.wait_for("#conflict").await;
+    let theirs = h
+        .page
+        .attributes("#conflict tr[data-property]", "data-property")
+        .await;
+    assert!(
+        theirs.contains(&"displayName".to_string()) && theirs.contains(&"version".to_string()),
+        "their changes are listed: {theirs:?}"
+    );
+    assert!(h.sandbox.patches().is_empty(), "nothing sent");
+    let changed = case.stored(&h.sandbox);
+    let version = before["version"].as_i64().expect("a version");
+    assert_eq!(changed["version"], json!(version + 1));
+
+    h.page.click("#rebase").await;
+    h.page.send_and_wait_saved().await;
+    let patches = h.sandbox.patches();
+    assert_eq!(patches.len(), 1);
+    // Checked against the object as the other administrator left it.
+    assert_saved(&h.sandbox, &case, &token, &changed, &body, &patches);
+    let stored = case.stored(&h.sandbox);
+    assert!(stored["displayName"]
+        .as_str()
+        .is_some_and(|n| n.ends_with("(changed elsewhere)")));
+    assert_eq!(stored["version"], json!(version + 2));
+    h.finish().await;
+}
+
+// 7. Drafts survive a reload.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_survives_reload() {
+    let h = Harness::start().await;
+    let case = general(vec![]);
+    h.open("beta", case.type_name, case.id, "displayName").await;
+    h.page
+        .edit("displayName", Widget::Text, "Unsaved name")
+        .await;
+    h.page
+        .until("the draft in localStorage", || async {
+            h.page
+                .drafts()
+                .await
+                .iter()
+                .any(|d| d["draft"]["displayName"] == json!("Unsaved name"))
+                .then_some(())
+        })
+        .await;
+    h.page.refresh().await;
+    h.page.wait_for_value("displayName", "Unsaved name").await;
+    h.page.wait_for("#discard-draft").await;
+    h.page.wait_for_text("#info", "restored").await;
+    assert_eq!(h.page.diff_properties().await, ["displayName"]);
+    assert!(h.sandbox.patches().is_empty());
+    h.finish().await;
+}
+
+// 8. A file from disk is validated offline.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_file_validates_offline() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("profile.json");
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+        "displayName": "From a file",
+        "passwordExpirationDays": 400,
+    });
+    std::fs::write(&file, object.to_string()).expect("the file is written");
+    let url = h.sandbox.url();
+    h.page
+        .goto(&format!(
+            "{url}/?graph={}&api=beta",
+            policy_core::endpoint::percent_encode(&url)
+        ))
+        .await;
+    h.page.choose_file("#file-input", &file).await;
+    h.page.wait_for_text("#info", "profile.json").await;
+    h.page
+        .wait_for_text(
+            &format!("{} p.error", messages("passwordExpirationDays")),
+            "365",
+        )
+        .await;
+    h.page.wait_for_value("displayName", "From a file").await;
+    assert!(h.page.exists("#send-blocked").await);
+    assert!(
+        h.sandbox.requests().is_empty(),
+        "no Graph request at all: {:#?}",
+        h.sandbox.requests()
+    );
+    h.finish().await;
+}
+
+// 9. A custom Graph base URL gets the requests, and no other host does.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_graph_base_gets_every_request() {
+    let h = Harness::start().await;
+    let b = TestSandbox::start(None).await;
+    let token = b.token(None, 3600).await;
+    let case = general(vec![text("displayName", "Sent to B")]);
+    let before = case.stored(&b);
+    let a_before = case.stored(&h.sandbox);
+    h.page
+        .goto(&e2e::link(
+            &h.sandbox.url(),
+            &b.url(),
+            case.api,
+            case.type_name,
+            case.id,
+        ))
+        .await;
+    h.page
+        .wait_for_text("#info", "access token to load the linked object")
+        .await;
+    h.page.paste_token(&token).await;
+    h.page.click("#list-button").await;
+    h.page
+        .click(&format!("#object-list button[data-id=\"{GENERAL_ID}\"]"))
+        .await;
+    h.page.wait_for_field("displayName").await;
+    let body = make_changes(&h, &case, &before).await;
+    h.page.send_and_wait_saved().await;
+
+    let patches = b.patches();
+    assert_eq!(patches.len(), 1);
+    assert_saved(&b, &case, &token, &before, &body, &patches);
+    let requests = b.requests();
+    assert!(requests[0].method == "GET" && requests[0].path.contains("deviceConfigurations?"));
+    for r in &requests {
+        assert_eq!(r.authorization, Some(format!("Bearer {token}")), "{r:?}");
+    }
+    assert!(
+        h.sandbox.requests().is_empty(),
+        "the app's own host got no Graph request: {:#?}",
+        h.sandbox.requests()
+    );
+    assert_eq!(case.stored(&h.sandbox), a_before);
+    b.stop().await;
+    h.finish().await;
+}
