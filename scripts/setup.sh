@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the tools needed to build and test the web app on a fresh Debian machine (run as root).
 # Idempotent: every step checks first and skips what is already present at the right version.
-# Network: crates.io, the npm registry and Debian apt only (GitHub downloads are not reachable).
+# Network: crates.io, the npm registry (tools, and MSAL.js as pinned in package-lock.json) and Debian
+# apt only (GitHub downloads are not reachable).
 # Versions and traps are explained in TOOLCHAIN.md.
 #
 #   bash scripts/setup.sh                        # everything
@@ -56,6 +57,19 @@ else
   echo "setup: installed wasm-opt (binaryen $BINARYEN_VERSION) in .tools/binaryen"
 fi
 
+# 4b. The browser libraries the app ships in dist/ (MSAL.js), at the versions in package-lock.json.
+#     `npm ci` when node_modules lacks them or holds another version (a lock file update).
+msal_wanted="$(node -e 'const l=require(process.argv[1]);console.log(l.packages["node_modules/@azure/msal-browser"].version)' \
+                 "$ROOT/package-lock.json" 2>/dev/null || true)"
+msal_have="$(node -e 'console.log(require(process.argv[1]).version)' \
+               "$ROOT/node_modules/@azure/msal-browser/package.json" 2>/dev/null || true)"
+if [[ -n "$msal_wanted" && "$msal_have" == "$msal_wanted" ]]; then
+  echo "setup: @azure/msal-browser $msal_wanted already installed in node_modules"
+else
+  (cd "$ROOT" && run npm ci --no-audit --no-fund)
+  echo "setup: installed node_modules from package-lock.json (@azure/msal-browser $msal_wanted)"
+fi
+
 # 5. wasm-bindgen-cli, which must match the wasm-bindgen version in Cargo.lock exactly.
 #    No --locked: its lock file pins a webpki-roots version the registry lacks.
 WB_VERSION=""
@@ -83,4 +97,17 @@ else
   run apt-get update
   run env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
   echo "setup: installed chromium and chromedriver"
+fi
+
+# 7. The TLS headers the end-to-end tests' WebDriver client builds against (fantoccini's default
+#    native-tls links OpenSSL through pkg-config). Plain `cargo test` does not build that crate.
+installed() { [[ "$(dpkg -s "$1" 2>/dev/null | grep '^Status:')" == "Status: install ok installed" ]]; }
+if [[ "${SETUP_SKIP_BROWSER:-}" == 1 ]]; then
+  echo "setup: SETUP_SKIP_BROWSER=1, skipping libssl-dev and pkg-config"
+elif installed libssl-dev && installed pkg-config; then
+  echo "setup: libssl-dev and pkg-config already installed"
+else
+  run apt-get update
+  run env DEBIAN_FRONTEND=noninteractive apt-get install -y libssl-dev pkg-config
+  echo "setup: installed libssl-dev and pkg-config"
 fi

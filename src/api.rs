@@ -1,6 +1,7 @@
 //! The one door to the network. Every request to Graph is built here: the URL under the chosen
-//! base, the bearer token (attached only to that base), the status, `Retry-After` and the body,
-//! and Graph's errors turned into one typed error. Components never call gloo-net.
+//! base, the bearer token (attached only to that base; asked of MSAL.js before each request when
+//! an account is signed in), the status, `Retry-After` and the body, and Graph's errors turned
+//! into one typed error. Components never call gloo-net.
 
 use gloo_net::http::{Request, Response};
 use policy_core::endpoint::{list_url, GraphBase, Target};
@@ -8,12 +9,17 @@ use policy_core::graph_error::GraphError;
 use policy_core::model::ApiVersion;
 use serde_json::Value;
 
+use crate::auth::SignedIn;
+
 /// Where requests go and with which token.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
     pub base: GraphBase,
     pub api: ApiVersion,
+    /// The pasted token, used when no account is signed in.
     pub token: Option<String>,
+    /// The signed-in account: its token comes from MSAL.js before each request.
+    pub signed_in: Option<SignedIn>,
 }
 
 /// Everything that can go wrong with a request, in words for the page.
@@ -29,6 +35,8 @@ pub enum ApiError {
     BadResponse(String),
     /// A link pointed outside the chosen Graph base: the token is not sent there.
     ForeignUrl(String),
+    /// MSAL.js could not give a token; `again` when only signing in again can fix it.
+    SignIn { message: String, again: bool },
 }
 
 impl ApiError {
@@ -69,11 +77,26 @@ fn client_request_id() -> String {
 }
 
 impl Connection {
-    fn token(&self) -> Result<&str, ApiError> {
+    /// The signed-in account's token (from MSAL's cache, or renewed silently), else the pasted one.
+    async fn token(&self) -> Result<String, ApiError> {
+        if let Some(s) = &self.signed_in {
+            return crate::auth::msal::access_token(&s.config, &s.account)
+                .await
+                .map_err(|e| ApiError::SignIn {
+                    message: e.sentence(),
+                    again: e.interaction_required,
+                });
+        }
         self.token
             .as_deref()
             .filter(|t| !t.trim().is_empty())
+            .map(str::to_string)
             .ok_or(ApiError::NoToken)
+    }
+
+    /// True when a request can carry a token.
+    pub fn has_credential(&self) -> bool {
+        self.signed_in.is_some() || self.token.as_deref().is_some_and(|t| !t.trim().is_empty())
     }
 
     /// The preview of a PATCH, with the token shown as redacted.
@@ -100,7 +123,7 @@ impl Connection {
         if !self.base.owns(url) {
             return Err(ApiError::ForeignUrl(url.to_string()));
         }
-        let token = self.token()?;
+        let token = self.token().await?;
         let builder = match method {
             "PATCH" => Request::patch(url),
             _ => Request::get(url),

@@ -200,6 +200,12 @@ impl Handles {
                     .dispatch(Action::ServerMessages(g.field_messages()));
             }
         }
+        // Only the user can renew this sign-in: the panel offers "Sign in again" (never a loop).
+        if let ApiError::SignIn { again: true, .. } = &e {
+            let mut s = (*self.settings).clone();
+            s.sign_in.needs_interaction = true;
+            self.settings.set(s);
+        }
         self.error.set(Some((action.to_string(), e)));
     }
 
@@ -412,6 +418,11 @@ pub fn App() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let config = crate::api::load_config().await;
                 let mut s = (*h.settings).clone();
+                // Sign-in (MSAL.js) when config.json or the user configured it; finishes a
+                // redirect sign-in the page is coming back from.
+                s.sign_in =
+                    crate::auth::start(config.as_ref(), s.cloud, s.base().ok().as_ref()).await;
+                h.settings.set(s.clone());
                 if let Some(sb) = config.as_ref().and_then(|c| c.get("sandbox")) {
                     let graph = sb.get("graph").and_then(Value::as_str).unwrap_or("");
                     let same_base = s
@@ -700,9 +711,9 @@ fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Option<&str
         h.editor.dispatch(Action::Open(Box::new(doc)));
         return;
     }
-    if s.token.is_empty() {
+    if !s.has_credential() {
         h.info.set(Some(
-            "Paste an access token to load the linked object.".into(),
+            "Sign in or paste an access token to load the linked object.".into(),
         ));
         return;
     }
@@ -772,7 +783,7 @@ fn editor_view(
         return html! {
             <section class="welcome">
                 <h2>{ "Start" }</h2>
-                <p>{ "Choose the cloud and paste an access token, then list a collection and open an object. Without a token you can still open a JSON file or start a new draft: both are validated offline." }</p>
+                <p>{ "Choose the cloud and sign in (or paste an access token), then list a collection and open an object. Without a token you can still open a JSON file or start a new draft: both are validated offline." }</p>
             </section>
         };
     };
@@ -780,18 +791,8 @@ fn editor_view(
     let t = s.get(doc.type_id);
     let conn = h.settings.connection().ok();
     let patch = doc.patch().and_then(Result::ok);
-    let blocked: Option<AttrValue> = if doc.problems.has_errors() {
-        Some("Fix the errors above before sending.".into())
-    } else if !matches!(doc.origin, Origin::Graph { .. }) {
-        Some(
-            "This draft is not linked to an object in Graph: it is for validation and export only."
-                .into(),
-        )
-    } else if conn.as_ref().and_then(|c| c.token.as_ref()).is_none() {
-        Some("Paste an access token to send.".into())
-    } else {
-        None
-    };
+    let has_credential = conn.as_ref().is_some_and(|c| c.has_credential());
+    let blocked = doc.send_blocked(has_credential).map(AttrValue::from);
     let preview = match (&doc.origin, &conn, patch.as_ref().and_then(|p| p.body())) {
         (Origin::Graph { target }, Some(c), Some(body)) => Some(c.patch_preview(target, &body)),
         _ => None,
@@ -894,7 +895,7 @@ fn editor_view(
                 <h3>{ "Someone else changed this object since you loaded it" }</h3>
                 <p>{ "Nothing was sent. Their changes:" }</p>
                 { change_rows(&c.changes) }
-                <button type="button" onclick={rebase}>{ "Put my changes on top of theirs and review again" }</button>
+                <button type="button" id="rebase" onclick={rebase}>{ "Put my changes on top of theirs and review again" }</button>
                 <button type="button" class="link" onclick={cancel}>{ "Cancel" }</button>
             </div>
         }

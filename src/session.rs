@@ -1,10 +1,12 @@
-//! The connection the user chose: cloud or custom Graph base, API version, and the token; and
-//! the link parameters (`graph`, `api`, `type`, `id`) that open a configured editor.
+//! The connection the user chose: cloud or custom Graph base, API version, and the credential
+//! (the signed-in account, else the pasted token); and the link parameters (`graph`, `api`,
+//! `type`, `id`) that open a configured editor.
 
 use policy_core::endpoint::{Cloud, EndpointError, GraphBase};
 use policy_core::model::ApiVersion;
 
 use crate::api::Connection;
+use crate::auth::{SignIn, SignedIn};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -14,6 +16,8 @@ pub struct Settings {
     pub api: ApiVersion,
     pub token: String,
     pub keep_token: bool,
+    /// Signing in with MSAL.js; when an account is active its tokens win over `token`.
+    pub sign_in: SignIn,
 }
 
 impl Default for Settings {
@@ -24,6 +28,7 @@ impl Default for Settings {
             api: ApiVersion::Beta,
             token: String::new(),
             keep_token: false,
+            sign_in: SignIn::default(),
         }
     }
 }
@@ -37,11 +42,25 @@ impl Settings {
     }
 
     pub fn connection(&self) -> Result<Connection, EndpointError> {
+        let base = self.base()?;
+        let signed_in = self.sign_in.active.as_ref().and_then(|account| {
+            let config = self.sign_in.resolve(self.cloud, &base).ok()?;
+            Some(SignedIn {
+                config,
+                account: account.clone(),
+            })
+        });
         Ok(Connection {
-            base: self.base()?,
+            base,
             api: self.api,
             token: Some(self.token.trim().to_string()).filter(|t| !t.is_empty()),
+            signed_in,
         })
+    }
+
+    /// True when requests can carry a token: an account is signed in, or one was pasted.
+    pub fn has_credential(&self) -> bool {
+        self.sign_in.active.is_some() || !self.token.trim().is_empty()
     }
 
     /// Applies a `graph` link parameter: a cloud's root selects that cloud, anything else is a

@@ -198,13 +198,13 @@ impl Document {
     }
 
     /// Why Send is not possible now, in words for the page; `None` when it is.
-    pub fn send_blocked(&self, has_token: bool) -> Option<&'static str> {
+    pub fn send_blocked(&self, has_credential: bool) -> Option<&'static str> {
         if self.problems.has_errors() {
             Some("Fix the errors above before sending.")
         } else if !matches!(self.origin, Origin::Graph { .. }) {
             Some("This draft is not linked to an object in Graph: it is for validation and export only.")
-        } else if !has_token {
-            Some("Paste an access token to send.")
+        } else if !has_credential {
+            Some("Sign in or paste an access token to send.")
         } else {
             None
         }

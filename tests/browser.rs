@@ -1,7 +1,7 @@
 //! The editor's components in a real browser (headless Chromium through wasm-bindgen-test):
 //! each widget kind renders from the schema and reports its value, an out-of-range number shows
 //! its error and blocks Send, the diff lists exactly the changed properties, the token panel
-//! warns, and a stored draft comes back.
+//! warns, a stored draft comes back, and the sign-in panel follows the configuration and cloud.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -452,4 +452,59 @@ fn a_stored_draft_comes_back() {
     assert!(drafts::all().iter().any(|d| d.key() == saved.key()));
     drafts::remove(&saved.key());
     assert!(drafts::load(&saved.key()).is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_sign_in_panel_follows_the_configuration_and_the_cloud() {
+    use intune_editor::auth::config::{CacheLocation, HostConfig};
+    use intune_editor::components::sign_in_panel::SignInPanel;
+
+    #[derive(Properties, PartialEq)]
+    struct P {
+        settings: Settings,
+    }
+    #[component]
+    fn Panel(p: &P) -> Html {
+        html! { <SignInPanel settings={p.settings.clone()} on_change={Callback::from(|_| ())} /> }
+    }
+    let render = |settings: Settings| {
+        let r = root();
+        yew::Renderer::<Panel>::with_root_and_props(r.clone(), P { settings }).render();
+        r
+    };
+
+    // Nothing configured: a sentence, no button, nothing of MSAL runs.
+    let r = render(Settings::default());
+    settle().await;
+    let text = r.text_content().unwrap();
+    assert!(text.contains("no client ID is configured"), "{text}");
+    assert!(r.query_selector("#sign-in").unwrap().is_none());
+
+    // Configured: the sign-in host follows the cloud, with the tenant.
+    let mut s = Settings::default();
+    s.sign_in.host = HostConfig::from_config(Some(
+        &json!({"msal": {"clientId": "app", "tenant": "contoso.example"}}),
+    ))
+    .unwrap()
+    .unwrap();
+    s.cloud = Some(Cloud::UsGovL5Dod);
+    let r = render(s.clone());
+    settle().await;
+    assert!(r.query_selector("#sign-in").unwrap().is_some());
+    let text = r.text_content().unwrap();
+    assert!(
+        text.contains("at https://login.microsoftonline.us/contoso.example"),
+        "{text}"
+    );
+    assert!(r.query_selector("#msal-cache-warning").unwrap().is_none());
+
+    // A custom Graph base without an authority says so; localStorage comes with a warning.
+    s.cloud = None;
+    s.custom_base = "https://proxy.example/graph".into();
+    s.sign_in.user.cache_location = CacheLocation::Local;
+    let r = render(s);
+    settle().await;
+    let text = r.text_content().unwrap();
+    assert!(text.contains("needs an authority"), "{text}");
+    assert!(r.query_selector("#msal-cache-warning").unwrap().is_some());
 }

@@ -1,11 +1,12 @@
-//! Where to connect: the cloud (or a custom Graph base URL), the API version and the access
-//! token, with what the token says beside it.
+//! Where to connect: the cloud (or a custom Graph base URL), the API version, and the credential:
+//! signing in (MSAL.js), or a pasted access token with what it says beside it.
 
 use policy_core::endpoint::Cloud;
 use policy_core::model::ApiVersion;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::sign_in_panel::SignInPanel;
 use super::token_panel::TokenPanel;
 use crate::session::Settings;
 
@@ -83,8 +84,9 @@ pub fn ConnectionPanel(props: &ConnectionPanelProps) -> Html {
                     { for ApiVersion::ALL.iter().map(|a| html! { <option value={a.as_str()} selected={s.api == *a}>{ a.as_str() }</option> }) }
                 </select>
             </div>
+            <SignInPanel settings={s.clone()} on_change={props.on_change.clone()} />
             <div class="row">
-                <label for="token">{ "Access token" }</label>
+                <label for="token">{ if s.sign_in.active.is_some() { "Access token (not used while signed in)" } else { "Access token" } }</label>
                 <textarea id="token" name="token" rows="3" spellcheck="false" autocomplete="off"
                     placeholder="Paste a bearer token for Microsoft Graph" value={s.token.clone()} oninput={on_token} />
             </div>

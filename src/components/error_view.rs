@@ -24,6 +24,8 @@ pub fn advice(error: &ApiError) -> String {
         ApiError::Network(_) => "The request got no answer: check the network, the Graph base URL and that the service allows this page's origin (CORS). Your edit is kept; send it again when the connection is back.".into(),
         ApiError::BadResponse(_) => "The service answered with something that is not Graph JSON. Check the Graph base URL.".into(),
         ApiError::ForeignUrl(u) => format!("A link pointed outside the chosen Graph base ({u}); the token was not sent there."),
+        ApiError::SignIn { again: true, .. } => "Your sign-in needs you: use \"Sign in again\" in the Connection panel, then retry. Nothing was sent and your edits are kept.".into(),
+        ApiError::SignIn { again: false, .. } => "No token could be had from the sign-in. Check the sign-in settings and the network, then retry; your edits are kept.".into(),
         ApiError::Graph(g) => match g.status {
             401 => "The access token is expired or not valid for this Graph. Get a new token (or sign in again) and retry; your edits are kept.".into(),
             403 => format!("The token lacks permission for this. Writes need the {WRITE_PERMISSION} permission (delegated scope or application role), granted by an administrator."),
@@ -60,6 +62,10 @@ pub fn ErrorView(props: &ErrorViewProps) -> Html {
         ),
         ApiError::NoToken => (format!("{}: no access token", props.action), None),
         ApiError::ForeignUrl(_) => (format!("{}: refused to follow a link", props.action), None),
+        ApiError::SignIn { message, .. } => (
+            format!("{}: no token from the sign-in", props.action),
+            Some(message.clone()),
+        ),
     };
     let message = e.graph().map(|g| g.display_message().to_string());
     let copy = details

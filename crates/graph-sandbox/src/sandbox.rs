@@ -30,6 +30,9 @@ pub struct Config {
     pub seeds: Vec<(PathBuf, ApiVersion)>,
     /// The built web app to serve at `/`.
     pub dist: Option<PathBuf>,
+    /// Top-level keys for the generated `config.json` besides `sandbox` (such as `msal`, to sign
+    /// in against a test identity provider); they win over the keys of `dist/config.json`.
+    pub app_config: Vec<(String, Value)>,
 }
 
 /// The most requests the recording keeps; older ones are forgotten first.

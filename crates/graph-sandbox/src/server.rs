@@ -13,7 +13,7 @@ use axum::middleware;
 use axum::response::Response;
 use axum::routing::{any, get, post};
 use axum::{Extension, Router};
-use serde_json::json;
+use serde_json::{json, Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -67,7 +67,9 @@ pub fn router(sandbox: Arc<Sandbox>, graph_base: Option<String>) -> Router {
 }
 
 /// `{"sandbox": {"graph", "api", "demoToken"}}`: how the demo editor finds the sandbox and gets
-/// a token without one ever appearing in a URL. A fresh token on every request.
+/// a token without one ever appearing in a URL. A fresh token on every request. The other keys
+/// of the app's own `config.json` (such as `msal`) are kept, and [`crate::Config::app_config`]'s
+/// are added over them.
 async fn config_json(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let graph = state.graph_base.clone().unwrap_or_else(|| {
         let host = headers
@@ -80,10 +82,20 @@ async fn config_json(State(state): State<AppState>, headers: HeaderMap) -> Respo
         expires_in: DEMO_TOKEN_SECONDS,
         ..TokenRequest::default()
     });
-    let mut response = json_response(
-        StatusCode::OK,
-        &json!({ "sandbox": { "graph": graph, "api": "beta", "demoToken": token } }),
+    let mut config = match &state.sandbox.config.dist {
+        Some(dist) => tokio::fs::read(dist.join("config.json"))
+            .await
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Map<String, Value>>(&b).ok())
+            .unwrap_or_default(),
+        None => Map::new(),
+    };
+    config.extend(state.sandbox.config.app_config.clone());
+    config.insert(
+        "sandbox".into(),
+        json!({ "graph": graph, "api": "beta", "demoToken": token }),
     );
+    let mut response = json_response(StatusCode::OK, &Value::Object(config));
     // A cached copy would hand out an expired token.
     response.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -105,8 +117,17 @@ async fn fallback(
     let path = request.uri().path().to_string();
     if let Some(dist) = &state.sandbox.config.dist {
         if request.method() == Method::GET || request.method() == Method::HEAD {
-            let Ok(response) = ServeDir::new(dist).oneshot(request).await;
+            let Ok(mut response) = ServeDir::new(dist).oneshot(request).await;
             if response.status() != StatusCode::NOT_FOUND {
+                if path.ends_with("/redirect.html") {
+                    // MSAL.js's redirect bridge: never from a cache (it carries a sign-in
+                    // response), and never with Cross-Origin-Opener-Policy (that would cut the
+                    // popup off from the editor); nothing here sets COOP.
+                    response.headers_mut().insert(
+                        header::CACHE_CONTROL,
+                        header::HeaderValue::from_static("no-store"),
+                    );
+                }
                 return response.map(Body::new);
             }
         }

@@ -257,7 +257,16 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
         "<!doctype html><title>editor</title>",
     )
     .unwrap();
-    std::fs::write(dist.join("config.json"), r#"{"stale": true}"#).unwrap();
+    std::fs::write(
+        dist.join("config.json"),
+        r#"{"msal": {"clientId": "kept"}, "sandbox": "replaced"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("redirect.html"),
+        "<!doctype html><title>bridge</title>",
+    )
+    .unwrap();
     let mut child = Child(
         Command::new(env!("CARGO_BIN_EXE_graph-sandbox"))
             .args([
@@ -311,6 +320,14 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(config["sandbox"]["graph"], base);
+    assert_eq!(
+        config["msal"]["clientId"], "kept",
+        "the app's own keys stay"
+    );
+    let bridge = c.get(format!("{base}/redirect.html")).send().await.unwrap();
+    assert_eq!(bridge.status(), 200);
+    assert_eq!(bridge.headers()["cache-control"], "no-store");
+    assert!(bridge.headers().get("cross-origin-opener-policy").is_none());
     let demo = config["sandbox"]["demoToken"].as_str().unwrap();
     let missing = c.get(format!("{base}/missing.js")).send().await.unwrap();
     assert_eq!(missing.status(), 404);

@@ -1,0 +1,519 @@
+//! Sign-in configuration: the host's `config.json` `msal` section and the user's overrides from
+//! the settings form, merged, checked and resolved for the chosen cloud into exactly what MSAL.js
+//! is built with (authority, scopes, absolute redirect URI, cache location). Pure: no browser
+//! call, so it is tested natively.
+
+use policy_core::endpoint::{Cloud, GraphBase};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The tenant when none is configured: any work or school account.
+pub const DEFAULT_TENANT: &str = "organizations";
+/// The redirect bridge page beside `index.html` (see `static/redirect.html`).
+pub const DEFAULT_REDIRECT: &str = "redirect.html";
+
+/// Where MSAL.js keeps tokens and accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum CacheLocation {
+    /// This tab only, gone when it closes (the default).
+    #[default]
+    #[serde(rename = "sessionStorage")]
+    Session,
+    /// This page only, gone on reload; a redirect sign-in cannot work with it.
+    #[serde(rename = "memoryStorage")]
+    Memory,
+    /// Every tab, kept after the browser closes: only when the user picks it.
+    #[serde(rename = "localStorage")]
+    Local,
+}
+
+impl CacheLocation {
+    pub const ALL: [CacheLocation; 3] = [
+        CacheLocation::Session,
+        CacheLocation::Memory,
+        CacheLocation::Local,
+    ];
+
+    /// MSAL.js's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheLocation::Session => "sessionStorage",
+            CacheLocation::Memory => "memoryStorage",
+            CacheLocation::Local => "localStorage",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CacheLocation> {
+        CacheLocation::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CacheLocation::Session => "This tab (sessionStorage; gone when the tab closes)",
+            CacheLocation::Memory => "This page only (memory; gone on reload, popup sign-in only)",
+            CacheLocation::Local => "This browser (localStorage; kept after closing — not advised)",
+        }
+    }
+}
+
+/// The `msal` section of `config.json`, as the host wrote it. Every field is optional; the
+/// metadata fields may be given as a JSON string (as MSAL.js takes them) or as an object.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostConfig {
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub tenant: String,
+    #[serde(default)]
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub authority: String,
+    #[serde(default)]
+    pub known_authorities: Vec<String>,
+    #[serde(default)]
+    pub protocol_mode: String,
+    #[serde(default)]
+    pub authority_metadata: Option<Value>,
+    #[serde(default)]
+    pub cloud_discovery_metadata: Option<Value>,
+    /// Replaces the Graph scope (`<graph base>/.default`).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// How early MSAL.js renews an access token before it expires (MSAL's default: 300 s).
+    #[serde(default)]
+    pub token_renewal_offset_seconds: Option<u32>,
+}
+
+impl HostConfig {
+    /// Reads the `msal` key of a parsed `config.json`: `Ok(None)` when there is none, `Err` with
+    /// a sentence for the page when it is there but malformed.
+    pub fn from_config(config: Option<&Value>) -> Result<Option<HostConfig>, String> {
+        match config.and_then(|c| c.get("msal")) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => serde_json::from_value(v.clone())
+                .map(Some)
+                .map_err(|e| format!("config.json's \"msal\" section is not usable: {e}")),
+        }
+    }
+}
+
+/// What the user typed in the sign-in settings form, kept in localStorage (none of it is a
+/// secret). A non-empty field wins over the host's `config.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserOverrides {
+    pub client_id: String,
+    pub tenant: String,
+    pub redirect_uri: String,
+    pub authority: String,
+    pub cache_location: CacheLocation,
+}
+
+/// Why sign-in cannot be offered with the current configuration, in words for the page.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no client ID is configured: enter your app registration's client ID in the sign-in settings, or ask whoever hosts this editor to put it in config.json")]
+    NoClientId,
+    #[error("the client ID must not contain spaces or control characters")]
+    BadClientId,
+    #[error("the tenant must be a tenant ID, a domain name, \"organizations\" or \"common\" (letters, digits, '.', '-', '_')")]
+    BadTenant,
+    #[error("a custom Graph base URL needs an authority: set \"authority\" in config.json or in the sign-in settings")]
+    NoAuthority,
+    #[error("the authority must be an https:// URL (MSAL.js refuses anything else): {0}")]
+    InsecureAuthority(String),
+    #[error("the redirect URI must be a page on this editor's own origin ({0}), such as redirect.html beside it")]
+    RedirectOtherOrigin(String),
+    #[error("protocolMode must be \"AAD\" or \"OIDC\", not \"{0}\"")]
+    BadProtocolMode(String),
+    #[error("{0} must be a JSON document or a string holding one")]
+    BadMetadata(&'static str),
+}
+
+/// Everything MSAL.js is constructed and called with, for one cloud or Graph base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub client_id: String,
+    pub authority: String,
+    pub known_authorities: Vec<String>,
+    /// `None`: MSAL's default (`AAD`).
+    pub protocol_mode: Option<String>,
+    pub authority_metadata: Option<String>,
+    pub cloud_discovery_metadata: Option<String>,
+    /// Absolute, on the page's origin.
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub cache: CacheLocation,
+    pub token_renewal_offset_seconds: Option<u32>,
+}
+
+fn first_non_empty(a: &str, b: &str) -> String {
+    if a.trim().is_empty() { b } else { a }.trim().to_string()
+}
+
+fn metadata(v: &Option<Value>, name: &'static str) -> Result<Option<String>, ConfigError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => serde_json::from_str::<Value>(s)
+            .map(|_| Some(s.clone()))
+            .map_err(|_| ConfigError::BadMetadata(name)),
+        Some(v @ Value::Object(_)) => Ok(Some(v.to_string())),
+        Some(_) => Err(ConfigError::BadMetadata(name)),
+    }
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+fn origin(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    (!scheme.is_empty() && end > 0).then(|| &url[..scheme.len() + 3 + end])
+}
+
+/// `reference` resolved against the page's URL, the way a link on the page would be (absolute,
+/// root-relative or relative to the page's directory; the page's query and fragment dropped).
+pub fn resolve_url(page: &str, reference: &str) -> String {
+    let reference = reference.trim();
+    if reference.contains("://") {
+        return reference.to_string();
+    }
+    let page = page.split(['?', '#']).next().unwrap_or(page);
+    let Some(origin) = origin(page) else {
+        return reference.to_string();
+    };
+    if reference.starts_with('/') {
+        return format!("{origin}{reference}");
+    }
+    let path = &page[origin.len()..];
+    let dir = match path.rfind('/') {
+        Some(i) => &path[..=i],
+        None => "/",
+    };
+    format!("{origin}{dir}{reference}")
+}
+
+/// The Graph scope for a base: a cloud's `default_scope()`, else `<base>/.default`.
+pub fn graph_scope(base: &GraphBase) -> String {
+    match base.cloud_of() {
+        Some(c) => c.default_scope(),
+        None => format!("{}/.default", base.as_str().trim_end_matches('/')),
+    }
+}
+
+/// Merges the host's configuration with the user's overrides and resolves it for `cloud` (or
+/// the custom `base`) on the page at `page_url`.
+pub fn resolve(
+    host: &HostConfig,
+    user: &UserOverrides,
+    cloud: Option<Cloud>,
+    base: &GraphBase,
+    page_url: &str,
+) -> Result<Resolved, ConfigError> {
+    let client_id = first_non_empty(&user.client_id, &host.client_id);
+    if client_id.is_empty() {
+        return Err(ConfigError::NoClientId);
+    }
+    if client_id
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(ConfigError::BadClientId);
+    }
+    let tenant = match first_non_empty(&user.tenant, &host.tenant) {
+        t if t.is_empty() => DEFAULT_TENANT.to_string(),
+        t => t,
+    };
+    if !tenant
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(ConfigError::BadTenant);
+    }
+    // A cloud's sign-in host follows the cloud; a custom Graph base (a proxy, a sandbox, a test
+    // identity provider) signs in wherever the configuration says.
+    let authority = match cloud {
+        Some(c) => format!("{}/{tenant}", c.login_authority()),
+        None => {
+            let a = first_non_empty(&user.authority, &host.authority);
+            if a.is_empty() {
+                return Err(ConfigError::NoAuthority);
+            }
+            a.trim_end_matches('/').to_string()
+        }
+    };
+    if !authority.to_ascii_lowercase().starts_with("https://") || origin(&authority).is_none() {
+        return Err(ConfigError::InsecureAuthority(authority));
+    }
+    let redirect = match first_non_empty(&user.redirect_uri, &host.redirect_uri) {
+        r if r.is_empty() => DEFAULT_REDIRECT.to_string(),
+        r => r,
+    };
+    let redirect_uri = resolve_url(page_url, &redirect);
+    let page_origin = origin(page_url).unwrap_or_default();
+    if !origin(&redirect_uri).is_some_and(|o| o.eq_ignore_ascii_case(page_origin)) {
+        return Err(ConfigError::RedirectOtherOrigin(page_origin.to_string()));
+    }
+    let protocol_mode = match host.protocol_mode.trim() {
+        "" => None,
+        m @ ("AAD" | "OIDC") => Some(m.to_string()),
+        other => return Err(ConfigError::BadProtocolMode(other.to_string())),
+    };
+    let scopes = if host.scopes.iter().any(|s| !s.trim().is_empty()) {
+        host.scopes
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        vec![graph_scope(base)]
+    };
+    Ok(Resolved {
+        client_id,
+        authority,
+        known_authorities: host.known_authorities.clone(),
+        protocol_mode,
+        authority_metadata: metadata(&host.authority_metadata, "authorityMetadata")?,
+        cloud_discovery_metadata: metadata(
+            &host.cloud_discovery_metadata,
+            "cloudDiscoveryMetadata",
+        )?,
+        redirect_uri,
+        scopes,
+        cache: user.cache_location,
+        token_renewal_offset_seconds: host.token_renewal_offset_seconds,
+    })
+}
+
+impl Resolved {
+    /// The `Configuration` object for `new msal.PublicClientApplication(…)`.
+    pub fn msal_configuration(&self) -> Value {
+        let mut auth = serde_json::json!({
+            "clientId": self.client_id,
+            "authority": self.authority,
+            "redirectUri": self.redirect_uri,
+            "knownAuthorities": self.known_authorities,
+        });
+        if let Some(m) = &self.authority_metadata {
+            auth["authorityMetadata"] = Value::String(m.clone());
+        }
+        if let Some(m) = &self.cloud_discovery_metadata {
+            auth["cloudDiscoveryMetadata"] = Value::String(m.clone());
+        }
+        let mut system = serde_json::json!({});
+        if let Some(m) = &self.protocol_mode {
+            system["protocolMode"] = Value::String(m.clone());
+        }
+        if let Some(s) = self.token_renewal_offset_seconds {
+            system["tokenRenewalOffsetSeconds"] = Value::from(s);
+        }
+        serde_json::json!({
+            "auth": auth,
+            "cache": { "cacheLocation": self.cache.as_str() },
+            "system": system,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const PAGE: &str = "https://tools.example/intune/index.html?graph=x#top";
+
+    fn host(v: Value) -> HostConfig {
+        HostConfig::from_config(Some(&json!({ "msal": v })))
+            .unwrap()
+            .unwrap()
+    }
+
+    fn cloud(c: Cloud) -> (Option<Cloud>, GraphBase) {
+        (Some(c), GraphBase::cloud(c))
+    }
+
+    #[test]
+    fn every_cloud_signs_in_at_its_own_host_with_its_own_graph_scope() {
+        let h = host(json!({ "clientId": "app", "tenant": "contoso.onmicrosoft.com" }));
+        let cases = [
+            (
+                Cloud::Global,
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com",
+                "https://graph.microsoft.com/.default",
+            ),
+            (
+                Cloud::UsGovL4,
+                "https://login.microsoftonline.us/contoso.onmicrosoft.com",
+                "https://graph.microsoft.us/.default",
+            ),
+            (
+                Cloud::UsGovL5Dod,
+                "https://login.microsoftonline.us/contoso.onmicrosoft.com",
+                "https://dod-graph.microsoft.us/.default",
+            ),
+            (
+                Cloud::China,
+                "https://login.chinacloudapi.cn/contoso.onmicrosoft.com",
+                "https://microsoftgraph.chinacloudapi.cn/.default",
+            ),
+        ];
+        for (c, authority, scope) in cases {
+            let (cl, base) = cloud(c);
+            let r = resolve(&h, &UserOverrides::default(), cl, &base, PAGE).unwrap();
+            assert_eq!(r.authority, authority, "{c:?}");
+            assert_eq!(r.scopes, vec![scope.to_string()], "{c:?}");
+            assert_eq!(r.redirect_uri, "https://tools.example/intune/redirect.html");
+            assert_eq!(r.cache, CacheLocation::Session);
+        }
+    }
+
+    #[test]
+    fn defaults_overrides_and_custom_bases() {
+        let (cl, base) = cloud(Cloud::Global);
+        let r = resolve(
+            &host(json!({"clientId": "a"})),
+            &UserOverrides::default(),
+            cl,
+            &base,
+            PAGE,
+        )
+        .unwrap();
+        assert_eq!(
+            r.authority,
+            "https://login.microsoftonline.com/organizations"
+        );
+        let user = UserOverrides {
+            client_id: " mine ".into(),
+            tenant: "common".into(),
+            redirect_uri: "/auth/redirect.html".into(),
+            cache_location: CacheLocation::Memory,
+            ..UserOverrides::default()
+        };
+        let r = resolve(&host(json!({"clientId": "a"})), &user, cl, &base, PAGE).unwrap();
+        assert_eq!(r.client_id, "mine");
+        assert_eq!(r.authority, "https://login.microsoftonline.com/common");
+        assert_eq!(r.redirect_uri, "https://tools.example/auth/redirect.html");
+        assert_eq!(
+            r.msal_configuration()["cache"]["cacheLocation"],
+            "memoryStorage"
+        );
+
+        let custom = GraphBase::parse("http://127.0.0.1:8080").unwrap();
+        let h = host(json!({
+            "clientId": "e2e", "authority": "https://127.0.0.1:9443/tenant/",
+            "knownAuthorities": ["127.0.0.1:9443"], "protocolMode": "OIDC",
+            "authorityMetadata": {"issuer": "https://127.0.0.1:9443/tenant"},
+            "tokenRenewalOffsetSeconds": 2
+        }));
+        let r = resolve(
+            &h,
+            &UserOverrides::default(),
+            None,
+            &custom,
+            "http://127.0.0.1:8080/",
+        )
+        .unwrap();
+        assert_eq!(r.authority, "https://127.0.0.1:9443/tenant");
+        assert_eq!(r.scopes, vec!["http://127.0.0.1:8080/.default".to_string()]);
+        assert_eq!(r.redirect_uri, "http://127.0.0.1:8080/redirect.html");
+        let c = r.msal_configuration();
+        assert_eq!(c["system"]["protocolMode"], "OIDC");
+        assert_eq!(c["system"]["tokenRenewalOffsetSeconds"], 2);
+        assert_eq!(c["auth"]["knownAuthorities"], json!(["127.0.0.1:9443"]));
+        let meta: Value =
+            serde_json::from_str(c["auth"]["authorityMetadata"].as_str().unwrap()).unwrap();
+        assert_eq!(meta["issuer"], "https://127.0.0.1:9443/tenant");
+    }
+
+    #[test]
+    fn bad_configuration_is_a_sentence_not_a_panic() {
+        let (cl, base) = cloud(Cloud::Global);
+        let custom = GraphBase::parse("https://proxy.example/graph").unwrap();
+        let none = UserOverrides::default();
+        let check = |h: Value, cl: Option<Cloud>, base: &GraphBase, page: &str| {
+            resolve(&host(h), &none, cl, base, page).unwrap_err()
+        };
+        assert_eq!(check(json!({}), cl, &base, PAGE), ConfigError::NoClientId);
+        assert_eq!(
+            check(json!({"clientId": "a b"}), cl, &base, PAGE),
+            ConfigError::BadClientId
+        );
+        assert_eq!(
+            check(json!({"clientId": "a", "tenant": "x/y"}), cl, &base, PAGE),
+            ConfigError::BadTenant
+        );
+        assert_eq!(
+            check(json!({"clientId": "a"}), None, &custom, PAGE),
+            ConfigError::NoAuthority
+        );
+        assert!(matches!(
+            check(
+                json!({"clientId": "a", "authority": "http://127.0.0.1:9/t"}),
+                None,
+                &custom,
+                PAGE
+            ),
+            ConfigError::InsecureAuthority(_)
+        ));
+        assert!(matches!(
+            check(
+                json!({"clientId": "a", "redirectUri": "https://evil.example/r.html"}),
+                cl,
+                &base,
+                PAGE
+            ),
+            ConfigError::RedirectOtherOrigin(_)
+        ));
+        assert!(matches!(
+            check(
+                json!({"clientId": "a", "protocolMode": "SAML"}),
+                cl,
+                &base,
+                PAGE
+            ),
+            ConfigError::BadProtocolMode(_)
+        ));
+        assert_eq!(
+            check(
+                json!({"clientId": "a", "authorityMetadata": "{not json"}),
+                cl,
+                &base,
+                PAGE
+            ),
+            ConfigError::BadMetadata("authorityMetadata")
+        );
+        assert!(HostConfig::from_config(Some(&json!({"msal": {"clientId": 5}}))).is_err());
+        assert_eq!(
+            HostConfig::from_config(Some(&json!({"sandbox": {}}))),
+            Ok(None)
+        );
+        assert_eq!(HostConfig::from_config(None), Ok(None));
+    }
+
+    #[test]
+    fn urls_resolve_like_links_on_the_page() {
+        assert_eq!(
+            resolve_url("https://h.example/a/b/", "r.html"),
+            "https://h.example/a/b/r.html"
+        );
+        assert_eq!(
+            resolve_url("https://h.example", "r.html"),
+            "https://h.example/r.html"
+        );
+        assert_eq!(
+            resolve_url("https://h.example:8443/x?y=/z", "/r"),
+            "https://h.example:8443/r"
+        );
+        assert_eq!(
+            resolve_url(PAGE, "https://o.example/r"),
+            "https://o.example/r"
+        );
+        assert_eq!(
+            CacheLocation::parse("localStorage"),
+            Some(CacheLocation::Local)
+        );
+        let saved: UserOverrides =
+            serde_json::from_str(r#"{"clientId":"c","cacheLocation":"memoryStorage"}"#).unwrap();
+        assert_eq!(saved.cache_location, CacheLocation::Memory);
+    }
+}
