@@ -97,6 +97,15 @@ impl Page {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Runs an asynchronous script (its last argument is the callback that ends it) and returns
+    /// what it passes to that callback.
+    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute_async(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
     /// Polls `probe` every [`POLL`] until it gives a value; fails the test after [`WAIT`],
     /// saying what the page shows.
     pub async fn until<T, F, Fut>(&self, what: &str, mut probe: F) -> T
@@ -331,13 +340,7 @@ impl Page {
                 vec![json!(css), json!(attribute)],
             )
             .await;
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        strings(&v)
     }
 
     /// Every draft the editor keeps in this browser's localStorage.
@@ -384,13 +387,7 @@ impl Page {
                 vec![json!(id)],
             )
             .await;
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        strings(&v)
     }
 
     /// Gives a local file to a file input, as choosing it in the file dialog does.
@@ -423,4 +420,15 @@ impl Page {
             .unwrap_or(Value::Null);
         format!("{url}\n{v:#}")
     }
+}
+
+/// The strings of a JSON array a script returned (anything else counts as none).
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
