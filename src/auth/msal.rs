@@ -176,6 +176,44 @@ pub fn loaded() -> bool {
         .unwrap_or(false)
 }
 
+/// Loads `msal-browser.min.js` (315 KB) on first use: a page that never signs in never pays
+/// for it.
+async fn ensure_loaded() -> Result<(), MsalError> {
+    if loaded() {
+        return Ok(());
+    }
+    let not_loaded = || {
+        MsalError::ours(
+            "msal_not_loaded",
+            "msal-browser.min.js did not load beside the app; reinstall the static files",
+            false,
+        )
+    };
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(not_loaded)?;
+    let script = document
+        .create_element("script")
+        .map_err(MsalError::from_js)?;
+    script
+        .set_attribute("src", "msal-browser.min.js")
+        .map_err(MsalError::from_js)?;
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        let _ = Reflect::set(&script, &JsValue::from_str("onload"), &resolve);
+        let _ = Reflect::set(&script, &JsValue::from_str("onerror"), &reject);
+    });
+    let head = document.head().ok_or_else(not_loaded)?;
+    head.append_child(&script).map_err(MsalError::from_js)?;
+    wasm_bindgen_futures::JsFuture::from(done)
+        .await
+        .map_err(|_| not_loaded())?;
+    if loaded() {
+        Ok(())
+    } else {
+        Err(not_loaded())
+    }
+}
+
 async fn client(cfg: &Resolved) -> Result<PublicClientApplication, MsalError> {
     let cached = CLIENT.with(|c| {
         c.borrow()
@@ -186,13 +224,7 @@ async fn client(cfg: &Resolved) -> Result<PublicClientApplication, MsalError> {
     if let Some(pca) = cached {
         return Ok(pca);
     }
-    if !loaded() {
-        return Err(MsalError::ours(
-            "msal_not_loaded",
-            "msal-browser.min.js did not load beside the app; reinstall the static files",
-            false,
-        ));
-    }
+    ensure_loaded().await?;
     let pca = PublicClientApplication::new(&to_js(&cfg.msal_configuration()))
         .map_err(MsalError::from_js)?;
     pca.initialize().await.map_err(MsalError::from_js)?;
