@@ -487,9 +487,12 @@ pub fn App() -> Html {
         });
     }
 
+    // The side panels' callbacks keep their identity while what they read is unchanged, so a
+    // keystroke in the form does not render the connection and browser panels again.
+    let deps = ((*settings).clone(), (*list).clone());
     let on_settings = {
         let settings = settings.clone();
-        Callback::from(move |s: Settings| {
+        use_callback((), move |s: Settings, _| {
             crate::auth::keep_for_tab(&s.token, s.keep_token);
             settings.set(s);
         })
@@ -497,7 +500,7 @@ pub fn App() -> Html {
     let api = settings.api;
     let on_set = {
         let list = list.clone();
-        Callback::from(move |set: String| {
+        use_callback((), move |set: String, _| {
             list.set(ListState {
                 set,
                 ..Default::default()
@@ -506,7 +509,7 @@ pub fn App() -> Html {
     };
     let on_list = {
         let h = h.clone();
-        Callback::from(move |_| {
+        use_callback(deps.clone(), move |_: (), _| {
             let Ok(conn) = h.settings.connection() else {
                 return;
             };
@@ -521,7 +524,7 @@ pub fn App() -> Html {
     };
     let on_more = {
         let h = h.clone();
-        Callback::from(move |_| {
+        use_callback(deps.clone(), move |_: (), _| {
             if let Some(url) = h.list.next.clone() {
                 h.run(Op::List { url, append: true }, 0);
             }
@@ -529,8 +532,9 @@ pub fn App() -> Html {
     };
     let on_open = {
         let h = h.clone();
-        Callback::from(
-            move |(set, id): (String, String)| match ObjectId::parse(&id) {
+        use_callback(
+            deps.clone(),
+            move |(set, id): (String, String), _| match ObjectId::parse(&id) {
                 Ok(id) => h.run(
                     Op::Load {
                         target: Target::Member {
@@ -547,7 +551,7 @@ pub fn App() -> Html {
     };
     let on_open_singleton = {
         let h = h.clone();
-        Callback::from(move |path: String| {
+        use_callback(deps.clone(), move |path: String, _| {
             h.run(
                 Op::Load {
                     target: Target::Singleton { path: path.clone() },
@@ -559,11 +563,14 @@ pub fn App() -> Html {
     };
     let on_file = {
         let h = h.clone();
-        Callback::from(move |(name, text): (String, String)| open_file(&h, api, &name, &text))
+        use_callback(api, move |(name, text): (String, String), api| {
+            open_file(&h, *api, &name, &text)
+        })
     };
     let on_new = {
         let editor = editor.clone();
-        Callback::from(move |t: TypeId| {
+        use_callback(api, move |t: TypeId, api| {
+            let api = *api;
             let draft = json!({ "@odata.type": schema(api).get(t).odata_type() });
             editor.dispatch(Action::Open(Box::new(Document::new(
                 api,

@@ -172,7 +172,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     };
     let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
 
-    let editable: Vec<TypeId> = s.editable_types();
+    let editable = use_memo(props.api, |api| schema(*api).editable_types());
     let on_new_type = {
         let t = new_type.clone();
         Callback::from(move |e: Event| {
