@@ -9,6 +9,7 @@
 //! 50 ms up to [`WAIT`]; there are no fixed sleeps.
 //!
 //! The tests live in `tests/`; `scripts/e2e.sh` builds the app and runs them, one at a time.
+//! The benchmark's driver (`src/bin/bench/`, run by `scripts/bench.sh`) uses the same harness.
 
 mod driver;
 mod page;

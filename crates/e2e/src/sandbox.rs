@@ -27,6 +27,12 @@ fn api(name: &str) -> ApiVersion {
 impl TestSandbox {
     /// Starts from the seeds (`--reset`) with a temporary state file, serving `dist` when given.
     pub async fn start(dist: Option<PathBuf>) -> TestSandbox {
+        TestSandbox::start_seeded(dist, Vec::new()).await
+    }
+
+    /// Like [`TestSandbox::start`], with the objects of these files added to the beta store, as
+    /// `--seed` does.
+    pub async fn start_seeded(dist: Option<PathBuf>, beta_seeds: Vec<PathBuf>) -> TestSandbox {
         let state = tempfile::Builder::new()
             .prefix("e2e-sandbox-")
             .tempdir()
@@ -35,9 +41,14 @@ impl TestSandbox {
             state_file: Some(state.path().join("state.json")),
             reset: true,
             dist,
+            seeds: beta_seeds
+                .into_iter()
+                .map(|file| (file, ApiVersion::Beta))
+                .collect(),
             ..Config::default()
         };
-        let sandbox = Sandbox::new(config).expect("the sandbox starts from its seeds");
+        let sandbox = Sandbox::new(config)
+            .unwrap_or_else(|e| panic!("the sandbox does not start from its seeds: {e}"));
         let running = graph_sandbox::spawn(sandbox, "127.0.0.1", 0)
             .await
             .expect("the sandbox listens on a free port");

@@ -1,0 +1,299 @@
+//! The benchmark (`scripts/bench.sh` builds the app in release and runs this): what a user waits
+//! for with the two heaviest objects of `../shared/bench-data`, measured in headless Chromium
+//! against the Graph sandbox (in-process, seeded with both objects, serving a copy of the built
+//! app taken at the start).
+//!
+//! For each object: the app files fetched until its form is ready and their size raw, gzip -9
+//! and brotli 11; navigation → filled-in form and the form's render time over cold loads, each
+//! in a new browser with a fresh profile; keystroke → repaint in a text and a number field; one
+//! full validation in wasm. Prints a table beside the targets and a React reference's figures,
+//! and writes the same figures as JSON.
+//!
+//! ```text
+//! bench [--dist DIR] [--data DIR] [--out FILE] [--loads N] [--keys N] [--validations N]
+//! ```
+
+mod browser;
+mod cases;
+mod report;
+mod sizes;
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::json;
+
+use browser::{cold_load, ColdLoad, Session};
+use cases::Loaded;
+use report::{Figures, FileRow};
+use sizes::Sizes;
+
+/// Keystrokes typed before the measured ones (the first edit's one-off work is not the steady
+/// cost of typing).
+const WARMUP_KEYS: usize = 10;
+
+struct Options {
+    dist: PathBuf,
+    data: PathBuf,
+    out: PathBuf,
+    loads: usize,
+    keys: usize,
+    validations: u32,
+}
+
+const USAGE: &str =
+    "usage: bench [--dist DIR] [--data DIR] [--out FILE] [--loads N] [--keys N] [--validations N]";
+
+fn options() -> Result<Options, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut o = Options {
+        dist: root.join("dist"),
+        data: root.join("../shared/bench-data"),
+        out: root.join("target/bench/results.json"),
+        loads: 20,
+        keys: 200,
+        validations: 200,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
+        let count = |v: String| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(format!("{flag}: {v:?} is not a positive whole number"))
+        };
+        match flag.as_str() {
+            "--dist" => o.dist = value()?.into(),
+            "--data" => o.data = value()?.into(),
+            "--out" => o.out = value()?.into(),
+            "--loads" => o.loads = count(value()?)?,
+            "--keys" => o.keys = count(value()?)?,
+            "--validations" => o.validations = count(value()?)? as u32,
+            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+        }
+    }
+    if !o.dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no built app: run `trunk build --release` first (scripts/bench.sh does)",
+            o.dist.display()
+        ));
+    }
+    if !o.data.is_dir() {
+        return Err(format!(
+            "no benchmark objects: {} is missing (it holds the *.data.json files)",
+            o.data.display()
+        ));
+    }
+    Ok(o)
+}
+
+/// Which file of `dist/` a same-origin URL is: `None` for Graph and the sandbox's own routes,
+/// `Some(Err(path))` for a path that is no file of `dist/`.
+fn app_file(url: &str, origin: &str, dist: &Path) -> Option<Result<String, String>> {
+    let path = url.strip_prefix(origin)?;
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    if ["/beta/", "/v1.0/", "/_"]
+        .iter()
+        .any(|p| path.starts_with(p))
+    {
+        return None;
+    }
+    let file = match path.trim_start_matches('/') {
+        "" => "index.html",
+        f => f,
+    };
+    Some(if dist.join(file).is_file() {
+        Ok(file.to_string())
+    } else {
+        Err(path.to_string())
+    })
+}
+
+/// The app files the loads fetched before their form was ready, in the order first fetched,
+/// with their sizes; and the other same-origin requests.
+fn first_load_files(
+    loads: &[ColdLoad],
+    origin: &str,
+    dist: &Path,
+) -> Result<(Vec<FileRow>, Vec<String>), String> {
+    let mut files: Vec<FileRow> = Vec::new();
+    let mut other = Vec::new();
+    for load in loads {
+        let mut fetched = load.fetched.clone();
+        fetched.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+        let mut seen = Vec::new();
+        for f in fetched {
+            match app_file(&f.url, origin, dist) {
+                Some(Err(path)) if !other.contains(&path) => other.push(path),
+                Some(Ok(name)) if !seen.contains(&name) => {
+                    if let Some(row) = files.iter_mut().find(|r| r.name == name) {
+                        row.loads += 1;
+                    } else {
+                        files.push(FileRow {
+                            sizes: Sizes::of_file(&dist.join(&name))?,
+                            name: name.clone(),
+                            loads: 1,
+                            transferred: f.transfer_size,
+                        });
+                    }
+                    seen.push(name);
+                }
+                // Graph, or a file or path already counted.
+                _ => {}
+            }
+        }
+    }
+    Ok((files, other))
+}
+
+/// Copies a folder and everything in it.
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    let fail = |p: &Path, e: std::io::Error| format!("cannot copy {}: {e}", p.display());
+    std::fs::create_dir_all(to).map_err(|e| fail(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| fail(from, e))? {
+        let entry = entry.map_err(|e| fail(from, e))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            copy_dir(&src, &dst)?;
+        } else {
+            std::fs::copy(&src, &dst).map_err(|e| fail(&src, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let o = options()?;
+    let started = Instant::now();
+    let load_before = loadavg();
+    let work = tempfile::Builder::new()
+        .prefix("bench-")
+        .tempdir()
+        .map_err(|e| format!("no temporary directory: {e}"))?;
+    let objects = cases::load(&o.data, work.path())?;
+    // What is served and weighed is a copy, so a build that replaces the folder meanwhile
+    // cannot mix two builds in one run.
+    let dist = work.path().join("dist");
+    copy_dir(&o.dist, &dist)?;
+    let sandbox = e2e::TestSandbox::start_seeded(
+        Some(dist.clone()),
+        objects.iter().map(|l| l.seed.clone()).collect(),
+    )
+    .await;
+    let origin = sandbox.url();
+    let link = |l: &Loaded| e2e::link(&origin, &origin, "beta", &l.type_name, Some(l.id.as_str()));
+    let check = |l: &'_ Loaded| -> (String, String) {
+        let path = l.case.text_field.to_string();
+        let shown = l.shown(&path).unwrap_or_default();
+        (path, shown)
+    };
+
+    // One load first, not counted: it brings Chromium and the app's files into the OS cache,
+    // which the first of the cold loads would otherwise pay for alone.
+    eprintln!("bench: warming up (one load, not counted)");
+    let (path, shown) = check(&objects[0]);
+    cold_load(&link(&objects[0]), (&path, &shown)).await;
+
+    // The cold loads of the two objects take turns, so a change in the machine's load
+    // while they run falls on both alike.
+    let mut loads: Vec<Vec<ColdLoad>> = vec![Vec::new(); objects.len()];
+    for i in 0..o.loads {
+        for (l, out) in objects.iter().zip(loads.iter_mut()) {
+            let (path, shown) = check(l);
+            let load = cold_load(&link(l), (&path, &shown)).await;
+            eprintln!(
+                "bench: cold load {}/{} of {}: form ready at {:.1} ms (render {:.1} ms)",
+                i + 1,
+                o.loads,
+                l.case.name,
+                load.ready_ms,
+                load.render_ms
+            );
+            out.push(load);
+        }
+    }
+
+    let mut figures = Vec::new();
+    for (l, loads) in objects.iter().zip(loads) {
+        eprintln!("bench: keystrokes and validation in {}", l.case.name);
+        let session = Session::open(&link(l), l.case.number_field).await;
+        let text_keys = session
+            .keystrokes(l.case.text_field, WARMUP_KEYS, o.keys)
+            .await;
+        let number_keys = session
+            .keystrokes(l.case.number_field, WARMUP_KEYS, o.keys)
+            .await;
+        let validation = session.validation(&l.object, o.validations).await;
+        session.close().await;
+        let (files, other_requests) = first_load_files(&loads, &origin, &dist)?;
+        figures.push(Figures {
+            loaded: l,
+            loads,
+            files,
+            other_requests,
+            text_keys,
+            number_keys,
+            validation,
+        });
+    }
+    sandbox.stop().await;
+
+    let browser = figures
+        .first()
+        .and_then(|f| f.loads.first())
+        .map(|l| l.user_agent.clone())
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load_after = loadavg();
+    let runtime = started.elapsed().as_secs_f64();
+
+    println!(
+        "Benchmark of {} ({} cold loads, {} keystrokes per field after {WARMUP_KEYS} not counted, {} validations)",
+        o.dist.display(),
+        o.loads,
+        o.keys,
+        o.validations
+    );
+    println!("{browser}; {cores} cores; load average {load_before} before, {load_after} after");
+    for f in &figures {
+        print!("{}", report::table(f));
+    }
+    println!("\nmedian / p95 by nearest rank; KiB = 1024 B, the targets' KB = 1000 B; took {runtime:.0} s");
+
+    let doc = json!({
+        "browser": browser,
+        "cores": cores,
+        "load_average": { "before": load_before, "after": load_after },
+        "runtime_s": runtime,
+        "runs": {
+            "cold_loads": o.loads,
+            "keystrokes": o.keys,
+            "warmup_keystrokes": WARMUP_KEYS,
+            "validations": o.validations,
+        },
+        "objects": figures.iter().map(report::json).collect::<Vec<_>>(),
+    });
+    if let Some(dir) = o.out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    std::fs::write(&o.out, text + "\n").map_err(|e| format!("{}: {e}", o.out.display()))?;
+    println!("figures written to {}", o.out.display());
+    Ok(())
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The benchmark: what a user waits for with the two heaviest objects of ../shared/bench-data.
+# Builds the release app (`trunk build --release`, into target/bench/dist) and the driver
+# (crates/e2e/src/bin/bench/), serves the app with the Graph sandbox seeded with both objects,
+# and measures them in headless Chromium: the bytes until the form is ready, navigation → form
+# over cold loads (each in a new browser with a fresh profile), keystroke → repaint, one
+# validation in wasm. Prints a table beside the targets and the React reference's figures, and
+# writes them to target/bench/results.json. It is not part of scripts/test.sh: its figures are
+# times, so run it on an otherwise idle machine.
+# Installs what is missing first (scripts/setup.sh). Extra arguments go to the driver, e.g.
+#   bash scripts/bench.sh --loads 5 --keys 50     # quicker and rougher (default 20 and 200)
+# BENCH_DATA names another folder of benchmark objects.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+DATA="${BENCH_DATA:-$ROOT/../shared/bench-data}"
+if [[ ! -d "$DATA" ]]; then
+  echo "bench: $DATA is missing; it holds the benchmark objects (*.data.json)." >&2
+  echo "bench: put the shared bench-data folder beside the repository, or set BENCH_DATA." >&2
+  exit 1
+fi
+
+bash scripts/setup.sh
+cargo fetch --locked
+# The release build goes to its own folder, so the dev build in dist/ that scripts/e2e.sh makes
+# and this one never replace each other. The builds are niced; the measurements are not.
+nice -n 10 trunk build --release --dist target/bench/dist
+nice -n 10 cargo build --locked --profile bench-driver -p e2e --bin bench
+"${CARGO_TARGET_DIR:-target}/bench-driver/bench" --dist target/bench/dist --data "$DATA" \
+  --out target/bench/results.json "$@"
+echo "bench: done in ${SECONDS} s, builds included"
