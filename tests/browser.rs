@@ -508,3 +508,30 @@ async fn the_sign_in_panel_follows_the_configuration_and_the_cloud() {
     assert!(text.contains("needs an authority"), "{text}");
     assert!(r.query_selector("#msal-cache-warning").unwrap().is_some());
 }
+
+#[wasm_bindgen_test]
+async fn long_lists_render_a_page_at_a_time_but_always_up_to_the_last_problem() {
+    let settings: Vec<Value> = (0..120)
+        .map(|i| {
+            json!({"@odata.type": "#microsoft.graph.omaSettingInteger", "displayName": format!("s{i}"),
+                   "omaUri": format!("./s{i}"), "value": if i == 99 { json!("bad") } else { json!(i) }})
+        })
+        .collect();
+    let object = json!({"@odata.type": "#microsoft.graph.androidWorkProfileCustomConfiguration", "id": "l1",
+        "displayName": "Long", "version": 1, "omaSettings": settings});
+    mount(graph_doc(ApiVersion::V1, object));
+    settle().await;
+    let items = || {
+        scope()
+            .query_selector_all("[data-path='omaSettings'] li.item")
+            .unwrap()
+            .length()
+    };
+    // The first page, stretched to the item with the error so the summary's link lands.
+    assert_eq!(items(), 100);
+    by_id("f-omaSettings[99].value");
+    let show_all = find("[data-path='omaSettings'] .more button:last-child");
+    show_all.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(items(), 120);
+}

@@ -54,8 +54,19 @@ fn apply(list: &[Value], index: usize, op: ItemOp) -> Vec<Value> {
     items
 }
 
+/// Items rendered at first. A long list (500 OMA settings) shows more on request, and always
+/// every item up to the last one with a problem, so that the summary's links land.
+const PAGE: usize = 50;
+
+/// The index of the item a problem path points into, if it is under `list_path`.
+fn item_index(problem_path: &str, list_path: &str) -> Option<usize> {
+    let rest = problem_path.strip_prefix(list_path)?.strip_prefix('[')?;
+    rest[..rest.find(']')?].parse().ok()
+}
+
 #[component]
 pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
+    let limit = use_state(|| PAGE);
     let items: Vec<Value> = props.value.as_array().cloned().unwrap_or_default();
     // Items get one callback that never changes, so an edit re-renders only the item it touched;
     // it reads the list as it is now from this cell.
@@ -84,6 +95,7 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
 
     let add = {
         let on_change = props.on_change.clone();
+        let limit = limit.clone();
         let items = items.clone();
         let api = props.api;
         let kind = kind.clone();
@@ -111,6 +123,8 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
             };
             let mut next = items.clone();
             next.push(new_item);
+            // A new item is where the user looks next: keep it on screen.
+            limit.set((*limit).max(next.len()));
             on_change.emit(Value::Array(next));
         })
     };
@@ -121,15 +135,32 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
         })
     };
     let count = items.len();
+    let last_problem = props
+        .problems
+        .iter()
+        .filter_map(|p| item_index(p.path.as_str(), &path))
+        .max();
+    let visible = count.min((*limit).max(last_problem.map_or(0, |i| i + 1)));
+    let show = |n: usize| {
+        let limit = limit.clone();
+        Callback::from(move |_: MouseEvent| limit.set(n))
+    };
     html! {
         <div class="collection" data-path={props.path.clone()}>
             <ol class="items">
-                { for items.into_iter().enumerate().map(|(index, value)| html! {
+                { for items.into_iter().take(visible).enumerate().map(|(index, value)| html! {
                     <CollectionItem key={index} {index} {count} {value} api={props.api} prop={props.prop}
                         path={AttrValue::from(format!("{path}[{index}]"))} on_item={on_item.clone()}
                         read_only={props.read_only} problems={props.problems.clone()} />
                 }) }
             </ol>
+            if visible < count {
+                <div class="more">
+                    <span class="unit">{ format!("Showing {visible} of {count} items.") }</span>
+                    <button type="button" onclick={show(visible + PAGE)}>{ format!("Show {} more", PAGE.min(count - visible)) }</button>
+                    <button type="button" onclick={show(count)}>{ "Show all" }</button>
+                </div>
+            }
             if !props.read_only {
                 <div class="add">
                     if kinds.len() > 1 {
