@@ -55,6 +55,19 @@ pub struct ListState {
     pub loading: bool,
 }
 
+/// How long after the last edit its draft is written to localStorage.
+const DRAFT_SAVE_DELAY_MS: u32 = 250;
+
+/// Writes the draft waiting to be saved, if any.
+fn flush_draft(pending: &PendingDraft, info: &UseStateHandle<Option<String>>) {
+    let Some((settings, doc)) = pending.borrow_mut().take() else {
+        return;
+    };
+    if let Err(e) = drafts::save(&saved_draft(&settings, &doc)) {
+        info.set(Some(e));
+    }
+}
+
 /// The retries before an error is shown instead.
 const MAX_ATTEMPTS: u32 = 5;
 
@@ -174,7 +187,11 @@ struct Handles {
     busy: UseStateHandle<bool>,
     retry: UseStateHandle<Option<Retry>>,
     conflict: UseStateHandle<Option<Conflict>>,
+    /// The draft waiting to be written to localStorage (see DRAFT_SAVE_DELAY_MS).
+    pending_draft: PendingDraft,
 }
+
+type PendingDraft = std::rc::Rc<std::cell::RefCell<Option<(Settings, Document)>>>;
 
 impl Handles {
     /// Shows an error, or schedules a retry when Graph asked for one and attempts remain.
@@ -399,8 +416,9 @@ pub fn App() -> Html {
     let busy = use_state(|| false);
     let retry = use_state(|| None::<Retry>);
     let conflict = use_state(|| None::<Conflict>);
-    let saved = use_state(drafts::all);
+    let pending_draft = use_mut_ref(|| None::<(Settings, Document)>);
     let h = Handles {
+        pending_draft,
         settings: settings.clone(),
         editor: editor.clone(),
         list: list.clone(),
@@ -445,24 +463,44 @@ pub fn App() -> Html {
         });
     }
 
-    // Every edit is written to localStorage; a clean document leaves nothing behind.
+    // Every edit is written to localStorage a moment after the typing stops, and at once when
+    // the page is hidden or closed: a burst of keystrokes costs one write of a large draft. A
+    // clean document leaves nothing behind.
+    let pending = h.pending_draft.clone();
+    let save_timer = use_mut_ref(|| None::<Timeout>);
+    let drafts_changed = use_force_update();
     {
-        let settings = settings.clone();
+        let pending = pending.clone();
         let info = info.clone();
-        let saved = saved.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "pagehide", move |_| {
+                    flush_draft(&pending, &info)
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let settings = (*settings).clone();
+        let info = info.clone();
+        let pending = pending.clone();
+        let save_timer = save_timer.clone();
         let revision = editor.doc.as_ref().map(|d| (d.revision, object_key(d)));
         let doc = editor.doc.clone();
         use_effect_with(revision, move |_| {
             if let Some(doc) = doc {
-                let d = saved_draft(&settings, &doc);
                 if doc.is_dirty() {
-                    if let Err(e) = drafts::save(&d) {
-                        info.set(Some(e));
-                    }
+                    *pending.borrow_mut() = Some((settings, doc));
+                    let pending = pending.clone();
+                    *save_timer.borrow_mut() = Some(Timeout::new(DRAFT_SAVE_DELAY_MS, move || {
+                        flush_draft(&pending, &info)
+                    }));
                 } else {
-                    drafts::remove(&d.key());
+                    pending.borrow_mut().take();
+                    save_timer.borrow_mut().take();
+                    drafts::remove(&saved_draft(&settings, &doc).key());
                 }
-                saved.set(drafts::all());
             }
         });
     }
@@ -596,7 +634,14 @@ pub fn App() -> Html {
         Callback::from(move |_| error.set(None))
     };
 
-    let saved_list = if editor.doc.is_none() && !saved.is_empty() {
+    // Read from storage only while no document is open, which is when the list shows.
+    let saved = if editor.doc.is_none() {
+        flush_draft(&pending, &info);
+        drafts::all()
+    } else {
+        Vec::new()
+    };
+    let saved_list = if !saved.is_empty() {
         html! {
             <section class="panel drafts" aria-labelledby="drafts-title">
                 <h2 id="drafts-title">{ "Unsaved drafts" }</h2>
@@ -608,9 +653,9 @@ pub fn App() -> Html {
                             Callback::from(move |_| if let Some(doc) = document_from_saved(&d) { editor.dispatch(Action::Open(Box::new(doc))) })
                         };
                         let forget = {
-                            let saved = saved.clone();
+                            let drafts_changed = drafts_changed.clone();
                             let key = d.key();
-                            Callback::from(move |_| { drafts::remove(&key); saved.set(drafts::all()); })
+                            Callback::from(move |_| { drafts::remove(&key); drafts_changed.force_update(); })
                         };
                         let name = d.draft.get("displayName").and_then(Value::as_str).unwrap_or("(no name)").to_string();
                         html! {
@@ -832,6 +877,7 @@ fn editor_view(
     });
     let discard = {
         let editor = editor.clone();
+        let pending = h.pending_draft.clone();
         let is_graph = matches!(doc.origin, Origin::Graph { .. });
         let key = drafts::key(
             &h.settings.base().map(|b| b.to_string()).unwrap_or_default(),
@@ -842,6 +888,7 @@ fn editor_view(
             if is_graph {
                 editor.dispatch(Action::DiscardDraft);
             } else {
+                pending.borrow_mut().take();
                 drafts::remove(&key);
                 editor.dispatch(Action::Close);
             }

@@ -359,6 +359,19 @@ impl Page {
         v.as_array().cloned().unwrap_or_default()
     }
 
+    /// Waits until a stored draft has `property` = `value` (drafts are written a moment after
+    /// the last keystroke).
+    pub async fn wait_for_draft(&self, property: &str, value: Value) {
+        self.until("the edit in a stored draft", || async {
+            self.drafts()
+                .await
+                .iter()
+                .any(|d| d["draft"][property] == value)
+                .then_some(())
+        })
+        .await;
+    }
+
     /// From now on, records every text the element with this id shows, however briefly (a
     /// countdown lasts a second; polling could miss it). Read them with [`Page::seen`].
     pub async fn watch(&self, id: &str) {

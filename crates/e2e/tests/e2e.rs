@@ -525,13 +525,9 @@ async fn dropped_connection_keeps_the_edit() {
         Some("Kept through a drop"),
         "the edit is still in the form"
     );
-    let drafts = h.page.drafts().await;
-    assert!(
-        drafts
-            .iter()
-            .any(|d| d["draft"]["displayName"] == json!("Kept through a drop")),
-        "the edit is in the draft: {drafts:#?}"
-    );
+    h.page
+        .wait_for_draft("displayName", json!("Kept through a drop"))
+        .await;
     let dropped = h.sandbox.patches();
     assert!(!dropped.is_empty() && dropped.iter().all(|p| p.status.is_none()));
     assert_eq!(case.stored(&h.sandbox), before, "store unchanged");
@@ -596,14 +592,7 @@ async fn draft_survives_reload() {
         .edit("displayName", Widget::Text, "Unsaved name")
         .await;
     h.page
-        .until("the draft in localStorage", || async {
-            h.page
-                .drafts()
-                .await
-                .iter()
-                .any(|d| d["draft"]["displayName"] == json!("Unsaved name"))
-                .then_some(())
-        })
+        .wait_for_draft("displayName", json!("Unsaved name"))
         .await;
     h.page.refresh().await;
     h.page.wait_for_value("displayName", "Unsaved name").await;
