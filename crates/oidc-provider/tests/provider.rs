@@ -133,6 +133,22 @@ fn decode(s: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// Redeems an authorization code with a PKCE verifier, as MSAL does after a sign-in.
+async fn redeem(p: &Arc<Provider>, code: &str, verifier: &str) -> Answer {
+    let client_id = p.options.client_id.clone();
+    token(
+        p,
+        &[
+            ("client_id", &client_id),
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await
+}
+
 async fn token(p: &Arc<Provider>, pairs: &[(&str, &str)]) -> Answer {
     let request = Request::post("/e2e-tenant/token")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -192,17 +208,7 @@ async fn code_flow_with_pkce_then_refresh() {
     assert_eq!(id["preferred_username"], p.options.upn.as_str());
 
     // The code is spent.
-    let again = token(
-        &p,
-        &[
-            ("client_id", &client_id),
-            ("grant_type", "authorization_code"),
-            ("code", &back["code"]),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
+    let again = redeem(&p, &back["code"], VERIFIER).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert_eq!(again.json()["error"], "invalid_grant");
 
@@ -253,17 +259,7 @@ async fn refusals() {
 
     // A wrong PKCE verifier.
     let back = returned(authorize(&p, &[]).await.location());
-    let wrong = token(
-        &p,
-        &[
-            ("client_id", &client_id),
-            ("grant_type", "authorization_code"),
-            ("code", &back["code"]),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", "not-the-verifier"),
-        ],
-    )
-    .await;
+    let wrong = redeem(&p, &back["code"], "not-the-verifier").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.json()["error_description"]
         .as_str()
@@ -385,18 +381,7 @@ async fn an_ended_session_needs_an_interactive_sign_in() {
     let p = provider();
     let client_id = p.options.client_id.clone();
     let back = returned(authorize(&p, &[]).await.location());
-    let t = token(
-        &p,
-        &[
-            ("client_id", &client_id),
-            ("grant_type", "authorization_code"),
-            ("code", &back["code"]),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await
-    .json();
+    let t = redeem(&p, &back["code"], VERIFIER).await.json();
     p.end_session();
     let refresh = t["refresh_token"].as_str().unwrap();
     let r = token(

@@ -24,6 +24,24 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The URL of the seeded general configuration on a running server.
+fn general_url(server: &Running) -> String {
+    format!("{}{CONFIGS}/{GENERAL}", server.url())
+}
+
+/// The seeded object as the running server answers a GET for it.
+async fn stored_object(server: &Running) -> Value {
+    client()
+        .get(general_url(server))
+        .bearer_auth(token())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn token() -> String {
     mint_token(&TokenRequest::default())
 }
@@ -139,11 +157,10 @@ async fn state_file_survives_a_restart_and_reset_restores_seeds() {
         reset,
         ..Config::default()
     };
-    let object = |base: &str| format!("{base}{CONFIGS}/{GENERAL}");
 
     let server = start(config(false)).await;
     let r = client()
-        .patch(object(&server.url()))
+        .patch(general_url(&server))
         .bearer_auth(token())
         .json(&json!({"displayName": "Kept across restarts"}))
         .send()
@@ -159,29 +176,13 @@ async fn state_file_survives_a_restart_and_reset_restores_seeds() {
         .any(|o| o["displayName"] == "Kept across restarts"));
 
     let server = start(config(false)).await;
-    let body: Value = client()
-        .get(object(&server.url()))
-        .bearer_auth(token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = stored_object(&server).await;
     assert_eq!(body["displayName"], "Kept across restarts");
     assert_eq!(body["version"], 8);
     server.stop().await.unwrap();
 
     let server = start(config(true)).await;
-    let body: Value = client()
-        .get(object(&server.url()))
-        .bearer_auth(token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = stored_object(&server).await;
     assert_eq!(body["displayName"], "Display Name value");
     assert_eq!(body["version"], 7);
     server.stop().await.unwrap();
