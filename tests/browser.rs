@@ -243,6 +243,9 @@ async fn each_widget_kind_reports_its_value() {
         "e-roleScopeTagIds[1]"
     );
     by_id("e-roleScopeTagIds[1]");
+    // A list item's input has a visible label of its own.
+    let label = find("label[for=\"f-roleScopeTagIds[1]\"]");
+    assert_eq!(label.text_content().unwrap(), "Item 2");
 }
 
 #[wasm_bindgen_test]

@@ -207,6 +207,10 @@ pub fn CollectionItem(props: &CollectionItemProps) -> Html {
     let path = props.path.as_str();
     html! {
         <li class="item" data-path={props.path.clone()}>
+            // A structured item's fields carry their own labels; a plain value gets one here.
+            if !matches!(props.prop.0.value_type, ValueType::Structured(_)) {
+                <label class="item-label" for={input_id(path)}>{ format!("Item {}", index + 1) }</label>
+            }
             <ValueEditor api={props.api} prop={props.prop} path={props.path.clone()} value={props.value.clone()}
                 {on_change} read_only={props.read_only} problems={props.problems.clone()} />
             if !props.read_only {
