@@ -31,15 +31,12 @@ fn general_url(server: &Running) -> String {
 
 /// The seeded object as the running server answers a GET for it.
 async fn stored_object(server: &Running) -> Value {
-    client()
-        .get(general_url(server))
-        .bearer_auth(token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    json_of(client().get(general_url(server)).bearer_auth(token())).await
+}
+
+/// Sends a request and reads its JSON answer.
+async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 fn token() -> String {
@@ -97,14 +94,7 @@ async fn drop_closes_the_connection_every_way() {
     assert_eq!(ok.status(), 200);
     let body: Value = ok.json().await.unwrap();
     assert_eq!(body["displayName"], "Display Name value");
-    let recorded: Value = c
-        .get(format!("{base}/_sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let recorded: Value = json_of(c.get(format!("{base}/_sandbox/requests"))).await;
     let statuses: Vec<&Value> = recorded
         .as_array()
         .unwrap()
@@ -312,14 +302,7 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
         .await
         .unwrap()
         .contains("<title>editor</title>"));
-    let config: Value = c
-        .get(format!("{base}/config.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config: Value = json_of(c.get(format!("{base}/config.json"))).await;
     assert_eq!(config["sandbox"]["graph"], base);
     assert_eq!(
         config["msal"]["clientId"], "kept",
