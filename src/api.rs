@@ -6,10 +6,12 @@
 use gloo_net::http::{Request, Response};
 use policy_core::endpoint::{list_url, GraphBase, Target};
 use policy_core::graph_error::GraphError;
-use policy_core::model::ApiVersion;
+use policy_core::model::{ApiVersion, SchemaData};
+use policy_core::pack::pack_file;
 use serde_json::Value;
 
 use crate::auth::SignedIn;
+use crate::schemas;
 
 /// Where requests go and with which token.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,14 +225,106 @@ impl Connection {
     }
 }
 
+thread_local! {
+    /// Requests for the app's own files started by [`prefetch`], by URL, until someone reads them.
+    static STARTED: std::cell::RefCell<std::collections::HashMap<String, js_sys::Promise>> =
+        Default::default();
+}
+
+fn start_fetch(url: &str) -> Option<js_sys::Promise> {
+    Some(web_sys::window()?.fetch_with_str(url))
+}
+
+/// Starts loading what the first form needs as soon as the module runs, before the first
+/// render: `config.json` and, when the link names a type, its schema pack. They arrive while the
+/// app mounts; [`load_config`] and [`ensure_type`] pick them up.
+pub fn prefetch(api: ApiVersion, type_name: Option<&str>) {
+    let mut urls = vec![CONFIG_URL.to_string()];
+    urls.extend(type_name.and_then(|t| pack_url(api, t)));
+    STARTED.with(|started| {
+        let mut started = started.borrow_mut();
+        for url in urls {
+            if let Some(p) = start_fetch(&url) {
+                started.insert(url, p);
+            }
+        }
+    });
+}
+
+/// The text of one of the app's own files (no token; relative to the page), or why not.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let promise = STARTED
+        .with(|s| s.borrow_mut().remove(url))
+        .or_else(|| start_fetch(url))
+        .ok_or("no browser window")?;
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| "the request failed (offline?)".to_string())?
+        .into();
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = response
+        .text()
+        .map_err(|_| "the response has no text".to_string())?;
+    wasm_bindgen_futures::JsFuture::from(text)
+        .await
+        .map_err(|_| "the response ended early".to_string())?
+        .as_string()
+        .ok_or_else(|| "the response is not text".to_string())
+}
+
+const CONFIG_URL: &str = "config.json";
+
 /// Reads the app's `config.json` beside `index.html`; a host without one gets the defaults.
 pub async fn load_config() -> Option<Value> {
-    let response = Request::get("config.json").send().await.ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let text = response.text().await.ok()?;
+    let text = fetch_text(CONFIG_URL).await.ok()?;
     serde_json::from_str(&text).ok()
+}
+
+/// Where a type's schema pack is, beside the app (see `schema-packs`).
+fn pack_url(api: ApiVersion, type_name: &str) -> Option<String> {
+    pack_file(type_name).map(|f| format!("schema/{api}/{f}"))
+}
+
+async fn load_schema(api: ApiVersion, url: &str, root: Option<&str>) -> Result<(), String> {
+    let text = fetch_text(url).await?;
+    let data: SchemaData =
+        serde_json::from_str(&text).map_err(|e| format!("{url} is not a schema: {e}"))?;
+    schemas::add(api, data, root)
+}
+
+/// Makes sure a form of `type_name` can open: loads the type's pack unless it (or the whole
+/// version) is in, and the whole version when there is no pack for that name.
+pub async fn ensure_type(api: ApiVersion, type_name: &str) -> Result<(), String> {
+    if schemas::has_type(api, type_name) {
+        return Ok(());
+    }
+    if let Some(url) = pack_url(api, type_name) {
+        if load_schema(api, &url, Some(type_name)).await.is_ok()
+            && schemas::has_type(api, type_name)
+        {
+            return Ok(());
+        }
+    }
+    ensure_whole(api).await?;
+    if schemas::schema(api).find(type_name).is_some() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{type_name} is not a type this editor knows in the {api} API"
+        ))
+    }
+}
+
+/// Loads every type of `api` (the browser's lists, files of any type).
+pub async fn ensure_whole(api: ApiVersion) -> Result<(), String> {
+    if schemas::has_whole(api) {
+        return Ok(());
+    }
+    load_schema(api, &format!("schema/{api}.json"), None)
+        .await
+        .map_err(|e| format!("The {api} schema could not be loaded ({e}); reload the page when the network is back"))
 }
 
 impl RequestPreview {

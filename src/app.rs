@@ -1,8 +1,8 @@
 //! The top level: connection, browsing, the open document and everything that talks to Graph
 //! on its behalf (load, list, the concurrency check, send, retries), and the drafts kept for it.
 
+use crate::schemas::schema;
 use gloo_timers::callback::Timeout;
-use policy_core::embedded::schema;
 use policy_core::endpoint::{ObjectId, Target};
 use policy_core::graph_error::backoff_seconds;
 use policy_core::label::label;
@@ -187,6 +187,8 @@ struct Handles {
     busy: UseStateHandle<bool>,
     retry: UseStateHandle<Option<Retry>>,
     conflict: UseStateHandle<Option<Conflict>>,
+    /// `schemas::revision()` as last seen: set after each schema load so what lists types renders.
+    schema_rev: UseStateHandle<u32>,
     /// The draft waiting to be written to localStorage (see DRAFT_SAVE_DELAY_MS).
     pending_draft: PendingDraft,
 }
@@ -226,6 +228,35 @@ impl Handles {
         self.error.set(Some((action.to_string(), e)));
     }
 
+    /// Loads what a form of `type_name` needs (see `schemas`); says why in the page when it
+    /// cannot.
+    async fn ensure_type(&self, api: ApiVersion, type_name: &str) -> bool {
+        let result = crate::api::ensure_type(api, type_name).await;
+        self.schema_rev.set(crate::schemas::revision());
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                self.info.set(Some(format!("Cannot open this form: {e}.")));
+                false
+            }
+        }
+    }
+
+    /// Opens a stored draft once its type's schema is in.
+    fn open_saved(&self, d: SavedDraft) {
+        let h = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(api) = ApiVersion::parse(&d.api) else {
+                return;
+            };
+            if h.ensure_type(api, &d.type_name).await {
+                if let Some(doc) = document_from_saved(&d) {
+                    h.editor.dispatch(Action::Open(Box::new(doc)));
+                }
+            }
+        });
+    }
+
     fn connection(&self) -> Option<Connection> {
         match self.settings.connection() {
             Ok(c) => Some(c),
@@ -259,6 +290,25 @@ impl Handles {
         };
         match conn.get_object(&target).await {
             Ok(v) => {
+                // The object's own type (it may derive from the one the link named), else the
+                // collection's declared type, which only the whole version lists.
+                let name = match v.get("@odata.type").and_then(Value::as_str) {
+                    Some(t) => Some(t.to_string()),
+                    None => {
+                        let _ = crate::api::ensure_whole(conn.api).await;
+                        let s = schema(conn.api);
+                        s.entry_sets
+                            .iter()
+                            .find(|e| e.path == set)
+                            .map(|e| e.type_name.clone())
+                    }
+                };
+                if let Some(name) = &name {
+                    if !self.ensure_type(conn.api, name).await {
+                        self.busy.set(false);
+                        return;
+                    }
+                }
                 self.busy.set(false);
                 let Some(type_id) = type_of(conn.api, &v, &set) else {
                     self.info.set(Some("Graph returned an object of a type this editor does not know in this API version.".into()));
@@ -274,9 +324,13 @@ impl Handles {
                     &v,
                 );
                 let key = drafts::key(conn.base.as_str(), conn.api.as_str(), &object_key(&doc));
-                let doc = match drafts::load(&key)
-                    .and_then(|d| document_from_saved(&d).map(|doc| (d, doc)))
-                {
+                let saved = drafts::load(&key);
+                if let Some(d) = &saved {
+                    if !crate::schemas::has_type(conn.api, &d.type_name) {
+                        let _ = crate::api::ensure_type(conn.api, &d.type_name).await;
+                    }
+                }
+                let doc = match saved.and_then(|d| document_from_saved(&d).map(|doc| (d, doc))) {
                     Some((saved, restored)) => {
                         let when = js_sys::Date::new(&saved.saved_at.into())
                             .to_locale_string("default", &json!({}).to_string().into());
@@ -417,6 +471,7 @@ pub fn App() -> Html {
     let retry = use_state(|| None::<Retry>);
     let conflict = use_state(|| None::<Conflict>);
     let pending_draft = use_mut_ref(|| None::<(Settings, Document)>);
+    let schema_rev = use_state(crate::schemas::revision);
     let h = Handles {
         pending_draft,
         settings: settings.clone(),
@@ -427,6 +482,7 @@ pub fn App() -> Html {
         busy: busy.clone(),
         retry: retry.clone(),
         conflict: conflict.clone(),
+        schema_rev: schema_rev.clone(),
     };
 
     // Start-up: the host's config.json (a sandbox's demo token), then whatever the link asks.
@@ -458,8 +514,30 @@ pub fn App() -> Html {
                     .and_then(|w| w.location().search().ok())
                     .unwrap_or_default();
                 let link = parse_query(&query);
-                open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref());
+                open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref()).await;
             });
+        });
+    }
+
+    // The whole schema of the chosen API version, for the browser's lists and files of any
+    // type: a moment after a linked form opens (it needs only its type's pack, and the form
+    // comes first), at once otherwise, and again when the user picks the other version.
+    {
+        let h = h.clone();
+        use_effect_with(settings.api, move |api| {
+            let api = *api;
+            let linked = web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .is_some_and(|q| parse_query(&q).type_name.is_some());
+            let timer = Timeout::new(if linked { 1500 } else { 0 }, move || {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(e) = crate::api::ensure_whole(api).await {
+                        h.info.set(Some(e));
+                    }
+                    h.schema_rev.set(crate::schemas::revision());
+                })
+            });
+            move || drop(timer)
         });
     }
 
@@ -648,9 +726,9 @@ pub fn App() -> Html {
                 <ul>
                     { for saved.iter().map(|d| {
                         let open = {
-                            let editor = editor.clone();
+                            let h = h.clone();
                             let d = d.clone();
-                            Callback::from(move |_| if let Some(doc) = document_from_saved(&d) { editor.dispatch(Action::Open(Box::new(doc))) })
+                            Callback::from(move |_| h.open_saved(d.clone()))
                         };
                         let forget = {
                             let drafts_changed = drafts_changed.clone();
@@ -681,7 +759,7 @@ pub fn App() -> Html {
             <main>
                 <aside class="side">
                     <ConnectionPanel settings={(*settings).clone()} on_change={on_settings} />
-                    <ObjectBrowser api={api} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
+                    <ObjectBrowser api={api} schema_rev={*schema_rev} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
                         has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
                         {on_open} {on_open_singleton} {on_file} {on_new} />
                     { saved_list }
@@ -710,8 +788,18 @@ pub fn App() -> Html {
 }
 
 /// Opens what a link asks for: a stored draft first (offline), else the object from Graph.
-fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Option<&str>) {
+async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Option<&str>) {
     let Some(type_name) = type_name else { return };
+    // The type's pack was asked for before the first render (`api::prefetch`).
+    if crate::api::ensure_type(s.api, type_name).await.is_err() {
+        h.schema_rev.set(crate::schemas::revision());
+        h.info.set(Some(format!(
+            "The link names a type this editor does not know in {}: {type_name}.",
+            s.api
+        )));
+        return;
+    }
+    h.schema_rev.set(crate::schemas::revision());
     let sch = schema(s.api);
     let Some(t) = sch.find(type_name) else {
         h.info.set(Some(format!(
@@ -803,26 +891,34 @@ fn open_file(h: &Handles, api: ApiVersion, name: &str, text: &str) {
         },
         _ => value,
     };
-    let s = schema(api);
-    let Some(t) = object
+    let unknown = format!("{name} does not say its type with a known \"@odata.type\" in the {api} API; choose the other API version or add it.");
+    let Some(type_name) = object
         .get("@odata.type")
         .and_then(Value::as_str)
-        .and_then(|t| s.find(t))
+        .map(str::to_string)
     else {
-        h.info.set(Some(format!("{name} does not say its type with a known \"@odata.type\" in the {api} API; choose the other API version or add it.")));
+        h.info.set(Some(unknown));
         return;
     };
-    h.info
-        .set(Some(format!("Opened {name} for offline validation.")));
-    h.editor.dispatch(Action::Open(Box::new(Document::new(
-        api,
-        t,
-        Origin::File {
-            name: name.to_string(),
-        },
-        None,
-        &object,
-    ))));
+    let h = h.clone();
+    let name = name.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let loaded = crate::api::ensure_type(api, &type_name).await;
+        h.schema_rev.set(crate::schemas::revision());
+        let Some(t) = loaded.ok().and_then(|_| schema(api).find(&type_name)) else {
+            h.info.set(Some(unknown));
+            return;
+        };
+        h.info
+            .set(Some(format!("Opened {name} for offline validation.")));
+        h.editor.dispatch(Action::Open(Box::new(Document::new(
+            api,
+            t,
+            Origin::File { name },
+            None,
+            &object,
+        ))));
+    });
 }
 
 fn editor_view(

@@ -2,7 +2,7 @@
 //! Timing marks around the first render of a form, and `window.intuneEditorBench.validate`, which
 //! times the core's full validation inside this wasm module.
 
-use policy_core::embedded::schema;
+use crate::schemas::schema;
 use policy_core::model::ApiVersion;
 use policy_core::{validate, Mode};
 use wasm_bindgen::prelude::*;

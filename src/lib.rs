@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod components;
 pub mod drafts;
 pub mod panic;
+pub mod schemas;
 pub mod session;
 pub mod state;
 pub mod util;

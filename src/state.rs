@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use policy_core::embedded::schema;
+use crate::schemas::schema;
 use policy_core::endpoint::Target;
 use policy_core::model::{ApiVersion, Schema, TypeId};
 use policy_core::patch::{diff, DiffError, Patch};

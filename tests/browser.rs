@@ -16,7 +16,6 @@ use intune_editor::components::token_panel::TokenPanel;
 use intune_editor::drafts;
 use intune_editor::session::Settings;
 use intune_editor::state::{Action, Document, EditorState, Origin};
-use policy_core::embedded::schema;
 use policy_core::endpoint::{Cloud, GraphBase, Target};
 use policy_core::model::ApiVersion;
 use serde_json::{json, Value};
@@ -26,6 +25,18 @@ use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The whole schema of `api`, loaded into the app's registry from the compiled-in copy (the app
+/// itself fetches it beside `index.html`; these tests have no server).
+fn schema(api: ApiVersion) -> &'static policy_core::Schema {
+    for a in ApiVersion::ALL {
+        if !intune_editor::schemas::has_whole(a) {
+            let data = serde_json::from_str(policy_core::embedded::json(a)).unwrap();
+            intune_editor::schemas::add(a, data, None).unwrap();
+        }
+    }
+    intune_editor::schemas::schema(api)
+}
 
 /// Every (property, value) the form reported, in order.
 type EditLog = Rc<RefCell<Vec<(String, Option<Value>)>>>;

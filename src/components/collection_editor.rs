@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use policy_core::embedded::schema;
+use crate::schemas::schema;
 use policy_core::label::label;
 use policy_core::model::{ApiVersion, ValueType};
 use policy_core::sample::single_value;

@@ -1,8 +1,8 @@
 //! A structured (complex) value as a fieldset: a kind chooser when the declared type has
 //! concrete derived kinds (the seven OMA setting kinds), then a row per property.
 
+use crate::schemas::schema;
 use policy_core::edm::Edm;
-use policy_core::embedded::schema;
 use policy_core::label::label;
 use policy_core::model::{ApiVersion, TypeId, ValueType};
 use policy_core::Problem;

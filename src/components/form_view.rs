@@ -1,7 +1,7 @@
 //! The form of the open object, generated from the schema: the type's own settings first, then
 //! what it inherits, each base type a group; a filter box finds a field in big types.
 
-use policy_core::embedded::schema;
+use crate::schemas::schema;
 use policy_core::label::label;
 use policy_core::model::{ApiVersion, TypeId};
 use policy_core::FieldPath;

@@ -20,7 +20,8 @@ use policy_core::Problem;
 
 use crate::state::Shared;
 
-/// A property of the 'static embedded schema, compared by identity.
+/// A property of a loaded schema (each lives as long as the page, see `schemas`), compared by
+/// identity.
 #[derive(Debug, Clone, Copy)]
 pub struct PropRef(pub &'static Property);
 

@@ -1,7 +1,7 @@
 //! Finding something to edit: list a collection (filtered by type and name), open the
 //! `officeConfiguration` singleton, open a JSON file (picker or drop), or start an empty draft.
 
-use policy_core::embedded::schema;
+use crate::schemas::schema;
 use policy_core::label::label;
 use policy_core::model::{short_name, ApiVersion, TypeId};
 use serde_json::Value;
@@ -13,6 +13,8 @@ use crate::state::Shared;
 #[derive(Properties, PartialEq)]
 pub struct ObjectBrowserProps {
     pub api: ApiVersion,
+    /// `schemas::revision()`: the lists of collections and types follow what is loaded.
+    pub schema_rev: u32,
     /// The collection being listed, e.g. `deviceManagement/deviceConfigurations`.
     pub set: AttrValue,
     pub items: Shared<Vec<Value>>,
@@ -172,7 +174,9 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     };
     let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
 
-    let editable = use_memo(props.api, |api| schema(*api).editable_types());
+    let editable = use_memo((props.api, props.schema_rev), |(api, _)| {
+        schema(*api).editable_types()
+    });
     let on_new_type = {
         let t = new_type.clone();
         Callback::from(move |e: Event| {
@@ -194,6 +198,9 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     html! {
         <section class="panel browser" aria-labelledby="browser-title" ondragover={on_drag_over.clone()} ondrop={on_drop.clone()}>
             <h2 id="browser-title">{ "Open" }</h2>
+            if !crate::schemas::has_whole(props.api) {
+                <p class="unit" role="status">{ format!("Loading the list of {} collections and types…", props.api) }</p>
+            }
             <div class="row">
                 <label for="entry-set">{ "Collection" }</label>
                 <select id="entry-set" onchange={on_set}>

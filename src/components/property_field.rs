@@ -1,7 +1,7 @@
 //! One top-level property of the open object. It re-renders only when its own value, its
 //! problems or Graph's messages for it change.
 
-use policy_core::embedded::schema;
+use crate::schemas::schema;
 use policy_core::model::{ApiVersion, ValueType};
 use policy_core::{FieldPath, Problem};
 use serde_json::Value;

@@ -62,7 +62,7 @@ pub fn ValueEditor(props: &ValueEditorProps) -> Html {
     match p.value_type {
         ValueType::Primitive(edm) => primitive(props, edm),
         ValueType::Enum(id) => {
-            let e = policy_core::embedded::schema(props.api).enum_type(id);
+            let e = crate::schemas::schema(props.api).enum_type(id);
             let members: Vec<String> = e.members.iter().map(|(m, _)| m.clone()).collect();
             if e.flags {
                 flags_select(props, &members)

@@ -16,6 +16,7 @@ pub mod endpoint;
 pub mod graph_error;
 pub mod label;
 pub mod model;
+pub mod pack;
 pub mod patch;
 pub mod path;
 pub mod sample;

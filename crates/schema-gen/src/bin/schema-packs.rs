@@ -1,0 +1,56 @@
+//! `schema-packs DIR` (or, run by Trunk, `$TRUNK_STAGING_DIR/schema`) writes what the web app loads at run time (Trunk runs it after each build,
+//! see `Trunk.toml`): `DIR/{api}.json`, the whole schema of each API version, and
+//! `DIR/{api}/{type}.json`, the pack of each entity type (`policy_core::pack`), which is all a
+//! form of that type needs. The input is the committed `schema/*.json`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use policy_core::embedded::json;
+use policy_core::model::{ApiVersion, SchemaData};
+use policy_core::pack::pack_file;
+
+fn write(path: &Path, data: &SchemaData) -> Result<(), String> {
+    let text = serde_json::to_string(data).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(out: &Path) -> Result<usize, String> {
+    let mut count = 0;
+    for api in ApiVersion::ALL {
+        let data: SchemaData = serde_json::from_str(json(api)).map_err(|e| e.to_string())?;
+        let dir = out.join(api.as_str());
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        write(&out.join(format!("{api}.json")), &data)?;
+        for root in data.pack_roots() {
+            let file = pack_file(root).ok_or_else(|| format!("{root}: no file name"))?;
+            let pack = data
+                .pack(&[root])
+                .ok_or_else(|| format!("{root}: no pack"))?;
+            write(&dir.join(file), &pack)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+fn main() -> ExitCode {
+    // Trunk runs hooks without a shell: the staging folder comes from its environment.
+    let out = std::env::args_os().nth(1).or_else(|| {
+        std::env::var_os("TRUNK_STAGING_DIR").map(|d| Path::new(&d).join("schema").into())
+    });
+    let Some(out) = out else {
+        eprintln!("usage: schema-packs DIR (or run by Trunk, with TRUNK_STAGING_DIR set)");
+        return ExitCode::from(2);
+    };
+    match run(Path::new(&out)) {
+        Ok(n) => {
+            println!("schema-packs: {n} packs in {}", Path::new(&out).display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("schema-packs: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
