@@ -288,8 +288,10 @@ impl Handles {
             target: target.clone(),
             set: set.clone(),
         };
+        crate::bench_hooks::mark("object-asked");
         match conn.get_object(&target).await {
             Ok(v) => {
+                crate::bench_hooks::mark("object-in");
                 // The object's own type (it may derive from the one the link named), else the
                 // collection's declared type, which only the whole version lists.
                 let name = match v.get("@odata.type").and_then(Value::as_str) {
@@ -490,13 +492,16 @@ pub fn App() -> Html {
         let h = h.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                crate::bench_hooks::mark("mounted");
                 let config = crate::api::load_config().await;
+                crate::bench_hooks::mark("config-in");
                 let mut s = (*h.settings).clone();
                 // Sign-in (MSAL.js) when config.json or the user configured it; finishes a
                 // redirect sign-in the page is coming back from.
                 s.sign_in =
                     crate::auth::start(config.as_ref(), s.cloud, s.base().ok().as_ref()).await;
                 h.settings.set(s.clone());
+                crate::bench_hooks::mark("sign-in-ready");
                 if let Some(sb) = config.as_ref().and_then(|c| c.get("sandbox")) {
                     let graph = sb.get("graph").and_then(Value::as_str).unwrap_or("");
                     let same_base = s
@@ -800,6 +805,7 @@ async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Optio
         return;
     }
     h.schema_rev.set(crate::schemas::revision());
+    crate::bench_hooks::mark("schema-in");
     let sch = schema(s.api);
     let Some(t) = sch.find(type_name) else {
         h.info.set(Some(format!(

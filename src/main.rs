@@ -4,6 +4,7 @@ use intune_editor::app::App;
 use intune_editor::session::{parse_query, Settings};
 
 fn main() {
+    intune_editor::bench_hooks::mark("app-start");
     intune_editor::panic::install();
     intune_editor::bench_hooks::install();
     // What the linked form needs is on its way while the app mounts.

@@ -139,3 +139,9 @@ mod tests {
         assert_eq!(number_from_text("", false), Value::Null);
     }
 }
+
+/// Unicode lower case by the browser (`String.prototype.toLowerCase`): display names are any
+/// text, and the browser's case tables cost the download nothing.
+pub fn lowercase(s: &str) -> String {
+    String::from(js_sys::JsString::from(s).to_lower_case())
+}

@@ -77,7 +77,7 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
             <div class="complex empty">
                 <span>{ "Not set." }</span>
                 if !props.read_only && first.is_some() {
-                    <button type="button" id={input_id(&path)} {onclick}>{ format!("Set {}", label(declared.short_name()).to_lowercase()) }</button>
+                    <button type="button" id={input_id(&path)} {onclick}>{ format!("Set {}", label(declared.short_name()).to_ascii_lowercase()) }</button>
                 }
             </div>
         };

@@ -99,12 +99,12 @@ pub fn help_text(schema: &policy_core::Schema, p: &Property) -> String {
         }
         ValueType::Structured(t) => format!(
             "A {} group",
-            label(schema.get(t).short_name()).to_lowercase()
+            label(schema.get(t).short_name()).to_ascii_lowercase()
         ),
         ValueType::Unresolved => "A value".to_string(),
     };
     parts.push(if p.collection {
-        format!("List. Each item: {}", kind.to_lowercase())
+        format!("List. Each item: {}", kind.to_ascii_lowercase())
     } else {
         kind
     });

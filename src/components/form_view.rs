@@ -25,8 +25,10 @@ pub struct FormViewProps {
 
 /// True when a property matches the filter text, by name or by label.
 pub fn matches_filter(name: &str, filter: &str) -> bool {
-    let f = filter.trim().to_lowercase();
-    f.is_empty() || name.to_lowercase().contains(&f) || label(name).to_lowercase().contains(&f)
+    let f = filter.trim().to_ascii_lowercase();
+    f.is_empty()
+        || name.to_ascii_lowercase().contains(&f)
+        || label(name).to_ascii_lowercase().contains(&f)
 }
 
 #[component]
@@ -85,7 +87,7 @@ pub fn FormView(props: &FormViewProps) -> Html {
             } else {
                 format!(
                     "Inherited from {}",
-                    label(s.get(*declaring).short_name()).to_lowercase()
+                    label(s.get(*declaring).short_name()).to_ascii_lowercase()
                 )
             };
             Some(html! {

@@ -122,14 +122,14 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
         .collect();
     types.sort();
     types.dedup();
-    let needle = name_filter.to_lowercase();
+    let needle = crate::util::lowercase(&name_filter);
     let rows: Vec<Html> = props
         .items
         .iter()
         .filter(|v| type_filter.is_empty() || item_type(v) == *type_filter)
         .filter(|v| {
             needle.is_empty()
-                || v.get("displayName").and_then(Value::as_str).unwrap_or("").to_lowercase().contains(&needle)
+                || v.get("displayName").and_then(Value::as_str).map(crate::util::lowercase).unwrap_or_default().contains(&needle)
         })
         .map(|v| {
             let id = v.get("id").and_then(Value::as_str).unwrap_or("").to_string();

@@ -1,5 +1,7 @@
 //! Labels for the form, made from property and type names (never from Microsoft's prose):
 //! `passwordExpirationDays` → "Password expiration days", `minOSVersion` → "Min OS version".
+//! Graph's names are ASCII identifiers, so only ASCII letters change case (which also keeps
+//! Unicode's case tables out of the app's wasm).
 
 /// Splits a camelCase name into words, keeping runs of capitals (acronyms) together.
 pub fn words(name: &str) -> Vec<String> {
@@ -12,11 +14,11 @@ pub fn words(name: &str) -> Vec<String> {
         let boundary = match prev {
             None => false,
             Some(p) => {
-                (c.is_uppercase() && (p.is_lowercase() || p.is_ascii_digit()))
-                    || (c.is_uppercase()
-                        && p.is_uppercase()
-                        && next.is_some_and(|n| n.is_lowercase()))
-                    || (c.is_ascii_digit() && p.is_alphabetic() && !p.is_uppercase())
+                (c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()))
+                    || (c.is_ascii_uppercase()
+                        && p.is_ascii_uppercase()
+                        && next.is_some_and(|n| n.is_ascii_lowercase()))
+                    || (c.is_ascii_digit() && p.is_ascii_alphabetic() && !p.is_ascii_uppercase())
                     || c == '_'
             }
         };
@@ -53,20 +55,19 @@ pub fn label(name: &str) -> String {
         .enumerate()
         .map(|(i, w)| {
             // Acronyms and brand names (OS, VPN, iOS, macOS) keep their spelling.
-            let keep = w.chars().skip(1).any(char::is_uppercase);
+            let keep = w.chars().skip(1).any(|c| c.is_ascii_uppercase());
             if keep {
                 w.clone()
             } else if i == 0 {
                 let mut cs = w.chars();
                 match cs.next() {
-                    Some(f) => f
-                        .to_uppercase()
-                        .chain(cs.flat_map(char::to_lowercase))
+                    Some(f) => std::iter::once(f.to_ascii_uppercase())
+                        .chain(cs.map(|c| c.to_ascii_lowercase()))
                         .collect(),
                     None => String::new(),
                 }
             } else {
-                w.to_lowercase()
+                w.to_ascii_lowercase()
             }
         })
         .collect::<Vec<_>>()

@@ -38,6 +38,9 @@ pub struct ColdLoad {
     pub render_ms: f64,
     /// Every request that started before `form-ready`, the document first.
     pub fetched: Vec<Fetched>,
+    /// The app's User Timing marks up to `form-ready` (name, ms from navigation), in order:
+    /// where the time between the requests went.
+    pub marks: Vec<(String, f64)>,
     pub user_agent: String,
 }
 
@@ -50,6 +53,8 @@ const entries = performance.getEntriesByType('navigation').concat(performance.ge
 return {
   ready: ready.startTime,
   renderStart: start.startTime,
+  marks: performance.getEntriesByType('mark').filter(m => m.startTime <= ready.startTime)
+                    .map(m => [m.name, m.startTime]),
   fetched: entries.filter(e => e.startTime < ready.startTime)
                   .map(e => ({ url: e.name, start: e.startTime, end: e.responseEnd, transfer: e.transferSize })),
   userAgent: navigator.userAgent,
@@ -82,6 +87,12 @@ pub async fn cold_load(url: &str, check: (&str, &str)) -> ColdLoad {
                 end_ms: num(&e["end"]),
                 transfer_size: num(&e["transfer"]),
             })
+            .collect(),
+        marks: v["marks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| (m[0].as_str().unwrap_or_default().to_string(), num(&m[1])))
             .collect(),
         user_agent: v["userAgent"].as_str().unwrap_or_default().to_string(),
     }
@@ -117,8 +128,10 @@ impl ColdLoad {
     }
 }
 
+/// A request to Graph (the sandbox): under `/beta/` or `/v1.0/`, but not the app's own schema
+/// files (`schema/beta/…`).
 fn is_graph(url: &str) -> bool {
-    url.contains("/beta/") || url.contains("/v1.0/")
+    (url.contains("/beta/") || url.contains("/v1.0/")) && !url.contains("/schema/")
 }
 
 /// One keystroke, from its keydown's time stamp, in ms.

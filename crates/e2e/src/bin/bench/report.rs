@@ -175,6 +175,32 @@ pub fn table(f: &Figures) -> String {
             "",
         ],
     );
+    // The app's own marks, each the median over the loads that have it.
+    let mut names: Vec<&str> = Vec::new();
+    for l in &f.loads {
+        for (n, _) in &l.marks {
+            if !names.contains(&n.as_str()) {
+                names.push(n);
+            }
+        }
+    }
+    let marks: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let at: Vec<f64> = f
+                .loads
+                .iter()
+                .filter_map(|l| l.marks.iter().find(|(m, _)| m == n).map(|(_, t)| *t))
+                .collect();
+            format!("{n} {:.0}", median(&at))
+        })
+        .collect();
+    for chunk in marks.chunks(3) {
+        row(
+            &mut out,
+            ["  app marks (ms)", &chunk.join(" · "), "", "", ""],
+        );
+    }
     row(
         &mut out,
         [
@@ -313,6 +339,7 @@ pub fn json(f: &Figures) -> Value {
         "cold_loads": f.loads.iter().map(|l| json!({
             "form_ready_ms": l.ready_ms,
             "form_render_ms": l.render_ms,
+            "marks": l.marks.iter().map(|(n, t)| json!([n, t])).collect::<Vec<_>>(),
             "fetched": l.fetched.iter().map(|r| json!({
                 "url": r.url,
                 "start_ms": r.start_ms,
