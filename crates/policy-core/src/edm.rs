@@ -104,24 +104,70 @@ impl Edm {
 
     /// Checks one JSON value (never `null`: nullability is the caller's business).
     pub fn check(self, value: &Value) -> Result<(), PrimitiveProblem> {
-        match self {
-            Edm::Boolean => match value {
-                Value::Bool(_) => Ok(()),
-                _ => Err(wrong_type(self, value)),
-            },
-            Edm::Byte | Edm::SByte | Edm::Int16 | Edm::Int32 | Edm::Int64 => {
-                check_integer(self, value)
-            }
-            Edm::Single | Edm::Double | Edm::Decimal => check_float(self, value),
-            Edm::Other => Ok(()),
-            _ => {
-                let Value::String(s) = value else {
-                    return Err(wrong_type(self, value));
-                };
-                check_string(self, s)
-            }
+        match self.fault(value) {
+            None => Ok(()),
+            Some(fault) => Err(self.problem(fault, value)),
         }
     }
+
+    /// What [`Edm::check`] rejects `value` for, without the words: a valid value costs no
+    /// message, and the answer is a single byte.
+    pub(crate) fn fault(self, value: &Value) -> Option<Fault> {
+        match self {
+            Edm::Boolean => match value {
+                Value::Bool(_) => None,
+                _ => Some(Fault::WrongType),
+            },
+            Edm::Byte | Edm::SByte | Edm::Int16 | Edm::Int32 | Edm::Int64 => {
+                integer_fault(self, value)
+            }
+            Edm::Single | Edm::Double | Edm::Decimal => float_fault(self, value),
+            Edm::Other => None,
+            _ => match value {
+                Value::String(s) => string_fault(self, s),
+                _ => Some(Fault::WrongType),
+            },
+        }
+    }
+
+    /// The problem [`Edm::check`] reports for a `fault` that [`Edm::fault`] found in `value`.
+    pub(crate) fn problem(self, fault: Fault, value: &Value) -> PrimitiveProblem {
+        match (fault, value) {
+            (Fault::NotInteger, Value::Number(n)) => problem(
+                "not-integer",
+                format!("Expected {}, found {n}.", self.describe()),
+            ),
+            (Fault::OutOfRange, Value::Number(n)) if self == Edm::Single => problem(
+                "out-of-range",
+                format!("{n} is too large for a single-precision number."),
+            ),
+            (Fault::OutOfRange, Value::Number(n)) => problem(
+                "out-of-range",
+                format!("{n} does not fit: expected {}.", self.describe()),
+            ),
+            (Fault::NotFinite, _) => problem("not-finite", "The number must be finite."),
+            (Fault::Lexical, Value::String(s)) => problem(
+                lexical_code(self),
+                format!("{:?} is not {}.", truncate(s, 60), self.describe()),
+            ),
+            _ => wrong_type(self, value),
+        }
+    }
+}
+
+/// Why [`Edm::fault`] rejects a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// Not the JSON kind the type needs.
+    WrongType,
+    /// A number with a fraction (or beyond `i64`'s form) where a whole one is needed.
+    NotInteger,
+    /// A number beyond the type's bounds.
+    OutOfRange,
+    /// A number that is not finite.
+    NotFinite,
+    /// Text that is not the type's lexical form.
+    Lexical,
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -142,66 +188,54 @@ fn wrong_type(edm: Edm, value: &Value) -> PrimitiveProblem {
     )
 }
 
-fn check_integer(edm: Edm, value: &Value) -> Result<(), PrimitiveProblem> {
+fn integer_fault(edm: Edm, value: &Value) -> Option<Fault> {
     let Value::Number(n) = value else {
-        return Err(wrong_type(edm, value));
+        return Some(Fault::WrongType);
     };
-    let (lo, hi) = edm.integer_range().expect("integral type");
+    let (lo, hi) = edm.integer_range()?;
     let in_range = if let Some(i) = n.as_i64() {
         i >= lo && i <= hi
     } else if n.as_u64().is_some() {
         false // Larger than i64::MAX.
     } else {
-        return Err(problem(
-            "not-integer",
-            format!("Expected {}, found {n}.", edm.describe()),
-        ));
+        return Some(Fault::NotInteger);
     };
-    if in_range {
-        Ok(())
-    } else {
-        Err(problem(
-            "out-of-range",
-            format!("{n} does not fit: expected {}.", edm.describe()),
-        ))
-    }
+    (!in_range).then_some(Fault::OutOfRange)
 }
 
-fn check_float(edm: Edm, value: &Value) -> Result<(), PrimitiveProblem> {
+fn float_fault(edm: Edm, value: &Value) -> Option<Fault> {
     let Value::Number(n) = value else {
-        return Err(wrong_type(edm, value));
+        return Some(Fault::WrongType);
     };
     let f = n.as_f64().unwrap_or(f64::NAN);
     if !f.is_finite() {
-        return Err(problem("not-finite", "The number must be finite."));
+        return Some(Fault::NotFinite);
     }
-    if edm == Edm::Single && f.abs() > f32::MAX as f64 {
-        return Err(problem(
-            "out-of-range",
-            format!("{n} is too large for a single-precision number."),
-        ));
-    }
-    Ok(())
+    (edm == Edm::Single && f.abs() > f32::MAX as f64).then_some(Fault::OutOfRange)
 }
 
-fn check_string(edm: Edm, s: &str) -> Result<(), PrimitiveProblem> {
-    let (ok, code) = match edm {
-        Edm::String => return Ok(()),
-        Edm::Guid => (is_guid(s), "invalid-guid"),
-        Edm::DateTimeOffset => (is_date_time_offset(s), "invalid-datetime"),
-        Edm::Date => (is_date(s), "invalid-date"),
-        Edm::TimeOfDay => (is_time_of_day(s), "invalid-time"),
-        Edm::Duration => (is_duration(s), "invalid-duration"),
-        Edm::Binary | Edm::Stream => (is_base64(s), "invalid-base64"),
-        _ => (true, ""),
+fn string_fault(edm: Edm, s: &str) -> Option<Fault> {
+    let ok = match edm {
+        Edm::Guid => is_guid(s),
+        Edm::DateTimeOffset => is_date_time_offset(s),
+        Edm::Date => is_date(s),
+        Edm::TimeOfDay => is_time_of_day(s),
+        Edm::Duration => is_duration(s),
+        Edm::Binary | Edm::Stream => is_base64(s),
+        _ => true,
     };
-    if ok {
-        Ok(())
-    } else {
-        Err(problem(
-            code,
-            format!("{:?} is not {}.", truncate(s, 60), edm.describe()),
-        ))
+    (!ok).then_some(Fault::Lexical)
+}
+
+/// The code of a string that is not the lexical form of `edm`.
+fn lexical_code(edm: Edm) -> &'static str {
+    match edm {
+        Edm::Guid => "invalid-guid",
+        Edm::DateTimeOffset => "invalid-datetime",
+        Edm::Date => "invalid-date",
+        Edm::TimeOfDay => "invalid-time",
+        Edm::Duration => "invalid-duration",
+        _ => "invalid-base64",
     }
 }
 
@@ -355,56 +389,64 @@ fn scan_duration_parts(
     fraction_seen: &mut bool,
 ) -> bool {
     let mut allowed = designators;
-    let mut number = String::new();
-    for c in segment.chars() {
-        if c.is_ascii_digit() || c == '.' || c == ',' {
-            number.push(c);
+    let bytes = segment.as_bytes();
+    // Where the number before the next designator begins.
+    let mut start = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if c.is_ascii_digit() || c == b'.' || c == b',' {
             continue;
         }
-        let Some(pos) = allowed.iter().position(|&d| d as char == c) else {
+        // Designators are ASCII, so no byte of any other character matches one.
+        let Some(pos) = allowed.iter().position(|&d| d == c) else {
             return false;
         };
         allowed = &allowed[pos + 1..];
+        let number = &bytes[start..i];
         // Only the smallest part may carry a fraction, so nothing may follow one.
         if *fraction_seen || number.is_empty() {
             return false;
         }
-        let (int, frac) = match number.split_once(['.', ',']) {
-            Some((i, f)) => (i, Some(f)),
-            None => (number.as_str(), None),
+        let (int, frac) = match number.iter().position(|&b| b == b'.' || b == b',') {
+            Some(dot) => (&number[..dot], Some(&number[dot + 1..])),
+            None => (number, None),
         };
-        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        if int.is_empty() || !int.iter().all(u8::is_ascii_digit) {
             return false;
         }
         if let Some(f) = frac {
-            if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            if f.is_empty() || !f.iter().all(u8::is_ascii_digit) {
                 return false;
             }
             *fraction_seen = true;
         }
-        number.clear();
+        start = i + 1;
         *parts += 1;
     }
-    number.is_empty()
+    start == bytes.len()
 }
 
 /// Base64 in the standard or the URL-safe alphabet, padded or not (OData JSON allows both).
 pub fn is_base64(s: &str) -> bool {
-    let b = s.trim_end_matches('=').as_bytes();
-    let padding = s.len() - b.len();
+    let all = s.as_bytes();
+    let data = all.len() - all.iter().rev().take_while(|&&c| c == b'=').count();
+    let (b, padding) = (&all[..data], all.len() - data);
     if padding > 2 || b.len() % 4 == 1 {
         return false;
     }
     if padding > 0 && (b.len() + padding) % 4 != 0 {
         return false;
     }
-    let standard = b
-        .iter()
-        .all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/');
-    let url_safe = b
-        .iter()
-        .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_');
-    standard || url_safe
+    // One pass: the data may use either alphabet, but not both.
+    let (mut standard, mut url_safe) = (false, false);
+    for &c in b {
+        match c {
+            b'+' | b'/' => standard = true,
+            b'-' | b'_' => url_safe = true,
+            _ if c.is_ascii_alphanumeric() => {}
+            _ => return false,
+        }
+    }
+    !(standard && url_safe)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! JSON paths as the editor, the CLI and the form's `name` attributes spell them:
 //! `omaSettings[3].value`, `qrCodeImage.value`, `passwordExpirationDays`.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use serde::Serialize;
 
@@ -75,11 +75,28 @@ pub(crate) enum PathNode<'a> {
 }
 
 impl PathNode<'_> {
+    /// The path as [`FieldPath::prop`] and [`FieldPath::index`] would build it, in one string.
     pub(crate) fn render(&self) -> FieldPath {
+        let mut out = String::new();
+        self.write(&mut out);
+        FieldPath(out)
+    }
+
+    fn write(&self, out: &mut String) {
         match self {
-            PathNode::Root(p) => (*p).clone(),
-            PathNode::Prop(parent, name) => parent.render().prop(name),
-            PathNode::Index(parent, i) => parent.render().index(*i),
+            PathNode::Root(p) => out.push_str(&p.0),
+            PathNode::Prop(parent, name) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            PathNode::Index(parent, i) => {
+                parent.write(out);
+                // Writing to a `String` cannot fail.
+                let _ = write!(out, "[{i}]");
+            }
         }
     }
 }
@@ -87,6 +104,29 @@ impl PathNode<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_render_as_field_paths_build() {
+        for root in [FieldPath::root(), FieldPath::parse("omaSettings[1]")] {
+            let r = PathNode::Root(&root);
+            let a = PathNode::Prop(&r, "omaSettings");
+            let b = PathNode::Index(&a, 12);
+            let c = PathNode::Prop(&b, "value");
+            let empty = PathNode::Prop(&r, "");
+            let after_empty = PathNode::Prop(&empty, "x");
+            let index_first = PathNode::Index(&r, 3);
+            let cases = [
+                (r, root.clone()),
+                (c, root.prop("omaSettings").index(12).prop("value")),
+                (after_empty, root.prop("").prop("x")),
+                (index_first, root.index(3)),
+                (PathNode::Prop(&index_first, "y"), root.index(3).prop("y")),
+            ];
+            for (node, want) in cases {
+                assert_eq!(node.render(), want);
+            }
+        }
+    }
 
     #[test]
     fn builds_and_splits_paths() {

@@ -57,7 +57,7 @@ pub fn validate(schema: &Schema, value: &Value, mode: Mode) -> Vec<Problem> {
         v.error(&node, "not-object", "Expected a JSON object.");
         return v.finish();
     };
-    match map.get("@odata.type") {
+    match odata_type_of(map) {
         None => v.error(
             &node,
             "missing-odata-type",
@@ -82,7 +82,7 @@ pub fn validate_as(schema: &Schema, expected: TypeId, value: &Value, mode: Mode)
         v.error(&node, "not-object", "Expected a JSON object.");
         return v.finish();
     };
-    let id = match map.get("@odata.type") {
+    let id = match odata_type_of(map) {
         Some(t) => v.top_level_type(t, Some(expected)),
         None if schema.get(expected).is_abstract => {
             v.abstract_type(&node, expected);
@@ -116,20 +116,24 @@ pub fn validate_property(
     v.finish()
 }
 
-struct Validator<'s> {
+/// The walk over one value (`'v`) against one schema (`'s`). A valid value costs no allocation:
+/// paths are [`PathNode`]s on the stack and messages are written only for a problem found.
+struct Validator<'s, 'v> {
     schema: &'s Schema,
     mode: Mode,
     problems: Vec<Problem>,
     dropped: usize,
+    types: TypeCache<'v>,
 }
 
-impl<'s> Validator<'s> {
+impl<'s, 'v> Validator<'s, 'v> {
     fn new(schema: &'s Schema, mode: Mode) -> Self {
         Validator {
             schema,
             mode,
             problems: Vec::new(),
             dropped: 0,
+            types: TypeCache::default(),
         }
     }
 
@@ -193,7 +197,7 @@ impl<'s> Validator<'s> {
     }
 
     /// Resolves a top-level `@odata.type`; reports and returns `None` when it is unusable.
-    fn top_level_type(&mut self, t: &Value, expected: Option<TypeId>) -> Option<TypeId> {
+    fn top_level_type(&mut self, t: &'v Value, expected: Option<TypeId>) -> Option<TypeId> {
         let root = FieldPath::root();
         let root_node = PathNode::Root(&root);
         let node = PathNode::Prop(&root_node, "@odata.type");
@@ -220,7 +224,7 @@ impl<'s> Validator<'s> {
     fn odata_type(
         &mut self,
         node: &PathNode,
-        t: &Value,
+        t: &'v Value,
         declared: Option<TypeId>,
     ) -> Option<TypeId> {
         let Some(name) = t.as_str() else {
@@ -231,7 +235,7 @@ impl<'s> Validator<'s> {
             );
             return None;
         };
-        let Some(id) = self.schema.find(name) else {
+        let Some(id) = self.types.find(self.schema, name) else {
             self.error(
                 node,
                 "unknown-type",
@@ -283,16 +287,26 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn object(&mut self, node: &PathNode, id: TypeId, map: &Map<String, Value>, top: bool) {
+    fn object(&mut self, node: &PathNode, id: TypeId, map: &'v Map<String, Value>, top: bool) {
         let t = self.schema.get(id);
         let mut required_seen = 0;
+        let mut next = 0;
         for (key, value) in map {
-            // Instance and property annotations (`@odata.etag`, `x@odata.type`) are not data.
-            if key.contains('@') {
-                continue;
-            }
+            let found = match t.properties.get(next) {
+                // The usual case: the key is the property after the last one found (see
+                // `find_property`).
+                Some(p) if text::is_plain(key, &p.name) => {
+                    // Exact as long as a type has no two properties of one name (CSDL forbids it).
+                    debug_assert!(t.property(key).is_some_and(|q| std::ptr::eq(p, q)));
+                    next += 1;
+                    Some(p)
+                }
+                // Instance and property annotations (`@odata.etag`, `x@odata.type`) are not data.
+                _ if text::has_at_sign(key) => continue,
+                _ => find_property(t, key, &mut next),
+            };
             let child = PathNode::Prop(node, key);
-            match t.property(key) {
+            match found {
                 Some(p) => {
                     required_seen += usize::from(p.is_required());
                     self.property(&child, p, value)
@@ -305,7 +319,7 @@ impl<'s> Validator<'s> {
         // in the usual case where all of them are there.
         if (!top || self.mode == Mode::Object) && required_seen < t.required_count {
             for p in &t.properties {
-                if p.is_required() && !map.contains_key(&p.name) {
+                if p.is_required() && !has_key(map, &p.name) {
                     let child = PathNode::Prop(node, &p.name);
                     self.warning(
                         &child,
@@ -317,7 +331,7 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn property(&mut self, node: &PathNode, p: &Property, value: &Value) {
+    fn property(&mut self, node: &PathNode, p: &Property, value: &'v Value) {
         if p.read_only && self.mode == Mode::Patch {
             self.warning(
                 node,
@@ -371,7 +385,7 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn single(&mut self, node: &PathNode, p: &Property, value: &Value) {
+    fn single(&mut self, node: &PathNode, p: &Property, value: &'v Value) {
         if value.is_null() {
             self.null(node, p);
             return;
@@ -385,12 +399,13 @@ impl<'s> Validator<'s> {
     }
 
     fn primitive(&mut self, node: &PathNode, p: &Property, edm: Edm, value: &Value) {
-        if let Err(problem) = edm.check(value) {
+        if let Some(fault) = edm.fault(value) {
+            let problem = edm.problem(fault, value);
             self.error(node, problem.code, problem.message);
             return;
         }
         let c = &p.constraints;
-        if edm.is_numeric() {
+        if (c.min.is_some() || c.max.is_some()) && edm.is_numeric() {
             let x = value.as_f64().unwrap_or_default();
             let below = c.min.is_some_and(|m| x < m);
             let above = c.max.is_some_and(|m| x > m);
@@ -398,14 +413,16 @@ impl<'s> Validator<'s> {
                 self.error(node, "out-of-range", range_message(x, c.min, c.max));
             }
         }
-        if let (Some(max), Some(s)) = (c.max_length, value.as_str()) {
-            let len = s.chars().count();
-            if len > max as usize {
-                self.error(
-                    node,
-                    "too-long",
-                    format!("At most {max} characters are allowed; this has {len}."),
-                );
+        if let Some(max) = c.max_length {
+            if let Some(s) = value.as_str() {
+                let len = s.chars().count();
+                if len > max as usize {
+                    self.error(
+                        node,
+                        "too-long",
+                        format!("At most {max} characters are allowed; this has {len}."),
+                    );
+                }
             }
         }
     }
@@ -423,17 +440,22 @@ impl<'s> Validator<'s> {
             );
             return;
         };
-        let bad: Vec<&str> = if e.flags {
-            s.split(',')
-                .map(str::trim)
-                .filter(|m| !e.has_member(m))
-                .collect()
-        } else if e.has_member(s) {
-            Vec::new()
+        // `EnumType::has_member`, with the faster comparison.
+        let has_member = |name: &str| e.members.iter().any(|(m, _)| text::same(m, name));
+        let valid = if e.flags {
+            s.split(',').map(str::trim).all(has_member)
         } else {
-            vec![s]
+            has_member(s)
         };
-        if !bad.is_empty() {
+        if !valid {
+            let bad: Vec<&str> = if e.flags {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|m| !has_member(m))
+                    .collect()
+            } else {
+                vec![s]
+            };
             let members: Vec<&str> = e.members.iter().map(|(m, _)| m.as_str()).collect();
             let shown = if members.len() > 12 {
                 format!("{}, …", members[..12].join(", "))
@@ -456,7 +478,7 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn structured(&mut self, node: &PathNode, declared: TypeId, value: &Value) {
+    fn structured(&mut self, node: &PathNode, declared: TypeId, value: &'v Value) {
         let Some(map) = value.as_object() else {
             self.error(
                 node,
@@ -469,7 +491,7 @@ impl<'s> Validator<'s> {
             );
             return;
         };
-        let actual = match map.get("@odata.type") {
+        let actual = match odata_type_of(map) {
             Some(t) => {
                 let child = PathNode::Prop(node, "@odata.type");
                 match self.odata_type(&child, t, Some(declared)) {
@@ -483,6 +505,87 @@ impl<'s> Validator<'s> {
             self.abstract_type(node, actual);
         }
         self.object(node, actual, map, false);
+    }
+}
+
+/// The `@odata.type` annotation of an object. It usually comes first, and comparing a few keys
+/// is cheaper than hashing one.
+fn odata_type_of(map: &Map<String, Value>) -> Option<&Value> {
+    const SCANNED: usize = 8;
+    for (key, value) in map.iter().take(SCANNED) {
+        if text::same(key, "@odata.type") {
+            return Some(value);
+        }
+    }
+    if map.len() > SCANNED {
+        map.get("@odata.type")
+    } else {
+        None
+    }
+}
+
+/// `map.contains_key(key)`; comparing the keys of a small object is cheaper than hashing.
+fn has_key(map: &Map<String, Value>, key: &str) -> bool {
+    const SCANNED: usize = 16;
+    if map.len() <= SCANNED {
+        map.keys()
+            .any(|k| k.len() == key.len() && text::same(k, key))
+    } else {
+        map.contains_key(key)
+    }
+}
+
+/// The property `key` of `t`, exactly as [`StructuredType::property`] finds it, and in `next`
+/// the index after it.
+///
+/// Objects as Graph returns them, as the editor builds them and as exports keep them list their
+/// properties in the schema's order, so [`Validator::object`] first tries the property after
+/// the last one found: one comparison instead of hashing the whole name. When that fails, a
+/// small type is searched from the end (where a duplicated name would be indexed, too) and a
+/// large one through its index.
+fn find_property<'t>(t: &'t StructuredType, key: &str, next: &mut usize) -> Option<&'t Property> {
+    const SCANNED: usize = 12;
+    let props = &t.properties;
+    if props.len() <= SCANNED {
+        let i = props
+            .iter()
+            .rposition(|p| p.name.len() == key.len() && text::same(&p.name, key))?;
+        *next = i + 1;
+        return Some(&props[i]);
+    }
+    let p = t.property(key)?;
+    // The index of `p` in `props`, from addresses: `p` is an element of that slice. (Were it
+    // not, `next` would only be a poor guess: a guess is always checked against the key.)
+    let offset = (p as *const Property as usize).wrapping_sub(props.as_ptr() as usize);
+    *next = offset / std::mem::size_of::<Property>() + 1;
+    Some(p)
+}
+
+/// `@odata.type` spellings already resolved during one walk. The objects of a list usually
+/// repeat a few kinds, and resolving a name hashes all of it; a hit costs a comparison.
+#[derive(Default)]
+struct TypeCache<'v> {
+    entries: [Option<(&'v str, Option<TypeId>)>; 8],
+    next: usize,
+}
+
+impl<'v> TypeCache<'v> {
+    /// What [`Schema::find`] answers for `name`.
+    fn find(&mut self, schema: &Schema, name: &'v str) -> Option<TypeId> {
+        let last = name.as_bytes().last();
+        for &(cached, id) in self.entries.iter().flatten() {
+            // Names differ mostly in their length and their end: test those before all of it.
+            if cached.len() == name.len()
+                && cached.as_bytes().last() == last
+                && text::same(cached, name)
+            {
+                return id;
+            }
+        }
+        let id = schema.find(name);
+        self.entries[self.next] = Some((name, id));
+        self.next = (self.next + 1) % self.entries.len();
+        id
     }
 }
 
@@ -503,5 +606,132 @@ fn range_message(x: f64, min: Option<f64>, max: Option<f64>) -> String {
         (Some(lo), None) => format!("{x} is too small: the minimum is {lo}."),
         (None, Some(hi)) => format!("{x} is too large: the maximum is {hi}."),
         (None, None) => String::new(),
+    }
+}
+
+/// Text tests for the walk's hottest lines, eight bytes at a time: every key of every object is
+/// searched for `@` and compared with a property name. In WebAssembly, `==` on text and
+/// `str::contains` go through a `memcmp` and a `memchr` that read one or four bytes at a time.
+mod text {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const ATS: u64 = u64::from_ne_bytes([b'@'; 8]);
+
+    /// `a == b`.
+    pub(super) fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i + 8 <= a.len() {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// `key == name`, and `key` holds no `@`.
+    pub(super) fn is_plain(key: &str, name: &str) -> bool {
+        let (a, b) = (key.as_bytes(), name.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i + 8 <= a.len() {
+            let w = word(a, i);
+            if w != word(b, i) || has_at(w) {
+                return false;
+            }
+            i += 8;
+        }
+        while i < a.len() {
+            if a[i] != b[i] || a[i] == b'@' {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// `s.contains('@')`.
+    pub(super) fn has_at_sign(s: &str) -> bool {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i + 8 <= b.len() {
+            if has_at(word(b, i)) {
+                return true;
+            }
+            i += 8;
+        }
+        b[i..].contains(&b'@')
+    }
+
+    /// The eight bytes of `b` from `i` as one number. (Left to itself, an optimizer for size
+    /// may call this rather than load the eight bytes in place.)
+    #[inline(always)]
+    fn word(b: &[u8], i: usize) -> u64 {
+        let mut w = [0; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        u64::from_ne_bytes(w)
+    }
+
+    /// Whether a byte of `w` is `@`: the exact test for a zero byte, on `w` with `@`s cleared.
+    #[inline(always)]
+    fn has_at(w: u64) -> bool {
+        let z = w ^ ATS;
+        z.wrapping_sub(ONES) & !z & HIGHS != 0
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn agree_with_the_standard_library() {
+            let words = [
+                "",
+                "a",
+                "@",
+                "abcdefg",
+                "abcdefgh",
+                "abcdefgh@",
+                "@bcdefgh",
+                "abc@efghijklmnop",
+                "abcdefghijklmnoq",
+                "abcdefghijklmnop",
+                "x@odata.type",
+                "@odata.type",
+                "é@ü",
+                "éü",
+                "\u{7f}\u{80}\u{c0}@\u{ff}",
+                "accountsBlockAddingNonMicrosoftAccountEmail",
+                "accountsBlockAddingNonMicrosoftAccountEmaiL",
+            ];
+            for a in words {
+                assert_eq!(has_at_sign(a), a.contains('@'), "{a:?}");
+                for b in words {
+                    assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+                    assert_eq!(is_plain(a, b), a == b && !a.contains('@'), "{a:?} {b:?}");
+                }
+            }
+            // Every byte value in every position of a word.
+            for pos in 0..9 {
+                for c in 0..=255u8 {
+                    let mut bytes = vec![b'a'; 9];
+                    bytes[pos] = c;
+                    let s = String::from_utf8_lossy(&bytes).into_owned();
+                    assert_eq!(has_at_sign(&s), s.contains('@'), "{s:?}");
+                }
+            }
+        }
     }
 }
