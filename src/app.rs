@@ -388,7 +388,9 @@ impl Handles {
         let Origin::Graph { target } = doc.origin.clone() else {
             return;
         };
-        let Some(Ok(patch)) = doc.patch() else { return };
+        let Some(Ok(patch)) = doc.patch().cloned() else {
+            return;
+        };
         let Some(body) = patch.body() else { return };
         let Some(loaded) = doc.loaded.clone() else {
             return;
@@ -469,11 +471,19 @@ pub fn App() -> Html {
     });
     let error = use_state(|| None::<(String, ApiError)>);
     let info = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let busy = use_state_eq(|| false);
     let retry = use_state(|| None::<Retry>);
     let conflict = use_state(|| None::<Conflict>);
     let pending_draft = use_mut_ref(|| None::<(Settings, Document)>);
-    let schema_rev = use_state(crate::schemas::revision);
+    let schema_rev = use_state_eq(crate::schemas::revision);
+    // A link to an object shows its form first: the side panels (connection, browser, drafts)
+    // are built once the form is there, or something needs the user's attention, so building
+    // them does not hold up the form.
+    let side = use_state_eq(|| {
+        web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .is_none_or(|q| parse_query(&q).type_name.is_none())
+    });
     let h = Handles {
         pending_draft,
         settings: settings.clone(),
@@ -500,7 +510,6 @@ pub fn App() -> Html {
                 // redirect sign-in the page is coming back from.
                 s.sign_in =
                     crate::auth::start(config.as_ref(), s.cloud, s.base().ok().as_ref()).await;
-                h.settings.set(s.clone());
                 crate::bench_hooks::mark("sign-in-ready");
                 if let Some(sb) = config.as_ref().and_then(|c| c.get("sandbox")) {
                     let graph = sb.get("graph").and_then(Value::as_str).unwrap_or("");
@@ -511,10 +520,11 @@ pub fn App() -> Html {
                     if s.token.is_empty() && same_base {
                         if let Some(t) = sb.get("demoToken").and_then(Value::as_str) {
                             s.token = t.to_string();
-                            h.settings.set(s.clone());
                         }
                     }
                 }
+                // One update (one render of the page) for all of it.
+                h.settings.set(s.clone());
                 let query = web_sys::window()
                     .and_then(|w| w.location().search().ok())
                     .unwrap_or_default();
@@ -542,6 +552,18 @@ pub fn App() -> Html {
                     h.schema_rev.set(crate::schemas::revision());
                 })
             });
+            move || drop(timer)
+        });
+    }
+
+    {
+        let side = side.clone();
+        let waiting = !*side;
+        let settled = editor.doc.is_some() || error.is_some() || info.is_some() || retry.is_some();
+        use_effect_with((waiting, settled), move |&(waiting, settled)| {
+            // Once the form (or a message) is on screen; at the latest after three seconds.
+            let timer = waiting
+                .then(|| Timeout::new(if settled { 0 } else { 3000 }, move || side.set(true)));
             move || drop(timer)
         });
     }
@@ -763,11 +785,15 @@ pub fn App() -> Html {
             </header>
             <main>
                 <aside class="side">
-                    <ConnectionPanel settings={(*settings).clone()} on_change={on_settings} />
-                    <ObjectBrowser api={api} schema_rev={*schema_rev} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
-                        has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
-                        {on_open} {on_open_singleton} {on_file} {on_new} />
-                    { saved_list }
+                    if *side {
+                        <ConnectionPanel settings={(*settings).clone()} on_change={on_settings} />
+                        <ObjectBrowser api={api} schema_rev={*schema_rev} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
+                            has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
+                            {on_open} {on_open_singleton} {on_file} {on_new} />
+                        { saved_list }
+                    } else {
+                        <p class="unit" role="status">{ "Opening the linked object…" }</p>
+                    }
                 </aside>
                 <div class="content">
                     if let Some(msg) = &*info {
@@ -944,11 +970,11 @@ fn editor_view(
     let s = doc.schema();
     let t = s.get(doc.type_id);
     let conn = h.settings.connection().ok();
-    let patch = doc.patch().and_then(Result::ok);
+    let patch = doc.patch_shared();
     let has_credential = conn.as_ref().is_some_and(|c| c.has_credential());
     let blocked = doc.send_blocked(has_credential).map(AttrValue::from);
-    let preview = match (&doc.origin, &conn, patch.as_ref().and_then(|p| p.body())) {
-        (Origin::Graph { target }, Some(c), Some(body)) => Some(c.patch_preview(target, &body)),
+    let request = match (&doc.origin, conn) {
+        (Origin::Graph { target }, Some(c)) => Some((c, target.clone())),
         _ => None,
     };
     let origin = match &doc.origin {
@@ -962,10 +988,14 @@ fn editor_view(
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_else(|| label(t.short_name()));
     let export_draft = {
-        let v = doc.draft_value();
+        // The draft is read when the button is used, not on every render.
+        let draft = doc.draft.clone();
         let name = format!("{}.draft.json", t.short_name());
         Callback::from(move |_| {
-            download_json(&name, &serde_json::to_string_pretty(&v).unwrap_or_default())
+            download_json(
+                &name,
+                &serde_json::to_string_pretty(&draft.to_value()).unwrap_or_default(),
+            )
         })
     };
     let export_loaded = doc.loaded.clone().map(|l| {
@@ -1074,7 +1104,7 @@ fn editor_view(
             <div class="editor-body">
                 <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
                     server={doc.server_messages.clone()} {on_edit} />
-                <ReviewPanel patch={patch} {preview} {blocked} busy={*h.busy} {on_send} />
+                <ReviewPanel {patch} {request} {blocked} busy={*h.busy} {on_send} />
             </div>
         </section>
     }

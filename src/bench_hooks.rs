@@ -14,6 +14,15 @@ pub fn mark(name: &str) {
     }
 }
 
+/// Records a mark unless one of that name is there already.
+pub fn mark_once(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        if p.get_entries_by_name(name).length() == 0 {
+            let _ = p.mark(name);
+        }
+    }
+}
+
 /// The median time of one full validation of `json` (beta), over `runs` calls, in milliseconds;
 /// or an error message when the JSON does not parse.
 fn time_validation(json: &str, runs: u32) -> Result<f64, String> {

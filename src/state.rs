@@ -172,6 +172,9 @@ pub struct Document {
     pub server_messages: Shared<Vec<(FieldPath, String)>>,
     /// Counts edits, so effects can tell a new edit from a re-render.
     pub revision: u64,
+    /// What Send would patch, worked out once per change of the draft or of `loaded` (a big
+    /// list makes the diff the costliest part of a keystroke after validation).
+    patch: Option<Rc<Result<Patch, DiffError>>>,
 }
 
 impl Document {
@@ -184,9 +187,13 @@ impl Document {
     }
 
     /// What Send would patch: `None` when nothing was loaded to compare with.
-    pub fn patch(&self) -> Option<Result<Patch, DiffError>> {
-        let loaded = self.loaded.as_ref()?;
-        Some(diff(self.schema(), loaded, &self.draft_value()))
+    pub fn patch(&self) -> Option<&Result<Patch, DiffError>> {
+        self.patch.as_deref()
+    }
+
+    /// The same, shared: for props that must stay equal until the draft changes.
+    pub fn patch_shared(&self) -> Option<Shared<Result<Patch, DiffError>>> {
+        self.patch.clone().map(Shared)
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -210,14 +217,16 @@ impl Document {
         }
     }
 
+    /// Validates the draft and works out the patch again: after every change of the draft or of
+    /// what it is compared with.
     fn revalidate(&mut self) {
-        let problems = validate_as(
-            self.schema(),
-            self.type_id,
-            &self.draft_value(),
-            Mode::Object,
-        );
+        let value = self.draft_value();
+        let problems = validate_as(self.schema(), self.type_id, &value, Mode::Object);
         self.problems = Shared::new(Problems::new(problems, Some(&self.problems)));
+        self.patch = self
+            .loaded
+            .as_ref()
+            .map(|loaded| Rc::new(diff(self.schema(), loaded, &value)));
     }
 
     pub fn new(
@@ -236,6 +245,7 @@ impl Document {
             problems: Shared::default(),
             server_messages: Shared::new(Vec::new()),
             revision: 0,
+            patch: None,
         };
         doc.revalidate();
         doc
@@ -308,7 +318,7 @@ impl Reducible for EditorState {
             }
             Action::Rebase(current) => {
                 if let Some(doc) = next.doc.as_mut() {
-                    let mine = doc.patch().and_then(Result::ok);
+                    let mine = doc.patch().and_then(|p| p.as_ref().ok()).cloned();
                     let mut draft = Draft::from_value(&current);
                     for change in mine.iter().flat_map(|p| p.changes()) {
                         draft.set(&change.property, Some(change.new.clone()));
@@ -324,6 +334,7 @@ impl Reducible for EditorState {
                     doc.origin = Origin::Graph { target };
                     doc.loaded = Some(Shared::new(loaded));
                     doc.revision += 1;
+                    doc.revalidate();
                 }
             }
             Action::ServerMessages(messages) => {

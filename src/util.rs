@@ -112,6 +112,12 @@ pub fn display_text(v: &Value) -> String {
     }
 }
 
+/// Unicode lower case by the browser (`String.prototype.toLowerCase`): display names are any
+/// text, and the browser's case tables cost the download nothing.
+pub fn lowercase(s: &str) -> String {
+    String::from(js_sys::JsString::from(s).to_lower_case())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,10 +144,4 @@ mod tests {
         assert_eq!(number_from_text("x", false), serde_json::json!("x"));
         assert_eq!(number_from_text("", false), Value::Null);
     }
-}
-
-/// Unicode lower case by the browser (`String.prototype.toLowerCase`): display names are any
-/// text, and the browser's case tables cost the download nothing.
-pub fn lowercase(s: &str) -> String {
-    String::from(js_sys::JsString::from(s).to_lower_case())
 }

@@ -41,8 +41,25 @@ fn schema(api: ApiVersion) -> &'static policy_core::Schema {
 /// Every (property, value) the form reported, in order.
 type EditLog = Rc<RefCell<Vec<(String, Option<Value>)>>>;
 
+/// Waits for the renders an action caused, and for a form to have built every field and every
+/// list its first page of items (both build the first ones at once and the rest in steps).
 async fn settle() {
     gloo_timers::future::sleep(Duration::from_millis(30)).await;
+    for _ in 0..300 {
+        let building = ROOT.with(|r| {
+            r.borrow().as_ref().is_some_and(|root| {
+                root.query_selector(".form:not([data-complete]), .collection[data-growing]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
+        });
+        if !building {
+            return;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the form never finished building its fields");
 }
 
 fn root() -> Element {
@@ -123,12 +140,12 @@ fn Harness(props: &HarnessProps) -> Html {
     let Some(doc) = editor.doc.as_ref() else {
         return html! {};
     };
-    let patch = doc.patch().and_then(Result::ok);
+    let patch = doc.patch_shared();
     html! {
         <>
             <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
                 server={doc.server_messages.clone()} {on_edit} />
-            <ReviewPanel {patch} preview={None} blocked={doc.send_blocked(true).map(AttrValue::from)} busy={false} on_send={Callback::noop()} />
+            <ReviewPanel {patch} request={None} blocked={doc.send_blocked(true).map(AttrValue::from)} busy={false} on_send={Callback::noop()} />
         </>
     }
 }

@@ -23,8 +23,8 @@ pub struct CollectionEditorProps {
     pub api: ApiVersion,
     pub prop: PropRef,
     pub path: AttrValue,
-    /// The list (or null).
-    pub value: Value,
+    /// The list (or null), shared with the draft: not copied to render it.
+    pub value: Shared<Value>,
     pub on_change: Callback<Value>,
     #[prop_or_default]
     pub read_only: bool,
@@ -57,6 +57,10 @@ fn apply(list: &[Value], index: usize, op: ItemOp) -> Vec<Value> {
 /// Items rendered at first. A long list (500 OMA settings) shows more on request, and always
 /// every item up to the last one with a problem, so that the summary's links land.
 const PAGE: usize = 50;
+/// The first page is itself built in steps: this many items in the first render, then
+/// `GROW` more per task, so a long list does not hold up the rest of the form.
+const FIRST_ITEMS: usize = 8;
+const GROW: usize = 14;
 
 /// The index of the item a problem path points into, if it is under `list_path`.
 fn item_index(problem_path: &str, list_path: &str) -> Option<usize> {
@@ -66,17 +70,29 @@ fn item_index(problem_path: &str, list_path: &str) -> Option<usize> {
 
 #[component]
 pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
-    let limit = use_state(|| PAGE);
-    let items: Vec<Value> = props.value.as_array().cloned().unwrap_or_default();
+    let limit = use_state_eq(|| FIRST_ITEMS);
+    let count = props.value.as_array().map_or(0, Vec::len);
+    let growing = *limit < PAGE.min(count);
+    {
+        let limit = limit.clone();
+        use_effect_with((*limit, growing), move |&(n, growing)| {
+            let timer = growing.then(|| {
+                gloo_timers::callback::Timeout::new(0, move || limit.set((n + GROW).min(PAGE)))
+            });
+            move || drop(timer)
+        });
+    }
+    let items: &[Value] = props.value.as_array().map(Vec::as_slice).unwrap_or(&[]);
     // Items get one callback that never changes, so an edit re-renders only the item it touched;
     // it reads the list as it is now from this cell.
-    let latest = use_mut_ref(|| (Vec::<Value>::new(), Callback::<Value>::noop()));
-    *latest.borrow_mut() = (items.clone(), props.on_change.clone());
+    let latest = use_mut_ref(|| (Shared::new(Value::Null), Callback::<Value>::noop()));
+    *latest.borrow_mut() = (props.value.clone(), props.on_change.clone());
     let on_item = {
-        let latest: Rc<RefCell<(Vec<Value>, Callback<Value>)>> = latest.clone();
+        let latest: Rc<RefCell<(Shared<Value>, Callback<Value>)>> = latest.clone();
         use_callback((), move |(index, op): (usize, ItemOp), _| {
             let (list, on_change) = latest.borrow().clone();
-            on_change.emit(Value::Array(apply(&list, index, op)));
+            let list = list.as_array().map(Vec::as_slice).unwrap_or(&[]);
+            on_change.emit(Value::Array(apply(list, index, op)));
         })
     };
     let kind = use_state(|| None::<String>);
@@ -96,7 +112,7 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
     let add = {
         let on_change = props.on_change.clone();
         let limit = limit.clone();
-        let items = items.clone();
+        let list = props.value.clone();
         let api = props.api;
         let kind = kind.clone();
         let kinds = kinds.clone();
@@ -121,7 +137,7 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
                     switch_kind(api, chosen, &Value::Null)
                 }
             };
-            let mut next = items.clone();
+            let mut next = list.as_array().cloned().unwrap_or_default();
             next.push(new_item);
             // A new item is where the user looks next: keep it on screen.
             limit.set((*limit).max(next.len()));
@@ -134,7 +150,6 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
             kind.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value()))
         })
     };
-    let count = items.len();
     let last_problem = props
         .problems
         .iter()
@@ -146,10 +161,10 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
         Callback::from(move |_: MouseEvent| limit.set(n))
     };
     html! {
-        <div class="collection" data-path={props.path.clone()}>
+        <div class="collection" data-path={props.path.clone()} data-growing={growing.then_some("true")}>
             <ol class="items">
-                { for items.into_iter().take(visible).enumerate().map(|(index, value)| html! {
-                    <CollectionItem key={index} {index} {count} {value} api={props.api} prop={props.prop}
+                { for items.iter().take(visible).enumerate().map(|(index, value)| html! {
+                    <CollectionItem key={index} {index} {count} value={value.clone()} api={props.api} prop={props.prop}
                         path={AttrValue::from(format!("{path}[{index}]"))} on_item={on_item.clone()}
                         read_only={props.read_only} problems={props.problems.clone()} />
                 }) }

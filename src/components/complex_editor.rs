@@ -150,7 +150,7 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
         });
         let read_only = props.read_only || p.read_only;
         let editor = if p.collection {
-            html! { <CollectionEditor api={props.api} prop={PropRef(p)} path={child_path.clone()} value={value}
+            html! { <CollectionEditor api={props.api} prop={PropRef(p)} path={child_path.clone()} value={crate::state::Shared::new(value)}
                         on_change={set} {read_only} problems={props.problems.clone()} /> }
         } else {
             html! { <ValueEditor api={props.api} prop={PropRef(p)} path={child_path.clone()} value={value}

@@ -31,11 +31,6 @@ pub fn PropertyField(props: &PropertyFieldProps) -> Html {
     let name = p.name.clone();
     let on_edit = props.on_edit.clone();
     let on_change = Callback::from(move |v: Value| on_edit.emit((name.clone(), Some(v))));
-    let value = props
-        .value
-        .as_ref()
-        .map(|v| (*v.0).clone())
-        .unwrap_or(Value::Null);
     let path: AttrValue = p.name.clone().into();
     let server: Vec<String> = props
         .server
@@ -51,9 +46,18 @@ pub fn PropertyField(props: &PropertyFieldProps) -> Html {
         .collect();
     let group = p.collection || matches!(p.value_type, ValueType::Structured(_));
     let editor = if p.collection {
+        let value = props
+            .value
+            .clone()
+            .unwrap_or_else(|| Shared::new(Value::Null));
         html! { <CollectionEditor api={props.api} prop={props.prop} path={path.clone()} {value}
         {on_change} read_only={p.read_only} problems={props.problems.clone()} /> }
     } else {
+        let value = props
+            .value
+            .as_ref()
+            .map(|v| (*v.0).clone())
+            .unwrap_or(Value::Null);
         html! { <ValueEditor api={props.api} prop={props.prop} path={path.clone()} {value}
         {on_change} read_only={p.read_only} problems={props.problems.clone()} /> }
     };

@@ -1,34 +1,66 @@
 //! Review before sending: the changed properties (old → new), what is left out and why, the
 //! exact request (token redacted) with "copy as curl / PowerShell", and Send.
 
-use policy_core::patch::{Change, Patch, SkipReason};
+use policy_core::endpoint::Target;
+use policy_core::patch::{Change, DiffError, Patch, SkipReason};
 use serde_json::Value;
 use yew::prelude::*;
 
-use crate::api::RequestPreview;
+use crate::api::Connection;
 use crate::clipboard::copy_text;
+use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct ReviewPanelProps {
-    pub patch: Option<Patch>,
-    pub preview: Option<RequestPreview>,
+    /// The document's patch (shared with it: unchanged until the draft changes).
+    pub patch: Option<Shared<Result<Patch, DiffError>>>,
+    /// Where Send would go, for the request preview; `None` when there is nowhere to send.
+    pub request: Option<(Connection, Target)>,
     /// Why Send is not possible now, if it is not.
     pub blocked: Option<AttrValue>,
     pub busy: bool,
     pub on_send: Callback<()>,
 }
 
-fn short(v: &Option<Value>) -> String {
+/// Compact JSON of `v`, cut after about `limit` bytes; true when it is whole. A 500-item list
+/// is not written out on every keystroke to show its first line.
+fn bounded_json(v: &Value, limit: usize) -> (String, bool) {
+    struct Bounded(Vec<u8>, usize);
+    impl std::io::Write for Bounded {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let room = self.1 + 4 - self.0.len();
+            if room == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            let n = buf.len().min(room);
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Bounded(Vec::new(), limit);
+    let whole = serde_json::to_writer(&mut out, v).is_ok() && out.0.len() <= limit;
+    let mut text = String::from_utf8_lossy(&out.0).into_owned();
+    if !whole {
+        let mut end = limit.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    (text, whole)
+}
+
+/// A value for the change table: up to 300 characters of JSON.
+pub fn short(v: &Option<Value>) -> String {
     match v {
         None => "(absent)".into(),
-        Some(v) => {
-            let s = v.to_string();
-            if s.chars().count() > 300 {
-                format!("{}…", s.chars().take(300).collect::<String>())
-            } else {
-                s
-            }
-        }
+        Some(v) => match bounded_json(v, 300) {
+            (text, true) => text,
+            (text, false) => text + "…",
+        },
     }
 }
 
@@ -50,18 +82,38 @@ pub fn change_rows(changes: &[Change]) -> Html {
     }
 }
 
+/// Request bodies up to this size are shown at once; a bigger one (a long list) is written out
+/// only when the user opens "Request", not on every keystroke.
+const OPEN_BODY_BYTES: usize = 4000;
+
 #[component]
 pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
-    let changes = props
+    let patch = props
         .patch
         .as_ref()
-        .map(|p| p.changes().to_vec())
-        .unwrap_or_default();
-    let skipped = props
-        .patch
-        .as_ref()
-        .map(|p| p.skipped().to_vec())
-        .unwrap_or_default();
+        .and_then(|p| p.0.as_ref().as_ref().ok());
+    let changes: &[Change] = patch.map(|p| p.changes()).unwrap_or(&[]);
+    let skipped = patch.map(|p| p.skipped()).unwrap_or(&[]);
+    // None: as the size decides; Some: as the user left it.
+    let opened = use_state_eq(|| None::<bool>);
+    let big = changes
+        .iter()
+        .map(|c| bounded_json(&c.new, OPEN_BODY_BYTES).0.len())
+        .sum::<usize>()
+        > OPEN_BODY_BYTES;
+    let open = opened.unwrap_or(!changes.is_empty() && !big);
+    let has_body = patch.is_some_and(|p| !p.is_empty());
+    let preview = match (&props.request, patch) {
+        (Some((conn, target)), Some(p)) if open => p.body().map(|b| conn.patch_preview(target, &b)),
+        _ => None,
+    };
+    let on_toggle = {
+        let opened = opened.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            opened.set(Some(el.open()));
+        })
+    };
     let send = props.on_send.clone();
     let disabled = props.blocked.is_some() || props.busy || changes.is_empty();
     html! {
@@ -70,7 +122,7 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
             if changes.is_empty() {
                 <p id="no-changes">{ "No changes to send." }</p>
             } else {
-                <div id="diff">{ change_rows(&changes) }</div>
+                <div id="diff">{ change_rows(changes) }</div>
             }
             if !skipped.is_empty() {
                 <ul class="skipped">
@@ -83,15 +135,17 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
                     }) }
                 </ul>
             }
-            if let Some(p) = &props.preview {
-                <details class="request" open={!changes.is_empty()}>
+            if props.request.is_some() && has_body {
+                <details class="request" {open} ontoggle={on_toggle}>
                     <summary>{ "Request" }</summary>
-                    <pre id="request-preview">{ format!("{} {}\n{}\n\n{}", p.method, p.url,
-                        p.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n"), p.body) }</pre>
-                    <div class="actions">
-                        <button type="button" onclick={{ let t = p.to_curl(); Callback::from(move |_| copy_text(&t)) }}>{ "Copy as curl" }</button>
-                        <button type="button" onclick={{ let t = p.to_powershell(); Callback::from(move |_| copy_text(&t)) }}>{ "Copy as PowerShell (Invoke-MgGraphRequest)" }</button>
-                    </div>
+                    if let Some(p) = preview {
+                        <pre id="request-preview">{ format!("{} {}\n{}\n\n{}", p.method, p.url,
+                            p.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n"), p.body) }</pre>
+                        <div class="actions">
+                            <button type="button" onclick={{ let p = p.clone(); Callback::from(move |_| copy_text(&p.to_curl())) }}>{ "Copy as curl" }</button>
+                            <button type="button" onclick={Callback::from(move |_| copy_text(&p.to_powershell()))}>{ "Copy as PowerShell (Invoke-MgGraphRequest)" }</button>
+                        </div>
+                    }
                 </details>
             }
             if let Some(why) = &props.blocked { <p class="blocked" id="send-blocked">{ why }</p> }

@@ -94,7 +94,8 @@ impl ChromeDriver {
     }
 
     /// The session's capabilities: Debian's Chromium, headless, quiet on the network, with this
-    /// driver's fresh profile directory.
+    /// driver's fresh profile directory, plus any flags in `E2E_CHROMIUM_ARGS` (space-separated;
+    /// for trying the benchmark under another engine setting).
     pub fn capabilities(&self) -> serde_json::Map<String, serde_json::Value> {
         let args = [
             "--headless",
@@ -111,6 +112,13 @@ impl ChromeDriver {
         .iter()
         .map(|a| a.to_string())
         .chain([format!("--user-data-dir={}", self.profile.path().display())])
+        .chain(
+            std::env::var("E2E_CHROMIUM_ARGS")
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>(),
+        )
         .collect::<Vec<_>>();
         let caps = serde_json::json!({
             "browserName": "chrome",

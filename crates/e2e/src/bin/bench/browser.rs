@@ -36,6 +36,9 @@ pub struct ColdLoad {
     pub ready_ms: f64,
     /// `form-render-start` → `form-ready`.
     pub render_ms: f64,
+    /// Navigation start → `form-complete`: the form builds its first fields, then the rest a
+    /// batch per task (see the app's `FormView`); this is when the last field is in.
+    pub complete_ms: f64,
     /// Every request that started before `form-ready`, the document first.
     pub fetched: Vec<Fetched>,
     /// The app's User Timing marks up to `form-ready` (name, ms from navigation), in order:
@@ -72,11 +75,23 @@ pub async fn cold_load(url: &str, check: (&str, &str)) -> ColdLoad {
         })
         .await;
     page.wait_for_value(check.0, check.1).await;
+    let complete = page
+        .until("the form-complete mark", || async {
+            let v = page
+                .js(
+                    "const m = performance.getEntriesByName('form-complete')[0]; return m ? m.startTime : null;",
+                    vec![],
+                )
+                .await;
+            v.as_f64()
+        })
+        .await;
     page.close().await;
     drop(driver);
     ColdLoad {
         ready_ms: num(&v["ready"]),
         render_ms: num(&v["ready"]) - num(&v["renderStart"]),
+        complete_ms: complete,
         fetched: v["fetched"]
             .as_array()
             .into_iter()
@@ -229,6 +244,17 @@ impl Session {
         let page = Page::open(&driver).await;
         page.goto(url).await;
         page.wait_for_field(ready_field).await;
+        // Keystrokes are measured on the whole form, once its last batch of fields is built.
+        page.until("the whole form", || async {
+            let v = page
+                .js(
+                    "return !!document.querySelector('.form[data-complete]') && !document.querySelector('.collection[data-growing]');",
+                    vec![],
+                )
+                .await;
+            v.as_bool().filter(|b| *b)
+        })
+        .await;
         Session { page, driver }
     }
 

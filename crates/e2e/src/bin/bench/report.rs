@@ -204,6 +204,19 @@ pub fn table(f: &Figures) -> String {
     row(
         &mut out,
         [
+            "  every field built (form-complete), median",
+            &format!(
+                "{:.1} ms",
+                median(&f.loads.iter().map(|l| l.complete_ms).collect::<Vec<_>>())
+            ),
+            "",
+            "",
+            "",
+        ],
+    );
+    row(
+        &mut out,
+        [
             "  form render (data in hand), median",
             &format!("{:.1} ms", median(&f.render())),
             "",
@@ -339,6 +352,7 @@ pub fn json(f: &Figures) -> Value {
         "cold_loads": f.loads.iter().map(|l| json!({
             "form_ready_ms": l.ready_ms,
             "form_render_ms": l.render_ms,
+            "form_complete_ms": l.complete_ms,
             "marks": l.marks.iter().map(|(n, t)| json!([n, t])).collect::<Vec<_>>(),
             "fetched": l.fetched.iter().map(|r| json!({
                 "url": r.url,
@@ -348,6 +362,7 @@ pub fn json(f: &Figures) -> Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "form_render_ms": summary(&f.render()),
+        "form_complete_ms": summary(&f.loads.iter().map(|l| l.complete_ms).collect::<Vec<_>>()),
         "wasm_in_ms": summary(&f.loads.iter().map(ColdLoad::wasm_in_ms).collect::<Vec<_>>()),
         "object_asked_ms": summary(&f.loads.iter().map(ColdLoad::graph_asked_ms).collect::<Vec<_>>()),
         "object_in_ms": summary(&f.loads.iter().map(ColdLoad::graph_in_ms).collect::<Vec<_>>()),
