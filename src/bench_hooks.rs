@@ -40,7 +40,7 @@ fn time_validation(json: &str, runs: u32) -> Result<f64, String> {
             t
         })
         .collect();
-    times.sort_by(f64::total_cmp);
+    times.sort_unstable_by(f64::total_cmp);
     Ok(times[times.len() / 2])
 }
 

@@ -63,6 +63,6 @@ pub fn all() -> Vec<SavedDraft> {
         .filter(|k| k.starts_with(PREFIX))
         .filter_map(|k| load(&k))
         .collect();
-    out.sort_by(|a, b| b.saved_at.total_cmp(&a.saved_at));
+    out.sort_unstable_by(|a, b| b.saved_at.total_cmp(&a.saved_at));
     out
 }

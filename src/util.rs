@@ -93,14 +93,29 @@ pub fn number_from_text(text: &str, integer: bool) -> Value {
             return Value::from(i);
         }
     }
-    match t.parse::<f64>() {
-        Ok(f) if f.is_finite() && (!integer || f.fract() != 0.0 || f.abs() > 9.0e15) => {
-            serde_json::Number::from_f64(f)
-                .map(Value::Number)
-                .unwrap_or(Value::String(t.into()))
-        }
+    match parse_number(t) {
+        // A whole number written another way (`2e3`) is that whole number.
+        Some(f) if integer && f.fract() == 0.0 && f.abs() <= 9.0e15 => Value::from(f as i64),
+        Some(f) if f.is_finite() => serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::String(t.into())),
         _ => Value::String(t.to_string()),
     }
+}
+
+/// A decimal number as a number field gives it (`-1.5`, `.5`, `2e3`), read with serde_json's
+/// number reader, which the app has anyway (the standard library's is 6 KB more to download).
+fn parse_number(t: &str) -> Option<f64> {
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", t.strip_prefix('+').unwrap_or(t)),
+    };
+    let text = if digits.starts_with('.') {
+        format!("{sign}0{digits}")
+    } else {
+        format!("{sign}{digits}")
+    };
+    serde_json::from_str::<f64>(&text).ok()
 }
 
 /// A value as the text a field shows.
@@ -143,5 +158,16 @@ mod tests {
         assert_eq!(number_from_text("4.5", true), serde_json::json!(4.5));
         assert_eq!(number_from_text("x", false), serde_json::json!("x"));
         assert_eq!(number_from_text("", false), Value::Null);
+        // What a number field may give: a leading point, a sign, an exponent.
+        assert_eq!(number_from_text(".5", false), serde_json::json!(0.5));
+        assert_eq!(number_from_text("-.25", false), serde_json::json!(-0.25));
+        assert_eq!(
+            number_from_text("-1.5e3", false),
+            serde_json::json!(-1500.0)
+        );
+        assert_eq!(number_from_text("2e3", true), serde_json::json!(2000));
+        assert_eq!(number_from_text("1.", false), serde_json::json!("1."));
+        assert_eq!(number_from_text("NaN", false), serde_json::json!("NaN"));
+        assert_eq!(number_from_text("--1", false), serde_json::json!("--1"));
     }
 }

@@ -7,8 +7,15 @@ self.addEventListener("activate", (event) => { event.waitUntil(self.clients.clai
 
 // The page lists the files it loaded, so the shell is cached on the first visit.
 self.addEventListener("message", (event) => {
+  // Only the app's own files: never a Graph request the page made (a same-origin Graph, such as
+  // the sandbox, or a proxy), the sandbox's own routes or the sign-in bridge.
   const urls = ((event.data && event.data.cache) || []).filter((u) => {
-    try { return new URL(u).origin === self.location.origin && !u.includes("/_sandbox/") && !/\/redirect\.html/.test(u); } catch (e) { return false; }
+    try {
+      const url = new URL(u);
+      const graph = /\/(v1\.0|beta)\//.test(url.pathname) && !/\/schema\//.test(url.pathname);
+      return url.origin === self.location.origin && !graph && !/\/(_sandbox|_fault)\//.test(url.pathname)
+        && !/\/redirect\.html/.test(url.pathname);
+    } catch (e) { return false; }
   });
   event.waitUntil(caches.open(CACHE).then((c) => Promise.all(urls.map((u) => c.add(u).catch(() => null)))));
 });

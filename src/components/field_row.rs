@@ -1,7 +1,7 @@
 //! A labelled row around one widget: the label (the property name made readable), our own help
 //! text, and the messages for its path, which the widget's `aria-describedby` points at.
 
-use policy_core::edm::Edm;
+use policy_core::edm::{format_number, Edm};
 use policy_core::label::label;
 use policy_core::model::{Property, ValueType};
 use policy_core::{Problem, Severity};
@@ -108,7 +108,7 @@ pub fn help_text(schema: &policy_core::Schema, p: &Property) -> String {
     } else {
         kind
     });
-    match (c.min, c.max) {
+    match (c.min.map(format_number), c.max.map(format_number)) {
         (Some(lo), Some(hi)) => parts.push(format!("from {lo} to {hi}")),
         (Some(lo), None) => parts.push(format!("at least {lo}")),
         (None, Some(hi)) => parts.push(format!("at most {hi}")),

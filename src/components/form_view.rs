@@ -34,7 +34,7 @@ pub fn matches_filter(name: &str, filter: &str) -> bool {
 /// Fields in the first render of a form, and added by each later one: the top of a big form is
 /// on screen and usable at once, and the rest follows a batch per task, so typing is never
 /// blocked for long (a field costs about half a millisecond to build).
-pub const FIRST_FIELDS: usize = 32;
+pub const FIRST_FIELDS: usize = 24;
 pub const MORE_FIELDS: usize = 48;
 
 #[component]

@@ -69,7 +69,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
 
     // officeConfiguration first: the one single object administrators edit most.
     let mut singletons = singletons;
-    singletons.sort_by_key(|p| (*p != "officeConfiguration", p.to_string()));
+    singletons.sort_unstable_by_key(|p| (*p != "officeConfiguration", p.to_string()));
     let chosen_singleton = use_state(String::new);
     let singleton = if chosen_singleton.is_empty() {
         singletons
@@ -120,7 +120,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
         .map(item_type)
         .filter(|t| !t.is_empty())
         .collect();
-    types.sort();
+    types.sort_unstable();
     types.dedup();
     let needle = crate::util::lowercase(&name_filter);
     let rows: Vec<Html> = props

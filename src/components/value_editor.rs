@@ -2,7 +2,7 @@
 //! maps schema types to widgets: toggle, number, select, multi-select, date-time, date, time,
 //! text, file upload (base64) and, for structured values, a nested fieldset.
 
-use policy_core::edm::Edm;
+use policy_core::edm::{format_number, Edm};
 use policy_core::model::ValueType;
 use policy_core::Problem;
 use serde_json::Value;
@@ -121,11 +121,11 @@ fn number_input(props: &ValueEditorProps, edm: Edm) -> Html {
     let min = cons
         .min
         .or(edm.integer_range().map(|r| r.0 as f64))
-        .map(|v| v.to_string());
+        .map(format_number);
     let max = cons
         .max
         .or(edm.integer_range().map(|r| r.1 as f64))
-        .map(|v| v.to_string());
+        .map(format_number);
     let on_change = props.on_change.clone();
     let oninput = Callback::from(move |e: InputEvent| {
         let text = e.target_unchecked_into::<HtmlInputElement>().value();

@@ -523,3 +523,37 @@ mod tests {
         assert!(!is_date("1900-02-29"));
     }
 }
+
+/// A number as people write it: whole numbers without a decimal point, others in the shortest
+/// form that reads back the same. Written with serde_json's formatter, which the app has anyway,
+/// so the standard library's float formatting stays out of its download.
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        return (x as i64).to_string();
+    }
+    match serde_json::Number::from_f64(x) {
+        Some(n) => n.to_string(),
+        None if x.is_nan() => "NaN".into(),
+        None if x > 0.0 => "infinity".into(),
+        None => "-infinity".into(),
+    }
+}
+
+#[cfg(test)]
+mod format_number_tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_read_as_written() {
+        assert_eq!(format_number(5.0), "5");
+        assert_eq!(format_number(-2147483648.0), "-2147483648");
+        assert_eq!(format_number(0.5), "0.5");
+        assert_eq!(format_number(1.25e-7), "1.25e-7");
+        assert_eq!(format_number(f64::NAN), "NaN");
+        assert_eq!(format_number(f64::INFINITY), "infinity");
+        assert_eq!(
+            format_number(9223372036854775807.0),
+            "9.223372036854776e+18"
+        );
+    }
+}

@@ -499,7 +499,7 @@ impl Schema {
             })
             .map(|(id, _)| id)
             .collect();
-        out.sort_by(|a, b| self.get(*a).short_name().cmp(self.get(*b).short_name()));
+        out.sort_unstable_by(|a, b| self.get(*a).short_name().cmp(self.get(*b).short_name()));
         out
     }
 }

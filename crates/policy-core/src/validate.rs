@@ -11,7 +11,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::edm::{truncate, Edm};
+use crate::edm::{format_number, truncate, Edm};
 use crate::model::{Property, Schema, StructuredType, TypeId, TypeKind, ValueType};
 use crate::path::{FieldPath, PathNode};
 
@@ -601,6 +601,11 @@ fn describe_json(value: &Value) -> &'static str {
 }
 
 fn range_message(x: f64, min: Option<f64>, max: Option<f64>) -> String {
+    let (x, min, max) = (
+        format_number(x),
+        min.map(format_number),
+        max.map(format_number),
+    );
     match (min, max) {
         (Some(lo), Some(hi)) => format!("{x} is out of range: allowed values are {lo} to {hi}."),
         (Some(lo), None) => format!("{x} is too small: the minimum is {lo}."),
