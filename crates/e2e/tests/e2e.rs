@@ -689,3 +689,99 @@ async fn custom_graph_base_gets_every_request() {
     b.stop().await;
     h.finish().await;
 }
+
+// 10. A linked form loads its own type's schema pack, not the whole version; the whole version
+// follows for the browser, and a link to no known type says so.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
+    let h = Harness::start().await;
+    h.open(
+        "beta",
+        "windows10GeneralConfiguration",
+        Some(WINDOWS10_ID),
+        "enterpriseCloudPrintDiscoveryMaxLimit",
+    )
+    .await;
+    // The schema files the page asked for before its form was ready.
+    let before_form = h
+        .page
+        .until("the form-ready mark", || async {
+            let v = h
+                .page
+                .js(
+                    "const m = performance.getEntriesByName('form-ready')[0];
+                     if (!m) return null;
+                     return performance.getEntriesByType('resource')
+                       .filter(e => e.startTime < m.startTime && e.name.includes('/schema/'))
+                       .map(e => new URL(e.name).pathname);",
+                    vec![],
+                )
+                .await;
+            (!v.is_null()).then_some(v)
+        })
+        .await;
+    assert_eq!(
+        before_form,
+        json!(["/schema/beta/windows10GeneralConfiguration.json"])
+    );
+    // Then the whole version, for the browser's list of types to start a draft of.
+    h.page
+        .until("every beta type in the new-draft list", || async {
+            let n = h
+                .page
+                .js(
+                    "return document.querySelectorAll('#new-type option').length;",
+                    vec![],
+                )
+                .await;
+            (n.as_u64().unwrap_or(0) > 150).then_some(())
+        })
+        .await;
+    // The form still works on the merged schema: an edit validates and shows in the diff.
+    h.page
+        .edit(
+            "enterpriseCloudPrintDiscoveryMaxLimit",
+            Widget::Number,
+            "70000",
+        )
+        .await;
+    h.page
+        .wait_for_text(
+            &format!(
+                "{} p.error",
+                messages("enterpriseCloudPrintDiscoveryMaxLimit")
+            ),
+            "65535",
+        )
+        .await;
+
+    // A link to a type no version declares, and one that is not a name at all.
+    for bad in ["notAConfigurationType", "..%2F..%2Fconfig"] {
+        let url = h.sandbox.url();
+        h.page
+            .goto(&format!(
+                "{url}/?graph={}&api=beta&type={bad}&id=x",
+                policy_core::endpoint::percent_encode(&url)
+            ))
+            .await;
+        h.page.wait_for_text("#info", "does not know").await;
+        let asked = h
+            .page
+            .js(
+                "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
+                   .filter(p => p.includes('/schema/'));",
+                vec![],
+            )
+            .await;
+        for p in asked.as_array().into_iter().flatten() {
+            let p = p.as_str().unwrap_or_default();
+            assert!(
+                p == "/schema/beta.json" || p == "/schema/beta/notAConfigurationType.json",
+                "{bad}: the page asked for {p}"
+            );
+        }
+    }
+    assert!(h.sandbox.patches().is_empty());
+    h.finish().await;
+}
