@@ -294,9 +294,33 @@ async fn load_schema(api: ApiVersion, url: &str, root: Option<&str>) -> Result<(
     schemas::add(api, data, root)
 }
 
+/// Why a form's schema is not there.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaError {
+    /// No type of that name in the API version's metadata.
+    UnknownType { type_name: String, api: ApiVersion },
+    /// The schema files could not be fetched or read (offline before they were cached, or a
+    /// host that does not serve `dist/schema/`).
+    Unavailable { api: ApiVersion, reason: String },
+}
+
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SchemaError::UnknownType { type_name, api } => {
+                write!(f, "{type_name} is not a type this editor knows in the {api} API")
+            }
+            SchemaError::Unavailable { api, reason } => write!(
+                f,
+                "the {api} schema could not be loaded ({reason}); try again when the network is back"
+            ),
+        }
+    }
+}
+
 /// Makes sure a form of `type_name` can open: loads the type's pack unless it (or the whole
 /// version) is in, and the whole version when there is no pack for that name.
-pub async fn ensure_type(api: ApiVersion, type_name: &str) -> Result<(), String> {
+pub async fn ensure_type(api: ApiVersion, type_name: &str) -> Result<(), SchemaError> {
     if schemas::has_type(api, type_name) {
         return Ok(());
     }
@@ -311,20 +335,21 @@ pub async fn ensure_type(api: ApiVersion, type_name: &str) -> Result<(), String>
     if schemas::schema(api).find(type_name).is_some() {
         Ok(())
     } else {
-        Err(format!(
-            "{type_name} is not a type this editor knows in the {api} API"
-        ))
+        Err(SchemaError::UnknownType {
+            type_name: type_name.to_string(),
+            api,
+        })
     }
 }
 
 /// Loads every type of `api` (the browser's lists, files of any type).
-pub async fn ensure_whole(api: ApiVersion) -> Result<(), String> {
+pub async fn ensure_whole(api: ApiVersion) -> Result<(), SchemaError> {
     if schemas::has_whole(api) {
         return Ok(());
     }
     load_schema(api, &format!("schema/{api}.json"), None)
         .await
-        .map_err(|e| format!("The {api} schema could not be loaded ({e}); reload the page when the network is back"))
+        .map_err(|reason| SchemaError::Unavailable { api, reason })
 }
 
 impl RequestPreview {

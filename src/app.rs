@@ -547,7 +547,8 @@ pub fn App() -> Html {
             let timer = Timeout::new(if linked { 1500 } else { 0 }, move || {
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = crate::api::ensure_whole(api).await {
-                        h.info.set(Some(e));
+                        h.info
+                            .set(Some(format!("Cannot list this API version's types: {e}.")));
                     }
                     h.schema_rev.set(crate::schemas::revision());
                 })
@@ -822,12 +823,15 @@ pub fn App() -> Html {
 async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Option<&str>) {
     let Some(type_name) = type_name else { return };
     // The type's pack was asked for before the first render (`api::prefetch`).
-    if crate::api::ensure_type(s.api, type_name).await.is_err() {
+    if let Err(e) = crate::api::ensure_type(s.api, type_name).await {
         h.schema_rev.set(crate::schemas::revision());
-        h.info.set(Some(format!(
-            "The link names a type this editor does not know in {}: {type_name}.",
-            s.api
-        )));
+        h.info.set(Some(match e {
+            crate::api::SchemaError::UnknownType { .. } => format!(
+                "The link names a type this editor does not know in {}: {type_name}.",
+                s.api
+            ),
+            e => format!("Cannot open the linked form: {e}."),
+        }));
         return;
     }
     h.schema_rev.set(crate::schemas::revision());
@@ -937,6 +941,10 @@ fn open_file(h: &Handles, api: ApiVersion, name: &str, text: &str) {
     wasm_bindgen_futures::spawn_local(async move {
         let loaded = crate::api::ensure_type(api, &type_name).await;
         h.schema_rev.set(crate::schemas::revision());
+        if let Err(e @ crate::api::SchemaError::Unavailable { .. }) = &loaded {
+            h.info.set(Some(format!("Cannot open {name}: {e}.")));
+            return;
+        }
         let Some(t) = loaded.ok().and_then(|_| schema(api).find(&type_name)) else {
             h.info.set(Some(unknown));
             return;

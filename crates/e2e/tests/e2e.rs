@@ -785,3 +785,39 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
     assert!(h.sandbox.patches().is_empty());
     h.finish().await;
 }
+
+// 11. A host that does not serve the schema files: the page says so and sends nothing.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_without_the_schema_files_says_so() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // The built app without its schema/ folder (only the top-level files are copied).
+    for entry in std::fs::read_dir(e2e::dist_dir()).expect("dist/").flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
+        }
+    }
+    let sandbox = TestSandbox::start(Some(dir.path().to_path_buf())).await;
+    let driver = e2e::ChromeDriver::start();
+    let page = e2e::Page::open(&driver).await;
+    let url = sandbox.url();
+    page.goto(&e2e::link(
+        &url,
+        &url,
+        "beta",
+        "windows10GeneralConfiguration",
+        Some(WINDOWS10_ID),
+    ))
+    .await;
+    let shown = page.wait_for_text("#info", "could not be loaded").await;
+    assert!(shown.contains("Cannot open the linked form"), "{shown}");
+    assert!(!page.exists(".form").await);
+    assert!(
+        sandbox.requests().is_empty(),
+        "no Graph request without a form: {:#?}",
+        sandbox.requests()
+    );
+    page.close().await;
+    drop(driver);
+    sandbox.stop().await;
+}
