@@ -605,7 +605,12 @@ pub fn App() -> Html {
                 } else {
                     pending.borrow_mut().take();
                     save_timer.borrow_mut().take();
-                    drafts::remove(&saved_draft(&settings, &doc).key());
+                    // The key only: building the whole saved draft would copy the object twice.
+                    drafts::remove(&drafts::key(
+                        &settings.base().map(|b| b.to_string()).unwrap_or_default(),
+                        doc.api.as_str(),
+                        &object_key(&doc),
+                    ));
                 }
             }
         });

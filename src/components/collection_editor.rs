@@ -59,7 +59,7 @@ fn apply(list: &[Value], index: usize, op: ItemOp) -> Vec<Value> {
 const PAGE: usize = 50;
 /// The first page is itself built in steps: this many items in the first render, then
 /// `GROW` more per task, so a long list does not hold up the rest of the form.
-const FIRST_ITEMS: usize = 4;
+const FIRST_ITEMS: usize = 2;
 const GROW: usize = 14;
 
 /// The index of the item a problem path points into, if it is under `list_path`.
