@@ -3,7 +3,7 @@
 
 use crate::schemas::schema;
 use policy_core::label::label;
-use policy_core::model::{ApiVersion, TypeId};
+use policy_core::model::{ApiVersion, Property, TypeId, ValueType};
 use policy_core::FieldPath;
 use serde_json::Value;
 use web_sys::HtmlInputElement;
@@ -33,9 +33,19 @@ pub fn matches_filter(name: &str, filter: &str) -> bool {
 
 /// Fields in the first render of a form, and added by each later one: the top of a big form is
 /// on screen and usable at once, and the rest follows a batch per task, so typing is never
-/// blocked for long (a field costs about half a millisecond to build).
+/// blocked for long (a field costs about half a millisecond to build). A group (a list or a
+/// nested object) counts as `GROUP_WEIGHT` fields: it builds several widgets.
 pub const FIRST_FIELDS: usize = 24;
 pub const MORE_FIELDS: usize = 48;
+pub const GROUP_WEIGHT: usize = 6;
+
+fn weight(p: &Property) -> usize {
+    if p.collection || matches!(p.value_type, ValueType::Structured(_)) {
+        GROUP_WEIGHT
+    } else {
+        1
+    }
+}
 
 #[component]
 pub fn FormView(props: &FormViewProps) -> Html {
@@ -60,20 +70,24 @@ pub fn FormView(props: &FormViewProps) -> Html {
     let s = schema(props.api);
     let t = s.get(props.type_id);
     let total = t.properties.len();
+    let total_weight: usize = t.properties.iter().map(weight).sum();
     {
         let limit = limit.clone();
         let type_id = props.type_id;
-        use_effect_with((type_id, limit_now, total), move |&(type_id, n, total)| {
-            let timer = if n < total {
-                Some(gloo_timers::callback::Timeout::new(0, move || {
-                    limit.set((type_id, n + MORE_FIELDS))
-                }))
-            } else {
-                crate::bench_hooks::mark_once("form-complete");
-                None
-            };
-            move || drop(timer)
-        });
+        use_effect_with(
+            (type_id, limit_now, total_weight),
+            move |&(type_id, n, total)| {
+                let timer = if n < total {
+                    Some(gloo_timers::callback::Timeout::new(0, move || {
+                        limit.set((type_id, n + MORE_FIELDS))
+                    }))
+                } else {
+                    crate::bench_hooks::mark_once("form-complete");
+                    None
+                };
+                move || drop(timer)
+            },
+        );
     }
     let on_filter = {
         let filter = filter.clone();
@@ -90,6 +104,7 @@ pub fn FormView(props: &FormViewProps) -> Html {
         cur = s.get(b).base;
     }
     let mut shown = 0usize;
+    let mut cost = 0usize;
     let groups: Vec<Html> = chain
         .iter()
         .enumerate()
@@ -98,9 +113,10 @@ pub fn FormView(props: &FormViewProps) -> Html {
                 .properties
                 .iter()
                 .filter(|p| p.declared_in == *declaring && matches_filter(&p.name, &filter))
-                .filter(|_| {
+                .filter(|p| {
                     shown += 1;
-                    shown <= limit_now
+                    cost += weight(p);
+                    cost <= limit_now
                 })
                 .map(|p| {
                     html! {
@@ -130,7 +146,7 @@ pub fn FormView(props: &FormViewProps) -> Html {
             })
         })
         .collect();
-    let complete = shown <= limit_now;
+    let complete = cost <= limit_now;
     html! {
         <div class="form" data-complete={complete.then_some("true")}>
             <div class="form-tools">
