@@ -154,6 +154,11 @@ pub async fn serve(
         source,
     })?;
     let app = router(sandbox, Some(format!("http://{addr}")));
+    // As static hosts do: without TCP_NODELAY a response written in two parts (headers, then a
+    // file) waits ~40 ms for the client's delayed ACK, which made small files slow to arrive.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
