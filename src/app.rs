@@ -68,6 +68,9 @@ fn flush_draft(pending: &PendingDraft, info: &UseStateHandle<Option<String>>) {
     }
 }
 
+/// How long a load may take before the page says it is working on it.
+const LOAD_BUSY_AFTER_MS: u32 = 300;
+
 /// The retries before an error is shown instead.
 const MAX_ATTEMPTS: u32 = 5;
 
@@ -283,7 +286,10 @@ impl Handles {
     }
 
     async fn load(&self, conn: Connection, target: Target, set: String, attempt: u32) {
-        self.busy.set(true);
+        // "Working…" only when the answer is slow to come: showing it at once would render the
+        // page again while a fast answer is already on its way.
+        let busy = self.busy.clone();
+        let _slow = Timeout::new(LOAD_BUSY_AFTER_MS, move || busy.set(true));
         let op = Op::Load {
             target: target.clone(),
             set: set.clone(),
