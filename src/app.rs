@@ -272,10 +272,17 @@ impl Handles {
     }
 
     fn run(&self, op: Op, attempt: u32) {
+        let Some(conn) = self.connection() else {
+            return;
+        };
+        self.run_with(op, attempt, conn);
+    }
+
+    /// The same with a connection in hand (start-up has it before the page shows it).
+    fn run_with(&self, op: Op, attempt: u32, conn: Connection) {
         let h = self.clone();
         h.retry.set(None);
         h.error.set(None);
-        let Some(conn) = h.connection() else { return };
         wasm_bindgen_futures::spawn_local(async move {
             match op.clone() {
                 Op::Load { target, set } => h.load(conn, target, set, attempt).await,
@@ -475,10 +482,10 @@ pub fn App() -> Html {
         set: "deviceManagement/deviceConfigurations".into(),
         ..Default::default()
     });
-    let error = use_state(|| None::<(String, ApiError)>);
+    let error = use_state_eq(|| None::<(String, ApiError)>);
     let info = use_state(|| None::<String>);
     let busy = use_state_eq(|| false);
-    let retry = use_state(|| None::<Retry>);
+    let retry = use_state_eq(|| None::<Retry>);
     let conflict = use_state(|| None::<Conflict>);
     let pending_draft = use_mut_ref(|| None::<(Settings, Document)>);
     let schema_rev = use_state_eq(crate::schemas::revision);
@@ -529,13 +536,16 @@ pub fn App() -> Html {
                         }
                     }
                 }
-                // One update (one render of the page) for all of it.
-                h.settings.set(s.clone());
+
                 let query = web_sys::window()
                     .and_then(|w| w.location().search().ok())
                     .unwrap_or_default();
                 let link = parse_query(&query);
                 open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref()).await;
+                // One update (one render of the page) for all of it, once the linked object
+                // is asked for: that render then overlaps the request.
+                h.settings.set(s);
+                h.schema_rev.set(crate::schemas::revision());
             });
         });
     }
@@ -845,7 +855,6 @@ async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Optio
         }));
         return;
     }
-    h.schema_rev.set(crate::schemas::revision());
     crate::bench_hooks::mark("schema-in");
     let sch = schema(s.api);
     let Some(t) = sch.find(type_name) else {
@@ -904,13 +913,19 @@ async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Optio
         ));
         return;
     }
-    h.run(
-        Op::Load {
-            target,
-            set: set.path,
-        },
-        0,
-    );
+    match s.connection() {
+        Ok(conn) => h.run_with(
+            Op::Load {
+                target,
+                set: set.path,
+            },
+            0,
+            conn,
+        ),
+        Err(e) => h
+            .info
+            .set(Some(format!("The Graph base URL is not usable: {e}."))),
+    }
 }
 
 /// Opens a JSON file as a draft for validation; a list response opens its first object.
