@@ -329,14 +329,13 @@ impl Handles {
                     self.info.set(Some("Graph returned an object of a type this editor does not know in this API version.".into()));
                     return;
                 };
-                let doc = Document::new(
+                let doc = Document::from_loaded(
                     conn.api,
                     type_id,
                     Origin::Graph {
                         target: target.clone(),
                     },
-                    Some(v.clone()),
-                    &v,
+                    v,
                 );
                 let key = drafts::key(conn.base.as_str(), conn.api.as_str(), &object_key(&doc));
                 let saved = drafts::load(&key);
