@@ -82,6 +82,20 @@ pub fn change_rows(changes: &[Change]) -> Html {
     }
 }
 
+/// True when the changed values come to more than `OPEN_BODY_BYTES` of JSON (each is written
+/// out only up to that size to find out).
+fn body_is_big(changes: &[Change]) -> bool {
+    let mut total = 0;
+    for c in changes {
+        let (text, whole) = bounded_json(&c.new, OPEN_BODY_BYTES);
+        total += text.len();
+        if !whole || total > OPEN_BODY_BYTES {
+            return true;
+        }
+    }
+    false
+}
+
 /// Request bodies up to this size are shown at once; a bigger one (a long list) is written out
 /// only when the user opens "Request", not on every keystroke.
 const OPEN_BODY_BYTES: usize = 4000;
@@ -96,11 +110,7 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
     let skipped = patch.map(|p| p.skipped()).unwrap_or(&[]);
     // None: as the size decides; Some: as the user left it.
     let opened = use_state_eq(|| None::<bool>);
-    let big = changes
-        .iter()
-        .map(|c| bounded_json(&c.new, OPEN_BODY_BYTES).0.len())
-        .sum::<usize>()
-        > OPEN_BODY_BYTES;
+    let big = body_is_big(changes);
     let open = opened.unwrap_or(!changes.is_empty() && !big);
     let has_body = patch.is_some_and(|p| !p.is_empty());
     let preview = match (&props.request, patch) {
@@ -153,5 +163,38 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
                 { if props.busy { "Sending…" } else { "Send" } }
             </button>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn change(new: Value) -> Change {
+        Change {
+            property: "omaSettings".into(),
+            old: None,
+            new,
+        }
+    }
+
+    #[test]
+    fn a_long_list_is_a_big_body_and_a_short_value_is_not() {
+        let long = json!((0..500)
+            .map(|i| json!({"omaUri": format!("./Vendor/x/{i}")}))
+            .collect::<Vec<_>>());
+        assert!(body_is_big(&[change(long.clone())]));
+        assert!(!body_is_big(&[change(json!("short"))]));
+        // Exactly at the limit after cutting is still big: the cut value was longer.
+        let at_limit = json!("x".repeat(OPEN_BODY_BYTES * 2));
+        assert!(body_is_big(&[change(at_limit)]));
+        let shown = short(&Some(long));
+        assert!(
+            shown.ends_with('…') && shown.chars().count() <= 301,
+            "{shown}"
+        );
+        assert_eq!(short(&Some(json!([1, 2]))), "[1,2]");
+        assert_eq!(short(&None), "(absent)");
     }
 }
