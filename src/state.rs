@@ -242,19 +242,10 @@ impl Document {
         origin: Origin,
         loaded: Value,
     ) -> Document {
-        let mut doc = Document {
-            api,
-            type_id,
-            origin,
-            loaded: None,
-            draft: Draft::from_value(&loaded),
-            problems: Shared::default(),
-            server_messages: Shared::new(Vec::new()),
-            revision: 0,
-            patch: None,
-        };
+        let draft = Draft::from_value(&loaded);
         let loaded = Shared::new(loaded);
-        doc.loaded = Some(loaded.clone());
+        let mut doc = Document::unchecked(api, type_id, origin, Some(loaded.clone()), draft);
+        // The draft equals the object: validate and diff the object itself.
         doc.revalidate_as(&loaded);
         doc
     }
@@ -266,19 +257,31 @@ impl Document {
         loaded: Option<Value>,
         draft: &Value,
     ) -> Document {
-        let mut doc = Document {
+        let draft = Draft::from_value(draft);
+        let mut doc = Document::unchecked(api, type_id, origin, loaded.map(Shared::new), draft);
+        doc.revalidate();
+        doc
+    }
+
+    /// The fields, before validation has run (the constructors run it).
+    fn unchecked(
+        api: ApiVersion,
+        type_id: TypeId,
+        origin: Origin,
+        loaded: Option<Shared<Value>>,
+        draft: Draft,
+    ) -> Document {
+        Document {
             api,
             type_id,
             origin,
-            loaded: loaded.map(Shared::new),
-            draft: Draft::from_value(draft),
+            loaded,
+            draft,
             problems: Shared::default(),
             server_messages: Shared::new(Vec::new()),
             revision: 0,
             patch: None,
-        };
-        doc.revalidate();
-        doc
+        }
     }
 }
 

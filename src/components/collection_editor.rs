@@ -71,7 +71,8 @@ fn item_index(problem_path: &str, list_path: &str) -> Option<usize> {
 #[component]
 pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
     let limit = use_state_eq(|| FIRST_ITEMS);
-    let count = props.value.as_array().map_or(0, Vec::len);
+    let items: &[Value] = props.value.as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let count = items.len();
     let growing = *limit < PAGE.min(count);
     {
         let limit = limit.clone();
@@ -82,7 +83,6 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
             move || drop(timer)
         });
     }
-    let items: &[Value] = props.value.as_array().map(Vec::as_slice).unwrap_or(&[]);
     // Items get one callback that never changes, so an edit re-renders only the item it touched;
     // it reads the list as it is now from this cell.
     let latest = use_mut_ref(|| (Shared::new(Value::Null), Callback::<Value>::noop()));

@@ -194,18 +194,24 @@ fn date_time(props: &ValueEditorProps) -> Html {
     }
 }
 
+/// Text as a value: an empty choice or field clears the property.
+fn text_or_null(text: String) -> Value {
+    if text.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text)
+    }
+}
+
 fn enum_select(props: &ValueEditorProps, members: &[String]) -> Html {
     let c = common(props);
     let current = props.value.as_str().unwrap_or("").to_string();
     let known = current.is_empty() || members.contains(&current);
     let on_change = props.on_change.clone();
     let onchange = Callback::from(move |e: Event| {
-        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-        on_change.emit(if v.is_empty() {
-            Value::Null
-        } else {
-            Value::String(v)
-        });
+        on_change.emit(text_or_null(
+            e.target_unchecked_into::<HtmlSelectElement>().value(),
+        ));
     });
     html! {
         <select id={c.id} name={c.name} disabled={c.disabled} aria-invalid={c.invalid}
@@ -239,11 +245,7 @@ fn flags_select(props: &ValueEditorProps, members: &[String]) -> Html {
             .filter_map(|i| options.item(i))
             .filter_map(|o| o.get_attribute("value"))
             .collect();
-        on_change.emit(if chosen.is_empty() {
-            Value::Null
-        } else {
-            Value::String(chosen.join(","))
-        });
+        on_change.emit(text_or_null(chosen.join(",")));
     });
     html! {
         <select multiple=true size={members.len().clamp(2, 8).to_string()} id={c.id} name={c.name}
@@ -280,12 +282,9 @@ fn binary(props: &ValueEditorProps) -> Html {
     });
     let on_text = props.on_change.clone();
     let oninput = Callback::from(move |e: InputEvent| {
-        let text = e.target_unchecked_into::<HtmlInputElement>().value();
-        on_text.emit(if text.is_empty() {
-            Value::Null
-        } else {
-            Value::String(text)
-        });
+        on_text.emit(text_or_null(
+            e.target_unchecked_into::<HtmlInputElement>().value(),
+        ));
     });
     let size = props.value.as_str().map(|s| s.len() * 3 / 4).unwrap_or(0);
     html! {

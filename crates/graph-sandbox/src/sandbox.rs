@@ -90,14 +90,7 @@ impl Sandbox {
         }
         let stores = match &config.state_file {
             Some(path) if !config.reset && path.exists() => {
-                let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                let doc: Value = serde_json::from_str(&text).map_err(|source| Error::Json {
-                    path: path.clone(),
-                    source,
-                })?;
+                let doc = seed::read_json(path)?;
                 let mut stores = Stores::from_json(doc, &path.display().to_string())?;
                 for (api, object, origin) in extra {
                     stores.get_mut(api).insert(object, &origin)?;

@@ -178,17 +178,21 @@ fn many_oma_settings() -> Value {
     object
 }
 
-/// Reads a `--seed` file: one object, or `{"value": [objects]}` as a Graph list returns them.
-pub fn read_seed_file(path: &Path) -> Result<Vec<Value>, Error> {
+/// Reads a JSON file, with the path in either error.
+pub fn read_json(path: &Path) -> Result<Value, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let doc: Value = serde_json::from_str(&text).map_err(|source| Error::Json {
+    serde_json::from_str(&text).map_err(|source| Error::Json {
         path: path.to_path_buf(),
         source,
-    })?;
-    match doc {
+    })
+}
+
+/// Reads a `--seed` file: one object, or `{"value": [objects]}` as a Graph list returns them.
+pub fn read_seed_file(path: &Path) -> Result<Vec<Value>, Error> {
+    match read_json(path)? {
         Value::Object(mut map) if !map.contains_key("@odata.type") => match map.remove("value") {
             Some(Value::Array(items)) => Ok(items),
             _ => Err(Error::BadObject {
