@@ -1,7 +1,8 @@
 //! The editor's components in a real browser (headless Chromium through wasm-bindgen-test):
 //! each widget kind renders from the schema and reports its value, an out-of-range number shows
-//! its error and blocks Send, the diff lists exactly the changed properties, the token panel
-//! warns, a stored draft comes back, and the sign-in panel follows the configuration and cloud.
+//! its error and blocks Send, the diff lists exactly the changed properties, the request preview
+//! stays closed once its body is large unless the user opened it, the token panel warns, a stored
+//! draft comes back, and the sign-in panel follows the configuration and cloud.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -112,6 +113,8 @@ fn fire_change(el: &Element) {
 struct HarnessProps {
     doc: Rc<RefCell<Option<Document>>>,
     log: EditLog,
+    /// Whether the review shows the request (a Graph document and a connection to send it to).
+    request: bool,
 }
 
 impl PartialEq for HarnessProps {
@@ -141,20 +144,34 @@ fn Harness(props: &HarnessProps) -> Html {
         return html! {};
     };
     let patch = doc.patch_shared();
+    let request = match &doc.origin {
+        Origin::Graph { target } if props.request => Some((
+            Settings::default()
+                .connection()
+                .expect("the default connection"),
+            target.clone(),
+        )),
+        _ => None,
+    };
     html! {
         <>
             <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
                 server={doc.server_messages.clone()} {on_edit} />
-            <ReviewPanel {patch} request={None} blocked={doc.send_blocked(true).map(AttrValue::from)} busy={false} on_send={Callback::noop()} />
+            <ReviewPanel {patch} {request} blocked={doc.send_blocked(true).map(AttrValue::from)} busy={false} on_send={Callback::noop()} />
         </>
     }
 }
 
 fn mount(doc: Document) -> EditLog {
+    mount_with(doc, false)
+}
+
+fn mount_with(doc: Document, request: bool) -> EditLog {
     let log = Rc::new(RefCell::new(Vec::new()));
     let props = HarnessProps {
         doc: Rc::new(RefCell::new(Some(doc))),
         log: log.clone(),
+        request,
     };
     yew::Renderer::<Harness>::with_root_and_props(root(), props).render();
     log
@@ -565,4 +582,54 @@ async fn long_lists_render_a_page_at_a_time_but_always_up_to_the_last_problem() 
     show_all.dyn_into::<web_sys::HtmlElement>().unwrap().click();
     settle().await;
     assert_eq!(items(), 120);
+}
+
+/// The request opens by itself while its body is small. When an edit makes the body large, it
+/// closes again: the page opening it is not the user's choice, and keeping a 500-item list
+/// written out on every keystroke made typing in a list slow. Once the user opens it, it stays
+/// open.
+#[wasm_bindgen_test]
+async fn the_request_closes_when_its_body_grows_large_unless_the_user_opened_it() {
+    let settings: Vec<Value> = (0..120)
+        .map(|i| {
+            json!({"@odata.type": "#microsoft.graph.omaSettingInteger", "displayName": format!("s{i}"),
+                   "omaUri": format!("./s{i}"), "value": i})
+        })
+        .collect();
+    let object = json!({"@odata.type": "#microsoft.graph.androidWorkProfileCustomConfiguration", "id": "r1",
+        "displayName": "Long", "version": 1, "omaSettings": settings});
+    mount_with(graph_doc(ApiVersion::V1, object), true);
+    settle().await;
+    let details = || -> web_sys::HtmlDetailsElement { find("details.request").dyn_into().unwrap() };
+    let preview = || scope().query_selector("#request-preview").unwrap();
+
+    type_into("f-displayName", "Renamed");
+    settle().await;
+    assert!(details().open(), "a small body is shown at once");
+    assert!(preview()
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("Renamed"));
+
+    type_into("f-omaSettings[3].value", "42");
+    settle().await;
+    assert!(!details().open(), "a large body is not shown unasked");
+    assert!(preview().is_none(), "nor written out");
+
+    details().set_open(true);
+    settle().await;
+    assert!(preview()
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("\"value\": 42"));
+    type_into("f-omaSettings[3].value", "43");
+    settle().await;
+    assert!(details().open(), "the user opened it: it stays open");
+    assert!(preview()
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("\"value\": 43"));
 }

@@ -112,6 +112,11 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
     let opened = use_state_eq(|| None::<bool>);
     let big = body_is_big(changes);
     let open = opened.unwrap_or(!changes.is_empty() && !big);
+    // What this render asks for. The browser fires `toggle` for that change too, and only a
+    // toggle away from it is the user's choice: taking the page's own opening as a choice kept a
+    // request that had grown large written out on every keystroke.
+    let shown = use_mut_ref(|| false);
+    *shown.borrow_mut() = open;
     let has_body = patch.is_some_and(|p| !p.is_empty());
     let preview = match (&props.request, patch) {
         (Some((conn, target)), Some(p)) if open => p.body().map(|b| conn.patch_preview(target, &b)),
@@ -119,9 +124,12 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
     };
     let on_toggle = {
         let opened = opened.clone();
+        let shown = shown.clone();
         Callback::from(move |e: Event| {
             let el: web_sys::HtmlDetailsElement = e.target_unchecked_into();
-            opened.set(Some(el.open()));
+            if el.open() != *shown.borrow() {
+                opened.set(Some(el.open()));
+            }
         })
     };
     let send = props.on_send.clone();
