@@ -226,8 +226,7 @@ impl Connection {
 }
 
 thread_local! {
-    /// The app's own files started by [`prefetch`], by URL, until someone reads them: each a
-    /// promise of the file's text (or of why not).
+    /// Requests for the app's own files started by [`prefetch`], by URL, until someone reads them.
     static STARTED: std::cell::RefCell<std::collections::HashMap<String, js_sys::Promise>> =
         Default::default();
 }
@@ -237,59 +236,27 @@ fn start_fetch(url: &str) -> Option<js_sys::Promise> {
 }
 
 /// Starts loading what the first form needs as soon as the module runs, before the first
-/// render: `config.json` and, when the link names a type, its schema pack (`index.html` asks
-/// the browser to preload both). Their text is read as soon as it arrives, so that when the
-/// mounted app asks for it ([`load_config`], [`ensure_type`]) it is there without waiting for
-/// another task, and the linked object's GET goes out before the page is first painted.
+/// render: `config.json` and, when the link names a type, its schema pack. They arrive while the
+/// app mounts; [`load_config`] and [`ensure_type`] pick them up.
 pub fn prefetch(api: ApiVersion, type_name: Option<&str>) {
     let mut urls = vec![CONFIG_URL.to_string()];
     urls.extend(type_name.and_then(|t| pack_url(api, t)));
     STARTED.with(|started| {
         let mut started = started.borrow_mut();
         for url in urls {
-            let read = url.clone();
-            let text = wasm_bindgen_futures::future_to_promise(async move {
-                read_text(&read)
-                    .await
-                    .map(|t| wasm_bindgen::JsValue::from_str(&t))
-                    .map_err(|e| wasm_bindgen::JsValue::from_str(&e))
-            });
-            started.insert(url, text);
+            if let Some(p) = start_fetch(&url) {
+                started.insert(url, p);
+            }
         }
     });
-}
-
-/// Waits until what [`prefetch`] started has arrived or failed, or `limit_ms` has passed.
-pub async fn prefetched(limit_ms: i32) {
-    let started = js_sys::Array::new();
-    STARTED.with(|s| {
-        for p in s.borrow().values() {
-            started.push(p);
-        }
-    });
-    let timer = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, limit_ms);
-        }
-    });
-    let settled = js_sys::Promise::all_settled(&started);
-    let first = js_sys::Promise::race(&js_sys::Array::of2(&settled, &timer));
-    let _ = wasm_bindgen_futures::JsFuture::from(first).await;
 }
 
 /// The text of one of the app's own files (no token; relative to the page), or why not.
 async fn fetch_text(url: &str) -> Result<String, String> {
-    match STARTED.with(|s| s.borrow_mut().remove(url)) {
-        Some(text) => wasm_bindgen_futures::JsFuture::from(text)
-            .await
-            .map(|t| t.as_string().unwrap_or_default())
-            .map_err(|e| e.as_string().unwrap_or_default()),
-        None => read_text(url).await,
-    }
-}
-
-async fn read_text(url: &str) -> Result<String, String> {
-    let promise = start_fetch(url).ok_or("no browser window")?;
+    let promise = STARTED
+        .with(|s| s.borrow_mut().remove(url))
+        .or_else(|| start_fetch(url))
+        .ok_or("no browser window")?;
     let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .map_err(|_| "the request failed (offline?)".to_string())?
