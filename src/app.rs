@@ -261,7 +261,12 @@ impl Handles {
     }
 
     fn connection(&self) -> Option<Connection> {
-        match self.settings.connection() {
+        self.connection_for(&self.settings)
+    }
+
+    /// The connection of `s`; when its Graph base is not usable, says so in the page.
+    fn connection_for(&self, s: &Settings) -> Option<Connection> {
+        match s.connection() {
             Ok(c) => Some(c),
             Err(e) => {
                 self.info
@@ -912,18 +917,15 @@ async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Optio
         ));
         return;
     }
-    match s.connection() {
-        Ok(conn) => h.run_with(
+    if let Some(conn) = h.connection_for(s) {
+        h.run_with(
             Op::Load {
                 target,
                 set: set.path,
             },
             0,
             conn,
-        ),
-        Err(e) => h
-            .info
-            .set(Some(format!("The Graph base URL is not usable: {e}."))),
+        );
     }
 }
 
