@@ -5,6 +5,7 @@
 //! Nothing here knows about a browser or a network: the app, the `policy-lint` CLI and the
 //! sandbox all use the same code, and `cargo test` runs it natively.
 
+pub mod catalog;
 #[cfg(feature = "csdl")]
 pub mod constraints;
 #[cfg(feature = "csdl")]

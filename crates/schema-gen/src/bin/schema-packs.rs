@@ -1,7 +1,12 @@
-//! `schema-packs DIR` (or, run by Trunk, `$TRUNK_STAGING_DIR/schema`) writes what the web app loads at run time (Trunk runs it after each build,
-//! see `Trunk.toml`): `DIR/{api}.json`, the whole schema of each API version, and
-//! `DIR/{api}/{type}.json`, the pack of each entity type (`policy_core::pack`), which is all a
-//! form of that type needs. The input is the committed `schema/*.json`.
+//! `schema-packs DIR` (or, run by Trunk, `$TRUNK_STAGING_DIR/schema`) writes what the web app
+//! loads at run time (Trunk runs it after each build, see `Trunk.toml`):
+//! - `DIR/{api}.json`, the whole schema of each API version;
+//! - `DIR/{api}.catalog.json`, what its catalog depends on (`policy_core::catalog`), which is
+//!   all the object browser lists;
+//! - `DIR/{api}/{type}.json`, the pack of each entity type (`policy_core::pack`), which is all
+//!   a form of that type needs.
+//!
+//! The input is the committed `schema/*.json`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,6 +27,10 @@ fn run(out: &Path) -> Result<usize, String> {
         let dir = out.join(api.as_str());
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         write(&out.join(format!("{api}.json")), &data)?;
+        write(
+            &out.join(format!("{api}.catalog.json")),
+            &data.catalog_data(),
+        )?;
         for root in data.pack_roots() {
             let file = pack_file(root).ok_or_else(|| format!("{root}: no file name"))?;
             let pack = data
