@@ -8,6 +8,7 @@ use policy_core::endpoint::{list_url, GraphBase, Target};
 use policy_core::graph_error::GraphError;
 use policy_core::model::{ApiVersion, SchemaData};
 use policy_core::pack::pack_file;
+use policy_core::Schema;
 use serde_json::Value;
 
 use crate::auth::SignedIn;
@@ -287,11 +288,27 @@ fn pack_url(api: ApiVersion, type_name: &str) -> Option<String> {
     pack_file(type_name).map(|f| format!("schema/{api}/{f}"))
 }
 
-async fn load_schema(api: ApiVersion, url: &str, root: Option<&str>) -> Result<(), String> {
+/// What a schema file beside the app holds (see `schema-packs`).
+enum Part<'a> {
+    /// The pack of this type.
+    Pack(&'a str),
+    Whole,
+    /// What the version's catalog depends on.
+    Catalog,
+}
+
+async fn load_schema(api: ApiVersion, url: &str, part: Part<'_>) -> Result<(), String> {
     let text = fetch_text(url).await?;
     let data: SchemaData =
         serde_json::from_str(&text).map_err(|e| format!("{url} is not a schema: {e}"))?;
-    schemas::add(api, data, root)
+    match part {
+        Part::Pack(root) => schemas::add(api, data, Some(root)),
+        Part::Whole => schemas::add(api, data, None),
+        Part::Catalog => {
+            let small = Schema::from_data(data).map_err(|e| format!("{url}: {e}"))?;
+            schemas::set_catalog(api, small.catalog())
+        }
+    }
 }
 
 /// Why a form's schema is not there.
@@ -325,7 +342,7 @@ pub async fn ensure_type(api: ApiVersion, type_name: &str) -> Result<(), SchemaE
         return Ok(());
     }
     if let Some(url) = pack_url(api, type_name) {
-        if load_schema(api, &url, Some(type_name)).await.is_ok()
+        if load_schema(api, &url, Part::Pack(type_name)).await.is_ok()
             && schemas::has_type(api, type_name)
         {
             return Ok(());
@@ -342,14 +359,29 @@ pub async fn ensure_type(api: ApiVersion, type_name: &str) -> Result<(), SchemaE
     }
 }
 
-/// Loads every type of `api` (the browser's lists, files of any type).
+/// Loads every type of `api`: for an object or a file whose type has no pack, and when the
+/// catalog cannot be read.
 pub async fn ensure_whole(api: ApiVersion) -> Result<(), SchemaError> {
     if schemas::has_whole(api) {
         return Ok(());
     }
-    load_schema(api, &format!("schema/{api}.json"), None)
+    load_schema(api, &format!("schema/{api}.json"), Part::Whole)
         .await
         .map_err(|reason| SchemaError::Unavailable { api, reason })
+}
+
+/// Loads what the object browser lists for `api`: its catalog (`policy_core::catalog`, a few
+/// KB), or the whole version when the catalog cannot be read.
+pub async fn ensure_catalog(api: ApiVersion) -> Result<(), SchemaError> {
+    if schemas::catalog(api).is_some() {
+        return Ok(());
+    }
+    let url = format!("schema/{api}.catalog.json");
+    if load_schema(api, &url, Part::Catalog).await.is_ok() {
+        Ok(())
+    } else {
+        ensure_whole(api).await
+    }
 }
 
 impl RequestPreview {

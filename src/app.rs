@@ -315,12 +315,9 @@ impl Handles {
                 let name = match v.get("@odata.type").and_then(Value::as_str) {
                     Some(t) => Some(t.to_string()),
                     None => {
-                        let _ = crate::api::ensure_whole(conn.api).await;
-                        let s = schema(conn.api);
-                        s.entry_sets
-                            .iter()
-                            .find(|e| e.path == set)
-                            .map(|e| e.type_name.clone())
+                        let _ = crate::api::ensure_catalog(conn.api).await;
+                        crate::schemas::catalog(conn.api)
+                            .and_then(|c| c.set_type(&set).map(str::to_string))
                     }
                 };
                 if let Some(name) = &name {
@@ -554,29 +551,37 @@ pub fn App() -> Html {
         });
     }
 
-    // The whole schema of the chosen API version, for the browser's lists and files of any
-    // type: a moment after a linked form opens (it needs only its type's pack, and the form
-    // comes first), at once otherwise, and again when the user picks the other version.
+    // The browser's lists (the version's catalog) once the side panels are built: at once
+    // without a link, after the linked form otherwise; again when the user picks the other
+    // version.
+    // A failure shows in the browser panel, with "Try again" (`catalog_tries` counts them).
+    let catalog_error = use_state_eq(|| None::<String>);
+    let catalog_tries = use_state_eq(|| 0u32);
     {
         let h = h.clone();
-        use_effect_with(settings.api, move |api| {
-            let api = *api;
-            let linked = web_sys::window()
-                .and_then(|w| w.location().search().ok())
-                .is_some_and(|q| parse_query(&q).type_name.is_some());
-            let timer = Timeout::new(if linked { 1500 } else { 0 }, move || {
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = crate::api::ensure_whole(api).await {
-                        h.info
-                            .set(Some(format!("Cannot list this API version's types: {e}.")));
-                    }
-                    h.schema_rev.set(crate::schemas::revision());
-                })
-            });
-            move || drop(timer)
-        });
+        let catalog_error = catalog_error.clone();
+        use_effect_with(
+            (settings.api, *side, *catalog_tries),
+            move |&(api, side, _)| {
+                if side {
+                    catalog_error.set(None);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        catalog_error.set(
+                            crate::api::ensure_catalog(api)
+                                .await
+                                .err()
+                                .map(|e| e.to_string()),
+                        );
+                        h.schema_rev.set(crate::schemas::revision());
+                    });
+                }
+            },
+        );
     }
-
+    let on_catalog_retry = {
+        let tries = catalog_tries.clone();
+        Callback::from(move |_| tries.set(*tries + 1))
+    };
     {
         let side = side.clone();
         let waiting = !*side;
@@ -737,17 +742,27 @@ pub fn App() -> Html {
         })
     };
     let on_new = {
-        let editor = editor.clone();
-        use_callback(api, move |t: TypeId, api| {
+        let h = h.clone();
+        use_callback(api, move |type_name: String, api| {
             let api = *api;
-            let draft = json!({ "@odata.type": schema(api).get(t).odata_type() });
-            editor.dispatch(Action::Open(Box::new(Document::new(
-                api,
-                t,
-                Origin::New,
-                None,
-                &draft,
-            ))));
+            let h = h.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if !h.ensure_type(api, &type_name).await {
+                    return;
+                }
+                let s = schema(api);
+                let Some(t) = s.find(&type_name) else {
+                    return;
+                };
+                let draft = json!({ "@odata.type": s.get(t).odata_type() });
+                h.editor.dispatch(Action::Open(Box::new(Document::new(
+                    api,
+                    t,
+                    Origin::New,
+                    None,
+                    &draft,
+                ))));
+            });
         })
     };
     let on_edit = {
@@ -813,7 +828,7 @@ pub fn App() -> Html {
                 <aside class="side">
                     if *side {
                         <ConnectionPanel settings={(*settings).clone()} on_change={on_settings} />
-                        <ObjectBrowser api={api} schema_rev={*schema_rev} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
+                        <ObjectBrowser api={api} schema_rev={*schema_rev} catalog_error={(*catalog_error).clone().map(AttrValue::from)} on_catalog_retry={on_catalog_retry} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
                             has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
                             {on_open} {on_open_singleton} {on_file} {on_new} />
                         { saved_list }

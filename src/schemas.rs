@@ -4,7 +4,9 @@
 //! (`policy_core::pack`, a few KB), which `api::ensure_type` fetches beside the app before the
 //! form opens; the whole version (`api::ensure_whole`) follows when the browser or a file needs
 //! types no pack brought. Everything loaded is merged into one [`SchemaData`] per version, and
-//! each merge builds a new [`Schema`] that [`schema`] hands out from then on.
+//! each merge builds a new [`Schema`] that [`schema`] hands out from then on. The object
+//! browser's lists come from the version's catalog (`policy_core::catalog`, a few KB,
+//! `api::ensure_catalog`), or from the whole version once that is in.
 //!
 //! Invariants: a merge only appends, so a [`TypeId`](policy_core::TypeId) taken from an earlier
 //! schema means the same type in every later one (documents keep theirs across loads); a
@@ -13,7 +15,9 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 
+use policy_core::catalog::Catalog;
 use policy_core::model::{ApiVersion, SchemaData};
 use policy_core::Schema;
 
@@ -23,6 +27,7 @@ struct Slot {
     /// Qualified names of the types whose packs are in.
     roots: HashSet<String>,
     whole: bool,
+    catalog: Option<Rc<Catalog>>,
 }
 
 impl Slot {
@@ -34,6 +39,7 @@ impl Slot {
             current,
             roots: HashSet::new(),
             whole: false,
+            catalog: None,
         }
     }
 }
@@ -68,6 +74,30 @@ pub fn revision() -> u32 {
 /// True when the whole version is in.
 pub fn has_whole(api: ApiVersion) -> bool {
     SLOTS.with(|s| s.borrow()[index(api)].whole)
+}
+
+/// What the object browser lists for `api`, once its catalog or the whole version is in.
+pub fn catalog(api: ApiVersion) -> Option<Rc<Catalog>> {
+    SLOTS.with(|s| s.borrow()[index(api)].catalog.clone())
+}
+
+/// Keeps `api`'s catalog as loaded beside the app; once the whole version is in, its own catalog
+/// stays.
+pub fn set_catalog(api: ApiVersion, catalog: Catalog) -> Result<(), String> {
+    if catalog.api != api {
+        return Err(format!(
+            "the catalog file is for the {} API, not {api}",
+            catalog.api
+        ));
+    }
+    SLOTS.with(|s| {
+        let slot = &mut s.borrow_mut()[index(api)];
+        if !slot.whole {
+            slot.catalog = Some(Rc::new(catalog));
+            REVISION.with(|r| *r.borrow_mut() += 1);
+        }
+    });
+    Ok(())
 }
 
 /// True when a form of `type_name` (any spelling `Schema::find` accepts) can open: its pack or
@@ -107,7 +137,11 @@ pub fn add(api: ApiVersion, data: SchemaData, root: Option<&str>) -> Result<(), 
                     slot.roots.insert(name);
                 }
             }
-            None => slot.whole = true,
+            None => {
+                slot.whole = true;
+                slot.catalog = Some(Rc::new(slot.current.catalog()));
+                REVISION.with(|r| *r.borrow_mut() += 1);
+            }
         }
         Ok(())
     })
@@ -176,5 +210,33 @@ mod tests {
             .find("windows10GeneralConfiguration")
             .is_none());
         assert!(!has_whole(ApiVersion::V1));
+    }
+
+    #[test]
+    fn the_lists_come_from_the_catalog_until_the_whole_version_is_in() {
+        let api = ApiVersion::V1;
+        let whole: SchemaData = serde_json::from_str(policy_core::embedded::json(api)).unwrap();
+        let full = Schema::from_data(whole.clone()).unwrap().catalog();
+        assert!(catalog(api).is_none());
+        // A catalog of the other version is refused.
+        let mut wrong = full.clone();
+        wrong.api = ApiVersion::Beta;
+        assert!(set_catalog(api, wrong).unwrap_err().contains("beta"));
+        assert!(catalog(api).is_none());
+
+        let mut partial = full.clone();
+        partial.editable.truncate(1);
+        let before = revision();
+        set_catalog(api, partial.clone()).unwrap();
+        assert!(revision() > before, "the browser's lists render again");
+        assert_eq!(*catalog(api).unwrap(), partial);
+        // The catalog brings no types: a form still needs its pack.
+        assert!(!has_type(api, &partial.editable[0]));
+
+        add(api, whole, None).unwrap();
+        assert_eq!(*catalog(api).unwrap(), full);
+        // A late catalog file does not replace the whole version's own.
+        set_catalog(api, partial).unwrap();
+        assert_eq!(*catalog(api).unwrap(), full);
     }
 }

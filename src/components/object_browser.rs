@@ -1,9 +1,8 @@
 //! Finding something to edit: list a collection (filtered by type and name), open the
 //! `officeConfiguration` singleton, open a JSON file (picker or drop), or start an empty draft.
 
-use crate::schemas::schema;
 use policy_core::label::label;
-use policy_core::model::{short_name, ApiVersion, TypeId};
+use policy_core::model::{short_name, ApiVersion};
 use serde_json::Value;
 use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -13,8 +12,11 @@ use crate::state::Shared;
 #[derive(Properties, PartialEq)]
 pub struct ObjectBrowserProps {
     pub api: ApiVersion,
-    /// `schemas::revision()`: the lists of collections and types follow what is loaded.
+    /// `schemas::revision()`: the lists of collections and types follow the catalog once it is in.
     pub schema_rev: u32,
+    /// Why the lists of collections and types could not be loaded.
+    pub catalog_error: Option<AttrValue>,
+    pub on_catalog_retry: Callback<()>,
     /// The collection being listed, e.g. `deviceManagement/deviceConfigurations`.
     pub set: AttrValue,
     pub items: Shared<Vec<Value>>,
@@ -29,7 +31,8 @@ pub struct ObjectBrowserProps {
     pub on_open_singleton: Callback<String>,
     /// (file name, content)
     pub on_file: Callback<(String, String)>,
-    pub on_new: Callback<TypeId>,
+    /// A qualified type name from the catalog.
+    pub on_new: Callback<String>,
 }
 
 fn read_file(file: web_sys::File, on_file: Callback<(String, String)>) {
@@ -48,28 +51,16 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     let name_filter = use_state(String::new);
     let type_filter = use_state(String::new);
     let new_type = use_state(String::new);
-    let s = schema(props.api);
-
-    let collections: Vec<&str> = s
-        .entry_sets
-        .iter()
-        .filter(|e| {
-            e.collection
-                && s.find(&e.type_name)
-                    .is_some_and(|t| !s.concrete_types(t).is_empty())
-        })
-        .map(|e| e.path.as_str())
-        .collect();
-    let singletons: Vec<&str> = s
-        .entry_sets
-        .iter()
-        .filter(|e| !e.collection && e.path != "deviceManagement")
-        .map(|e| e.path.as_str())
-        .collect();
-
-    // officeConfiguration first: the one single object administrators edit most.
-    let mut singletons = singletons;
-    singletons.sort_unstable_by_key(|p| (*p != "officeConfiguration", p.to_string()));
+    // The version's catalog (a few KB): the lists show before any type is loaded.
+    let catalog = crate::schemas::catalog(props.api);
+    let collections: Vec<&str> = catalog
+        .as_deref()
+        .map(|c| c.collections.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let singletons: Vec<&str> = catalog
+        .as_deref()
+        .map(|c| c.singletons())
+        .unwrap_or_default();
     let chosen_singleton = use_state(String::new);
     let singleton = if chosen_singleton.is_empty() {
         singletons
@@ -174,9 +165,6 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     };
     let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
 
-    let editable = use_memo((props.api, props.schema_rev), |(api, _)| {
-        schema(*api).editable_types()
-    });
     let on_new_type = {
         let t = new_type.clone();
         Callback::from(move |e: Event| {
@@ -186,10 +174,9 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     let on_new = {
         let cb = props.on_new.clone();
         let chosen = new_type.clone();
-        let api = props.api;
         Callback::from(move |_| {
-            if let Some(t) = schema(api).find(&chosen) {
-                cb.emit(t);
+            if !chosen.is_empty() {
+                cb.emit((*chosen).clone());
             }
         })
     };
@@ -198,8 +185,15 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     html! {
         <section class="panel browser" aria-labelledby="browser-title" ondragover={on_drag_over.clone()} ondrop={on_drop.clone()}>
             <h2 id="browser-title">{ "Open" }</h2>
-            if !crate::schemas::has_whole(props.api) {
-                <p class="unit" role="status">{ format!("Loading the list of {} collections and types…", props.api) }</p>
+            if catalog.is_none() {
+                if let Some(e) = &props.catalog_error {
+                    <p class="error" role="alert" id="catalog-error">
+                        { format!("Cannot list the {} collections and types: {e}. ", props.api) }
+                        <button type="button" class="link" onclick={props.on_catalog_retry.reform(|_| ())}>{ "Try again" }</button>
+                    </p>
+                } else {
+                    <p class="unit" role="status">{ format!("Loading the list of {} collections and types…", props.api) }</p>
+                }
             }
             <div class="row">
                 <label for="entry-set">{ "Collection" }</label>
@@ -246,9 +240,8 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
                 <label for="new-type">{ "New draft of type" }</label>
                 <select id="new-type" onchange={on_new_type}>
                     <option value="" selected={new_type.is_empty()}>{ "(choose a type)" }</option>
-                    { for editable.iter().map(|t| {
-                        let ty = s.get(*t);
-                        html! { <option value={ty.name.clone()} selected={*new_type == ty.name}>{ format!("{} ({})", label(ty.short_name()), ty.short_name()) }</option> }
+                    { for catalog.iter().flat_map(|c| c.editable()).map(|(name, short)| {
+                        html! { <option value={name.to_string()} selected={*new_type == name}>{ format!("{} ({short})", label(short)) }</option> }
                     }) }
                 </select>
                 <button type="button" id="new-draft" onclick={on_new} disabled={new_type.is_empty()}>{ "Start draft" }</button>

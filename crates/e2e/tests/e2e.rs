@@ -690,8 +690,9 @@ async fn custom_graph_base_gets_every_request() {
     h.finish().await;
 }
 
-// 10. A linked form loads its own type's schema pack, not the whole version; the whole version
-// follows for the browser, and a link to no known type says so.
+// 10. A linked form loads its own type's schema pack, not the whole version; the browser's lists
+// come from the version's small catalog, another type's draft loads that type's pack, the offline
+// cache keeps the whole version's file, and a link to no known type says so.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
@@ -725,7 +726,7 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         before_form,
         json!(["/schema/beta/windows10GeneralConfiguration.json"])
     );
-    // Then the whole version, for the browser's list of types to start a draft of.
+    // Then the catalog, for the browser's list of types to start a draft of.
     h.page
         .until("every beta type in the new-draft list", || async {
             let n = h
@@ -738,6 +739,47 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
             (n.as_u64().unwrap_or(0) > 150).then_some(())
         })
         .await;
+    let schema_files = || async {
+        h.page
+            .js(
+                "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
+                   .filter(p => p.includes('/schema/'));",
+                vec![],
+            )
+            .await
+    };
+    assert!(
+        schema_files()
+            .await
+            .as_array()
+            .unwrap()
+            .contains(&json!("/schema/beta.catalog.json")),
+        "{}",
+        schema_files().await
+    );
+    // The offline cache (static/sw.js) keeps the whole version's file; the page never loads it.
+    h.page
+        .until("the whole beta schema in the offline cache", || async {
+            h.page
+                .js_async(
+                    "const done = arguments[arguments.length - 1];
+                     caches.match('schema/beta.json').then(r => done(!!r), () => done(false));",
+                    vec![],
+                )
+                .await
+                .as_bool()
+                .unwrap_or(false)
+                .then_some(())
+        })
+        .await;
+    let asked = schema_files().await;
+    assert!(
+        !asked
+            .as_array()
+            .unwrap()
+            .contains(&json!("/schema/beta.json")),
+        "{asked}"
+    );
     // The form still works on the merged schema: an edit validates and shows in the diff.
     h.page
         .edit(
@@ -756,6 +798,27 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         )
         .await;
 
+    // A new draft of a type from the catalog: its pack loads and its form opens.
+    h.page
+        .js(
+            "const s = document.getElementById('new-type');
+             s.value = 'microsoft.graph.androidWorkProfileCustomConfiguration';
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await;
+    h.page.click("#new-draft").await;
+    h.page
+        .wait_for_text("#doc-title", "Android work profile custom configuration")
+        .await;
+    // Validated at once: a new draft lacks the required name.
+    h.page
+        .wait_for_text("#problem-summary", "displayName is required")
+        .await;
+    assert!(schema_files().await.as_array().unwrap().contains(&json!(
+        "/schema/beta/androidWorkProfileCustomConfiguration.json"
+    )));
+
     // A link to a type no version declares, and one that is not a name at all.
     for bad in ["notAConfigurationType", "../../config"] {
         h.page.goto(&h.link("beta", bad, Some("x"))).await;
@@ -771,7 +834,9 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         for p in asked.as_array().into_iter().flatten() {
             let p = p.as_str().unwrap_or_default();
             assert!(
-                p == "/schema/beta.json" || p == "/schema/beta/notAConfigurationType.json",
+                p == "/schema/beta.json"
+                    || p == "/schema/beta.catalog.json"
+                    || p == "/schema/beta/notAConfigurationType.json",
                 "{bad}: the page asked for {p}"
             );
         }
@@ -811,6 +876,29 @@ async fn a_host_without_the_schema_files_says_so() {
         "no Graph request without a form: {:#?}",
         sandbox.requests()
     );
+    // The browser's lists cannot load either: their panel says so, and the form's message stays.
+    page.wait_for_text("#catalog-error", "Cannot list the beta collections")
+        .await;
+    let shown = page.text("#info").await.unwrap_or_default();
+    assert!(shown.contains("Cannot open the linked form"), "{shown}");
+    // Once the host serves the files, "Try again" brings the lists.
+    let schema = e2e::dist_dir().join("schema");
+    std::fs::create_dir_all(dir.path().join("schema")).expect("schema/");
+    for name in ["beta.catalog.json", "beta.json"] {
+        std::fs::copy(schema.join(name), dir.path().join("schema").join(name)).expect("copied");
+    }
+    page.click("#catalog-error button").await;
+    page.until("the collections listed", || async {
+        let n = page
+            .js(
+                "return document.querySelectorAll('#entry-set option').length;",
+                vec![],
+            )
+            .await;
+        (n.as_u64().unwrap_or(0) > 5).then_some(())
+    })
+    .await;
+    assert!(!page.exists("#catalog-error").await);
     page.close().await;
     drop(driver);
     sandbox.stop().await;
