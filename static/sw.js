@@ -17,7 +17,18 @@ self.addEventListener("message", (event) => {
         && !/\/redirect\.html/.test(url.pathname);
     } catch (e) { return false; }
   });
-  event.waitUntil(caches.open(CACHE).then((c) => Promise.all(urls.map((u) => c.add(u).catch(() => null)))));
+  // A schema file of an API version the page used (a form's pack, the browser's catalog) brings
+  // that version's whole schema: offline, a form of a type whose pack was never loaded opens
+  // from it (the app falls back to it).
+  const wholes = urls.map((u) => {
+    const url = new URL(u);
+    const m = url.pathname.match(/^(.*\/schema\/)(v1\.0|beta)(\/[^/]+|\.catalog)\.json$/);
+    return m ? new URL(m[1] + m[2] + ".json", url).href : null;
+  }).filter((u) => u);
+  // What is cached already is not fetched again: the fetch handler keeps it fresh.
+  const keep = (c, u) => c.match(u, { ignoreVary: true }).then((hit) => hit || c.add(u)).catch(() => null);
+  event.waitUntil(caches.open(CACHE).then((c) =>
+    Promise.all(urls.concat(wholes.filter((u, i) => wholes.indexOf(u) === i)).map((u) => keep(c, u)))));
 });
 
 self.addEventListener("fetch", (event) => {
@@ -31,6 +42,10 @@ self.addEventListener("fetch", (event) => {
     fetch(req).then((res) => {
       if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
       return res;
-    }).catch(() => caches.match(req, { ignoreSearch: req.mode === "navigate" }).then((hit) => hit || caches.match("./", { ignoreSearch: true })))
+    // Hosts vary their answers on request headers (the sandbox on Origin) that a cached copy of
+    // the app's own file does not depend on. Any link into the app opens the cached page; a
+    // missing file stays a network error.
+    }).catch(() => caches.match(req, { ignoreSearch: req.mode === "navigate", ignoreVary: true }).then((hit) =>
+      hit || (req.mode === "navigate" ? caches.match("./", { ignoreSearch: true, ignoreVary: true }) : Response.error())))
   );
 });

@@ -903,3 +903,68 @@ async fn a_host_without_the_schema_files_says_so() {
     drop(driver);
     sandbox.stop().await;
 }
+
+// 12. Offline after one visit (README): with the host gone, the app still opens from the
+// browser's cache, lists the types, and a new draft of a type whose pack was never loaded opens
+// and validates from the whole version's file the cache kept.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_one_visit_a_new_draft_of_any_type_opens_offline() {
+    let sandbox = TestSandbox::start(Some(e2e::dist_dir())).await;
+    let driver = e2e::ChromeDriver::start();
+    let page = e2e::Page::open(&driver).await;
+    let url = sandbox.url();
+    page.goto(&e2e::link(
+        &url,
+        &url,
+        "beta",
+        "windows10GeneralConfiguration",
+        Some(WINDOWS10_ID),
+    ))
+    .await;
+    page.wait_for_field("enterpriseCloudPrintDiscoveryMaxLimit")
+        .await;
+    // The app's files the page loaded, and the whole version's schema, which it did not.
+    page.until("the app and the beta schema in the offline cache", || async {
+        page.js_async(
+            "const done = arguments[arguments.length - 1];
+             const own = performance.getEntriesByType('resource').map(e => e.name)
+               .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u));
+             const want = own.concat([new URL('schema/beta.json', location.href).href]);
+             Promise.all(want.map(u => caches.match(u))).then(hits => done(hits.every(h => h)), () => done(false));",
+            vec![],
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false)
+        .then_some(())
+    })
+    .await;
+    sandbox.stop().await;
+
+    page.goto(&format!("{url}/")).await;
+    page.until("every beta type in the new-draft list", || async {
+        let n = page
+            .js(
+                "return document.querySelectorAll('#new-type option').length;",
+                vec![],
+            )
+            .await;
+        (n.as_u64().unwrap_or(0) > 150).then_some(())
+    })
+    .await;
+    page.js(
+        "const s = document.getElementById('new-type');
+         s.value = 'microsoft.graph.androidWorkProfileCustomConfiguration';
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    page.click("#new-draft").await;
+    page.wait_for_text("#doc-title", "Android work profile custom configuration")
+        .await;
+    page.wait_for_text("#problem-summary", "displayName is required")
+        .await;
+    page.close().await;
+    drop(driver);
+}
