@@ -578,9 +578,11 @@ pub fn App() -> Html {
             },
         );
     }
+    // Memoised like every callback the side panels get: a new one would render them again on
+    // every keystroke.
     let on_catalog_retry = {
         let tries = catalog_tries.clone();
-        Callback::from(move |_| tries.set(*tries + 1))
+        use_callback(*catalog_tries, move |_: (), n| tries.set(n + 1))
     };
     {
         let side = side.clone();
