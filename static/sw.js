@@ -27,8 +27,14 @@ self.addEventListener("message", (event) => {
   }).filter((u) => u);
   // What is cached already is not fetched again: the fetch handler keeps it fresh.
   const keep = (c, u) => c.match(u, { ignoreVary: true }).then((hit) => hit || c.add(u)).catch(() => null);
-  event.waitUntil(caches.open(CACHE).then((c) =>
-    Promise.all(urls.concat(wholes.filter((u, i) => wholes.indexOf(u) === i)).map((u) => keep(c, u)))));
+  // A new build's app files have new names: the files of earlier builds go.
+  const build = /\/intune-editor-[0-9a-f]+(_bg\.wasm|\.js)$/;
+  const current = urls.filter((u) => build.test(new URL(u).pathname));
+  const prune = (c) => current.length === 0 ? null : c.keys().then((keys) => Promise.all(keys
+    .filter((r) => build.test(new URL(r.url).pathname) && !current.includes(r.url))
+    .map((r) => c.delete(r))));
+  event.waitUntil(caches.open(CACHE).then((c) => Promise.all(
+    urls.concat(wholes.filter((u, i) => wholes.indexOf(u) === i)).map((u) => keep(c, u)).concat([prune(c)]))));
 });
 
 self.addEventListener("fetch", (event) => {

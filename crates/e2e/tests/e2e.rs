@@ -906,7 +906,8 @@ async fn a_host_without_the_schema_files_says_so() {
 
 // 12. Offline after one visit (README): with the host gone, the app still opens from the
 // browser's cache, lists the types, and a new draft of a type whose pack was never loaded opens
-// and validates from the whole version's file the cache kept.
+// and validates from the whole version's file the cache kept. An earlier build's files do not
+// pile up in that cache.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_one_visit_a_new_draft_of_any_type_opens_offline() {
@@ -933,6 +934,33 @@ async fn after_one_visit_a_new_draft_of_any_type_opens_offline() {
              const want = own.concat([new URL('schema/beta.json', location.href).href]);
              Promise.all(want.map(u => caches.match(u))).then(hits => done(hits.every(h => h)), () => done(false));",
             vec![],
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false)
+        .then_some(())
+    })
+    .await;
+    // The files of an earlier build go when the page reports this build's.
+    let stale = format!("{url}/intune-editor-0123456789abcdef_bg.wasm");
+    page.js_async(
+        "const done = arguments[arguments.length - 1];
+         caches.open('intune-editor-shell-v1')
+           .then(c => c.put(arguments[0], new Response('old build')))
+           .then(() => {
+             const own = performance.getEntriesByType('resource').map(e => e.name)
+               .filter(u => new URL(u).origin === location.origin);
+             navigator.serviceWorker.controller.postMessage({ cache: own });
+             done(true);
+           });",
+        vec![json!(stale)],
+    )
+    .await;
+    page.until("the earlier build's file out of the cache", || async {
+        page.js_async(
+            "const done = arguments[arguments.length - 1];
+             caches.match(arguments[0]).then(r => done(!r), () => done(false));",
+            vec![json!(stale)],
         )
         .await
         .as_bool()
