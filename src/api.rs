@@ -79,7 +79,72 @@ fn client_request_id() -> String {
     format!("{}-{}-4{}-a{}-{}", hex(8), hex(4), hex(3), hex(3), hex(12))
 }
 
+/// A request to Graph with the token and the headers every request carries.
+fn request(method: &str, url: &str, token: &str) -> gloo_net::http::RequestBuilder {
+    match method {
+        "PATCH" => Request::patch(url),
+        _ => Request::get(url),
+    }
+    .header("Authorization", &format!("Bearer {token}"))
+    .header("Accept", "application/json")
+    .header("client-request-id", &client_request_id())
+}
+
+thread_local! {
+    /// The GET [`Connection::start_early_get`] sent: its URL, its token and its answer to come.
+    static EARLY_GET: std::cell::RefCell<Option<(String, String, js_sys::Promise)>> =
+        const { std::cell::RefCell::new(None) };
+    /// False once the app's own start-up runs ([`end_early_gets`]).
+    static EARLY_OPEN: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// From now on the app asks for itself: a late early GET would only ask twice.
+pub fn end_early_gets() {
+    EARLY_OPEN.with(|o| o.set(false));
+}
+
+/// True while an early GET's answer waits to be taken.
+pub fn has_early_get() -> bool {
+    EARLY_GET.with(|e| e.borrow().is_some())
+}
+
+/// The answer of the early GET when it is this request (same URL, same token); once.
+fn take_early_get(url: &str, token: &str) -> Option<js_sys::Promise> {
+    EARLY_GET.with(|e| {
+        let mut e = e.borrow_mut();
+        match e.take() {
+            Some((u, t, answer)) if u == url && t == token => Some(answer),
+            other => {
+                *e = other;
+                None
+            }
+        }
+    })
+}
+
 impl Connection {
+    /// Sends the GET of `target` now, before the page has mounted, when the token is already
+    /// here (a pasted or demo token; never with a signed-in account, whose token MSAL.js gives
+    /// later): the start-up's own [`Connection::get_object`] of the same URL with the same token
+    /// then takes this answer instead of asking again.
+    pub fn start_early_get(&self, target: &Target) {
+        let url = target.url(&self.base, self.api);
+        let (None, Some(token)) = (&self.signed_in, &self.token) else {
+            return;
+        };
+        if !EARLY_OPEN.with(|o| o.get()) || !self.base.owns(&url) {
+            return;
+        }
+        let Ok(req) = request("GET", &url, token).build() else {
+            return;
+        };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let answer = window.fetch_with_request(&web_sys::Request::from(req));
+        EARLY_GET.with(|e| *e.borrow_mut() = Some((url, token.clone(), answer)));
+    }
+
     /// The signed-in account's token (from MSAL's cache, or renewed silently), else the pasted one.
     async fn token(&self) -> Result<String, ApiError> {
         if let Some(s) = &self.signed_in {
@@ -127,25 +192,34 @@ impl Connection {
             return Err(ApiError::ForeignUrl(url.to_string()));
         }
         let token = self.token().await?;
-        let builder = match method {
-            "PATCH" => Request::patch(url),
-            _ => Request::get(url),
-        }
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json")
-        .header("client-request-id", &client_request_id());
-        let sent = match body {
-            Some(b) => {
-                builder
-                    .header("Content-Type", "application/json")
-                    .body(b)
-                    .map_err(|e| ApiError::Network(e.to_string()))?
-                    .send()
-                    .await
-            }
-            None => builder.send().await,
+        let early = (method == "GET")
+            .then(|| take_early_get(url, &token))
+            .flatten();
+        let sent = match (early, body) {
+            (Some(answer), _) => wasm_bindgen_futures::JsFuture::from(answer)
+                .await
+                .map(|r| Response::from(web_sys::Response::from(r)))
+                .map_err(|e| {
+                    ApiError::Network(
+                        js_sys::Error::from(e)
+                            .message()
+                            .as_string()
+                            .unwrap_or_default(),
+                    )
+                }),
+            (None, Some(b)) => request(method, url, &token)
+                .header("Content-Type", "application/json")
+                .body(b)
+                .map_err(|e| ApiError::Network(e.to_string()))?
+                .send()
+                .await
+                .map_err(|e| ApiError::Network(e.to_string())),
+            (None, None) => request(method, url, &token)
+                .send()
+                .await
+                .map_err(|e| ApiError::Network(e.to_string())),
         };
-        let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+        let response = sent?;
         if response.ok() {
             return Ok(response);
         }
@@ -277,10 +351,23 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 
 const CONFIG_URL: &str = "config.json";
 
-/// Reads the app's `config.json` beside `index.html`; a host without one gets the defaults.
+thread_local! {
+    /// config.json as read once (`None` inside: the host has none, or it is not JSON).
+    static CONFIG: std::cell::RefCell<Option<Option<Value>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Reads the app's `config.json` beside `index.html` (once a page); a host without one gets
+/// the defaults.
 pub async fn load_config() -> Option<Value> {
-    let text = fetch_text(CONFIG_URL).await.ok()?;
-    serde_json::from_str(&text).ok()
+    if let Some(c) = CONFIG.with(|c| c.borrow().clone()) {
+        return c;
+    }
+    let config = match fetch_text(CONFIG_URL).await {
+        Ok(text) => serde_json::from_str(&text).ok(),
+        Err(_) => None,
+    };
+    CONFIG.with(|c| *c.borrow_mut() = Some(config.clone()));
+    config
 }
 
 /// Where a type's schema pack is, beside the app (see `schema-packs`).

@@ -20,7 +20,7 @@ use crate::components::object_browser::ObjectBrowser;
 use crate::components::problem_summary::ProblemSummary;
 use crate::components::review_panel::{change_rows, ReviewPanel};
 use crate::drafts::{self, SavedDraft};
-use crate::session::{link_query, parse_query, Settings};
+use crate::session::{link_query, page_link, Settings};
 use crate::state::{Action, Document, EditorState, Origin, Shared};
 use crate::util::now_seconds;
 
@@ -460,24 +460,7 @@ impl Handles {
 
 #[component]
 pub fn App() -> Html {
-    let settings = use_state(|| {
-        let mut s = Settings::default();
-        if let Some(t) = crate::auth::load_tab_token() {
-            s.token = t;
-            s.keep_token = true;
-        }
-        let query = web_sys::window()
-            .and_then(|w| w.location().search().ok())
-            .unwrap_or_default();
-        let link = parse_query(&query);
-        if let Some(g) = &link.graph {
-            s.set_graph(g);
-        }
-        if let Some(api) = link.api {
-            s.api = api;
-        }
-        s
-    });
+    let settings = use_state(|| Settings::initial(&page_link()));
     let editor = use_reducer(EditorState::default);
     let list = use_state(|| ListState {
         set: "deviceManagement/deviceConfigurations".into(),
@@ -493,11 +476,7 @@ pub fn App() -> Html {
     // A link to an object shows its form first: the side panels (connection, browser, drafts)
     // are built once the form is there, or something needs the user's attention, so building
     // them does not hold up the form.
-    let side = use_state_eq(|| {
-        web_sys::window()
-            .and_then(|w| w.location().search().ok())
-            .is_none_or(|q| parse_query(&q).type_name.is_none())
-    });
+    let side = use_state_eq(|| page_link().type_name.is_none());
     let h = Handles {
         pending_draft,
         settings: settings.clone(),
@@ -515,6 +494,7 @@ pub fn App() -> Html {
     {
         let h = h.clone();
         use_effect_with((), move |_| {
+            crate::api::end_early_gets();
             wasm_bindgen_futures::spawn_local(async move {
                 crate::bench_hooks::mark("mounted");
                 let config = crate::api::load_config().await;
@@ -525,26 +505,21 @@ pub fn App() -> Html {
                 s.sign_in =
                     crate::auth::start(config.as_ref(), s.cloud, s.base().ok().as_ref()).await;
                 crate::bench_hooks::mark("sign-in-ready");
-                if let Some(sb) = config.as_ref().and_then(|c| c.get("sandbox")) {
-                    let graph = sb.get("graph").and_then(Value::as_str).unwrap_or("");
-                    let same_base = s
-                        .base()
-                        .map(|b| b.as_str() == graph.trim_end_matches('/'))
-                        .unwrap_or(false);
-                    if s.token.is_empty() && same_base {
-                        if let Some(t) = sb.get("demoToken").and_then(Value::as_str) {
-                            s.token = t.to_string();
-                        }
+                s.take_demo_token(config.as_ref());
+                let link = page_link();
+                let load = open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref()).await;
+                if crate::api::has_early_get() {
+                    // The object's answer is in or nearly (`load_link_early`): it is taken
+                    // before the page renders again, and the page renders once, with the form.
+                    if let Some((conn, target, set)) = load {
+                        h.load(conn, target, set, 0).await;
                     }
+                } else if let Some((conn, target, set)) = load {
+                    h.run_with(Op::Load { target, set }, 0, conn);
                 }
-
-                let query = web_sys::window()
-                    .and_then(|w| w.location().search().ok())
-                    .unwrap_or_default();
-                let link = parse_query(&query);
-                open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref()).await;
                 // One update (one render of the page) for all of it, once the linked object
-                // is asked for: that render then overlaps the request.
+                // is asked for (then that render overlaps the request) or, after an early
+                // request, in.
                 h.settings.set(s);
                 h.schema_rev.set(crate::schemas::revision());
             });
@@ -862,8 +837,48 @@ pub fn App() -> Html {
 }
 
 /// Opens what a link asks for: a stored draft first (offline), else the object from Graph.
-async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Option<&str>) {
-    let Some(type_name) = type_name else { return };
+/// What a link opens, once its type's schema is in.
+enum Linked {
+    /// An object to load from Graph.
+    Object { target: Target, set: String },
+    /// A type stored in a collection, without an id: a new draft.
+    NewDraft(TypeId),
+}
+
+/// What a link to `type_name` (and `id`) opens in `api`, or what to tell the user.
+fn linked(api: ApiVersion, type_name: &str, id: Option<&str>) -> Result<Linked, String> {
+    let sch = schema(api);
+    let t = sch.find(type_name).ok_or_else(|| {
+        format!("The link names a type this editor does not know in {api}: {type_name}.")
+    })?;
+    let set = sch
+        .entry_set_for(t)
+        .ok_or_else(|| format!("{type_name} is not stored anywhere the editor can open."))?;
+    let target = match (set.collection, id) {
+        (true, Some(id)) => Target::Member {
+            set: set.path.clone(),
+            id: ObjectId::parse(id).map_err(|e| format!("The link's id is not usable: {e}."))?,
+        },
+        (false, _) => Target::Singleton {
+            path: set.path.clone(),
+        },
+        (true, None) => return Ok(Linked::NewDraft(t)),
+    };
+    Ok(Linked::Object {
+        target,
+        set: set.path.clone(),
+    })
+}
+
+/// Opens what the page's link names: a message, a new draft or a stored draft at once, or the
+/// object's load (connection, target, set) for the caller to run.
+async fn open_link(
+    h: &Handles,
+    s: &Settings,
+    type_name: Option<&str>,
+    id: Option<&str>,
+) -> Option<(Connection, Target, String)> {
+    let type_name = type_name?;
     // The type's pack was asked for before the first render (`api::prefetch`).
     if let Err(e) = crate::api::ensure_type(s.api, type_name).await {
         h.schema_rev.set(crate::schemas::revision());
@@ -874,40 +889,13 @@ async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Optio
             ),
             e => format!("Cannot open the linked form: {e}."),
         }));
-        return;
+        return None;
     }
     crate::bench_hooks::mark("schema-in");
-    let sch = schema(s.api);
-    let Some(t) = sch.find(type_name) else {
-        h.info.set(Some(format!(
-            "The link names a type this editor does not know in {}: {type_name}.",
-            s.api
-        )));
-        return;
-    };
-    let Some(set) = sch.entry_set_for(t).cloned() else {
-        h.info.set(Some(format!(
-            "{type_name} is not stored anywhere the editor can open."
-        )));
-        return;
-    };
-    let target = match (set.collection, id) {
-        (true, Some(id)) => match ObjectId::parse(id) {
-            Ok(id) => Target::Member {
-                set: set.path.clone(),
-                id,
-            },
-            Err(e) => {
-                return h
-                    .info
-                    .set(Some(format!("The link's id is not usable: {e}.")))
-            }
-        },
-        (false, _) => Target::Singleton {
-            path: set.path.clone(),
-        },
-        (true, None) => {
-            let draft = json!({ "@odata.type": sch.get(t).odata_type() });
+    let (target, set) = match linked(s.api, type_name, id) {
+        Ok(Linked::Object { target, set }) => (target, set),
+        Ok(Linked::NewDraft(t)) => {
+            let draft = json!({ "@odata.type": schema(s.api).get(t).odata_type() });
             h.editor.dispatch(Action::Open(Box::new(Document::new(
                 s.api,
                 t,
@@ -915,34 +903,65 @@ async fn open_link(h: &Handles, s: &Settings, type_name: Option<&str>, id: Optio
                 None,
                 &draft,
             ))));
-            return;
+            return None;
+        }
+        Err(message) => {
+            h.info.set(Some(message));
+            return None;
         }
     };
-    let base = s.base().map(|b| b.to_string()).unwrap_or_default();
-    if let Some(doc) = drafts::load(&drafts::key(&base, s.api.as_str(), &target.path()))
-        .and_then(|d| document_from_saved(&d))
-    {
+    if let Some(doc) = draft_of_link(s, &target).and_then(|d| document_from_saved(&d)) {
         h.info.set(Some(
             "Your unsaved draft of this object was restored.".into(),
         ));
         h.editor.dispatch(Action::Open(Box::new(doc)));
-        return;
+        return None;
     }
     if !s.has_credential() {
         h.info.set(Some(
             "Sign in or paste an access token to load the linked object.".into(),
         ));
+        return None;
+    }
+    h.connection_for(s).map(|conn| (conn, target, set))
+}
+
+/// The stored draft of a linked object, which opens instead of the object.
+fn draft_of_link(s: &Settings, target: &Target) -> Option<SavedDraft> {
+    let base = s.base().map(|b| b.to_string()).unwrap_or_default();
+    drafts::load(&drafts::key(&base, s.api.as_str(), &target.path()))
+}
+
+/// Before the first render, for a link to an object: when the link's settings already hold a
+/// token (one kept in this tab, or the sandbox's demo token) and no sign-in is configured and no
+/// draft of the object is stored, asks Graph for the object at once, so the answer is on its way
+/// while the app mounts; the start-up's own load then takes that answer
+/// (`api::Connection::start_early_get`). Anything else leaves the start-up as it is.
+pub async fn load_link_early() {
+    let link = page_link();
+    let Some(type_name) = link.type_name.as_deref() else {
+        return;
+    };
+    let mut s = Settings::initial(&link);
+    let config = crate::api::load_config().await;
+    let base = s.base().ok();
+    if crate::auth::prepare(config.as_ref(), s.cloud, base.as_ref())
+        .1
+        .is_some()
+    {
         return;
     }
-    if let Some(conn) = h.connection_for(s) {
-        h.run_with(
-            Op::Load {
-                target,
-                set: set.path,
-            },
-            0,
-            conn,
-        );
+    s.take_demo_token(config.as_ref());
+    if !s.has_credential() || crate::api::ensure_type(s.api, type_name).await.is_err() {
+        return;
+    }
+    let Ok(Linked::Object { target, .. }) = linked(s.api, type_name, link.id.as_deref()) else {
+        return;
+    };
+    if draft_of_link(&s, &target).is_none() {
+        if let Ok(conn) = s.connection() {
+            conn.start_early_get(&target);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use policy_core::endpoint::{Cloud, EndpointError, GraphBase};
 use policy_core::model::ApiVersion;
+use serde_json::Value;
 
 use crate::api::Connection;
 use crate::auth::{SignIn, SignedIn};
@@ -34,6 +35,40 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// What a page starts with: the token kept in this tab, then the link's `graph` and `api`.
+    pub fn initial(link: &LinkParams) -> Settings {
+        let mut s = Settings::default();
+        if let Some(t) = crate::auth::load_tab_token() {
+            s.token = t;
+            s.keep_token = true;
+        }
+        if let Some(g) = &link.graph {
+            s.set_graph(g);
+        }
+        if let Some(api) = link.api {
+            s.api = api;
+        }
+        s
+    }
+
+    /// The local sandbox's demo token from config.json's `sandbox` section, when no token is
+    /// set and the Graph base is the sandbox's.
+    pub fn take_demo_token(&mut self, config: Option<&Value>) {
+        let Some(sb) = config.and_then(|c| c.get("sandbox")) else {
+            return;
+        };
+        let graph = sb.get("graph").and_then(Value::as_str).unwrap_or("");
+        let same_base = self
+            .base()
+            .map(|b| b.as_str() == graph.trim_end_matches('/'))
+            .unwrap_or(false);
+        if self.token.is_empty() && same_base {
+            if let Some(t) = sb.get("demoToken").and_then(Value::as_str) {
+                self.token = t.to_string();
+            }
+        }
+    }
+
     pub fn base(&self) -> Result<GraphBase, EndpointError> {
         match self.cloud {
             Some(c) => Ok(GraphBase::cloud(c)),
@@ -83,6 +118,14 @@ pub struct LinkParams {
     pub api: Option<ApiVersion>,
     pub type_name: Option<String>,
     pub id: Option<String>,
+}
+
+/// The link parameters of the page's own URL.
+pub fn page_link() -> LinkParams {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|q| parse_query(&q))
+        .unwrap_or_default()
 }
 
 /// Reads the link parameters from a query string (`?graph=…&api=beta&type=…&id=…`). A `token`

@@ -114,6 +114,25 @@ pub fn save_overrides(user: &UserOverrides) {
     }
 }
 
+/// The sign-in state before MSAL.js runs (the host's `msal` configuration and the user's
+/// overrides), with what MSAL.js starts with when sign-in is configured for this cloud.
+pub fn prepare(
+    config: Option<&Value>,
+    cloud: Option<Cloud>,
+    base: Option<&GraphBase>,
+) -> (SignIn, Option<Resolved>) {
+    let mut sign_in = SignIn {
+        user: load_overrides(),
+        ..SignIn::default()
+    };
+    match HostConfig::from_config(config) {
+        Ok(host) => sign_in.host = host.unwrap_or_default(),
+        Err(e) => sign_in.host_error = Some(e),
+    }
+    let cfg = base.and_then(|b| sign_in.resolve(cloud, b).ok());
+    (sign_in, cfg)
+}
+
 /// At start-up: reads the host's `msal` configuration and the user's overrides, and when sign-in
 /// is configured for this cloud, starts MSAL.js (finishing a redirect sign-in the page is coming
 /// back from). Without a client ID nothing of MSAL runs, so the sandbox demo and pasted tokens
@@ -123,15 +142,8 @@ pub async fn start(
     cloud: Option<Cloud>,
     base: Option<&GraphBase>,
 ) -> SignIn {
-    let mut sign_in = SignIn {
-        user: load_overrides(),
-        ..SignIn::default()
-    };
-    match HostConfig::from_config(config) {
-        Ok(host) => sign_in.host = host.unwrap_or_default(),
-        Err(e) => sign_in.host_error = Some(e),
-    }
-    let Some(Ok(cfg)) = base.map(|b| sign_in.resolve(cloud, b)) else {
+    let (mut sign_in, cfg) = prepare(config, cloud, base);
+    let Some(cfg) = cfg else {
         return sign_in;
     };
     match msal::start(&cfg).await {

@@ -996,3 +996,56 @@ async fn after_one_visit_a_new_draft_of_any_type_opens_offline() {
     page.close().await;
     drop(driver);
 }
+
+// 13. A linked object is asked for once, before the app has mounted (`app::load_link_early`);
+// an error answer to that early request is handled like any other, and a stored draft of the
+// object means no request at all.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_object_is_asked_for_once_and_early() {
+    let h = Harness::start().await;
+    let object_gets = || {
+        h.sandbox
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.path.contains(WINDOWS10_ID))
+            .map(|r| r.status)
+            .collect::<Vec<_>>()
+    };
+    // Throttled once: retried after the countdown, then the object.
+    h.sandbox.fault("429:retry-after=1", "GET", 1);
+    h.open(
+        "beta",
+        "windows10GeneralConfiguration",
+        Some(WINDOWS10_ID),
+        "displayName",
+    )
+    .await;
+    assert_eq!(object_gets(), [Some(429), Some(200)]);
+
+    // A plain load: one request, sent before the app mounted.
+    h.page.refresh().await;
+    h.page.wait_for_field("displayName").await;
+    assert_eq!(object_gets(), [Some(429), Some(200), Some(200)]);
+    let early = h
+        .page
+        .js(
+            "const mounted = performance.getEntriesByName('mounted')[0].startTime;
+             return performance.getEntriesByType('resource')
+               .filter(e => e.name.includes(arguments[0]))
+               .map(e => e.startTime < mounted);",
+            vec![json!(WINDOWS10_ID)],
+        )
+        .await;
+    assert_eq!(early, json!([true]));
+
+    // A stored draft opens instead of the object: nothing is asked.
+    h.page.edit("displayName", Widget::Text, "Draft name").await;
+    h.page
+        .wait_for_draft("displayName", json!("Draft name"))
+        .await;
+    h.page.refresh().await;
+    h.page.wait_for_text("#info", "restored").await;
+    assert_eq!(object_gets(), [Some(429), Some(200), Some(200)]);
+    h.finish().await;
+}
