@@ -690,6 +690,67 @@ async fn custom_graph_base_gets_every_request() {
     h.finish().await;
 }
 
+/// Polls an asynchronous script (its last argument is its callback) until it answers `true`.
+async fn until_answered_true(page: &e2e::Page, what: &str, script: &str, args: Vec<Value>) {
+    page.until(what, || async {
+        page.js_async(script, args.clone())
+            .await
+            .as_bool()
+            .unwrap_or(false)
+            .then_some(())
+    })
+    .await;
+}
+
+/// Waits until the select `id` offers more than `n` options.
+async fn wait_for_options(page: &e2e::Page, id: &str, n: u64) {
+    page.until(&format!("more than {n} options in #{id}"), || async {
+        let have = page
+            .js(
+                "return document.querySelectorAll('#' + arguments[0] + ' option').length;",
+                vec![json!(id)],
+            )
+            .await;
+        (have.as_u64().unwrap_or(0) > n).then_some(())
+    })
+    .await;
+}
+
+/// Waits until the browser's new-draft list holds the beta types (its catalog is in).
+async fn wait_for_type_list(page: &e2e::Page) {
+    wait_for_options(page, "new-type", 150).await;
+}
+
+/// Starts a new draft of `type_name` (qualified) from the browser; waits for its title.
+async fn start_draft(page: &e2e::Page, type_name: &str, title: &str) {
+    page.js(
+        "const s = document.getElementById('new-type');
+         s.value = arguments[0];
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!(type_name)],
+    )
+    .await;
+    page.click("#new-draft").await;
+    page.wait_for_text("#doc-title", title).await;
+}
+
+/// A sandbox serving `dist`, a browser, and a page opening the windows10 object's link.
+async fn windows10_from(dist: std::path::PathBuf) -> (TestSandbox, e2e::ChromeDriver, e2e::Page) {
+    let sandbox = TestSandbox::start(Some(dist)).await;
+    let driver = e2e::ChromeDriver::start();
+    let page = e2e::Page::open(&driver).await;
+    let url = sandbox.url();
+    page.goto(&e2e::link(
+        &url,
+        &url,
+        "beta",
+        "windows10GeneralConfiguration",
+        Some(WINDOWS10_ID),
+    ))
+    .await;
+    (sandbox, driver, page)
+}
+
 // 10. A linked form loads its own type's schema pack, not the whole version; the browser's lists
 // come from the version's small catalog, another type's draft loads that type's pack, the offline
 // cache keeps the whole version's file, and a link to no known type says so.
@@ -727,18 +788,7 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         json!(["/schema/beta/windows10GeneralConfiguration.json"])
     );
     // Then the catalog, for the browser's list of types to start a draft of.
-    h.page
-        .until("every beta type in the new-draft list", || async {
-            let n = h
-                .page
-                .js(
-                    "return document.querySelectorAll('#new-type option').length;",
-                    vec![],
-                )
-                .await;
-            (n.as_u64().unwrap_or(0) > 150).then_some(())
-        })
-        .await;
+    wait_for_type_list(&h.page).await;
     let schema_files = || async {
         h.page
             .js(
@@ -758,20 +808,14 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         schema_files().await
     );
     // The offline cache (static/sw.js) keeps the whole version's file; the page never loads it.
-    h.page
-        .until("the whole beta schema in the offline cache", || async {
-            h.page
-                .js_async(
-                    "const done = arguments[arguments.length - 1];
-                     caches.match('schema/beta.json').then(r => done(!!r), () => done(false));",
-                    vec![],
-                )
-                .await
-                .as_bool()
-                .unwrap_or(false)
-                .then_some(())
-        })
-        .await;
+    until_answered_true(
+        &h.page,
+        "the whole beta schema in the offline cache",
+        "const done = arguments[arguments.length - 1];
+         caches.match('schema/beta.json').then(r => done(!!r), () => done(false));",
+        vec![],
+    )
+    .await;
     let asked = schema_files().await;
     assert!(
         !asked
@@ -799,18 +843,12 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         .await;
 
     // A new draft of a type from the catalog: its pack loads and its form opens.
-    h.page
-        .js(
-            "const s = document.getElementById('new-type');
-             s.value = 'microsoft.graph.androidWorkProfileCustomConfiguration';
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await;
-    h.page.click("#new-draft").await;
-    h.page
-        .wait_for_text("#doc-title", "Android work profile custom configuration")
-        .await;
+    start_draft(
+        &h.page,
+        "microsoft.graph.androidWorkProfileCustomConfiguration",
+        "Android work profile custom configuration",
+    )
+    .await;
     // Validated at once: a new draft lacks the required name.
     h.page
         .wait_for_text("#problem-summary", "displayName is required")
@@ -856,18 +894,7 @@ async fn a_host_without_the_schema_files_says_so() {
             std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
         }
     }
-    let sandbox = TestSandbox::start(Some(dir.path().to_path_buf())).await;
-    let driver = e2e::ChromeDriver::start();
-    let page = e2e::Page::open(&driver).await;
-    let url = sandbox.url();
-    page.goto(&e2e::link(
-        &url,
-        &url,
-        "beta",
-        "windows10GeneralConfiguration",
-        Some(WINDOWS10_ID),
-    ))
-    .await;
+    let (sandbox, driver, page) = windows10_from(dir.path().to_path_buf()).await;
     let shown = page.wait_for_text("#info", "could not be loaded").await;
     assert!(shown.contains("Cannot open the linked form"), "{shown}");
     assert!(!page.exists(".form").await);
@@ -888,16 +915,7 @@ async fn a_host_without_the_schema_files_says_so() {
         std::fs::copy(schema.join(name), dir.path().join("schema").join(name)).expect("copied");
     }
     page.click("#catalog-error button").await;
-    page.until("the collections listed", || async {
-        let n = page
-            .js(
-                "return document.querySelectorAll('#entry-set option').length;",
-                vec![],
-            )
-            .await;
-        (n.as_u64().unwrap_or(0) > 5).then_some(())
-    })
-    .await;
+    wait_for_options(&page, "entry-set", 5).await;
     assert!(!page.exists("#catalog-error").await);
     page.close().await;
     drop(driver);
@@ -911,35 +929,21 @@ async fn a_host_without_the_schema_files_says_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_one_visit_a_new_draft_of_any_type_opens_offline() {
-    let sandbox = TestSandbox::start(Some(e2e::dist_dir())).await;
-    let driver = e2e::ChromeDriver::start();
-    let page = e2e::Page::open(&driver).await;
+    let (sandbox, driver, page) = windows10_from(e2e::dist_dir()).await;
     let url = sandbox.url();
-    page.goto(&e2e::link(
-        &url,
-        &url,
-        "beta",
-        "windows10GeneralConfiguration",
-        Some(WINDOWS10_ID),
-    ))
-    .await;
     page.wait_for_field("enterpriseCloudPrintDiscoveryMaxLimit")
         .await;
     // The app's files the page loaded, and the whole version's schema, which it did not.
-    page.until("the app and the beta schema in the offline cache", || async {
-        page.js_async(
-            "const done = arguments[arguments.length - 1];
-             const own = performance.getEntriesByType('resource').map(e => e.name)
-               .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u));
-             const want = own.concat([new URL('schema/beta.json', location.href).href]);
-             Promise.all(want.map(u => caches.match(u))).then(hits => done(hits.every(h => h)), () => done(false));",
-            vec![],
-        )
-        .await
-        .as_bool()
-        .unwrap_or(false)
-        .then_some(())
-    })
+    until_answered_true(
+        &page,
+        "the app and the beta schema in the offline cache",
+        "const done = arguments[arguments.length - 1];
+         const own = performance.getEntriesByType('resource').map(e => e.name)
+           .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u));
+         const want = own.concat([new URL('schema/beta.json', location.href).href]);
+         Promise.all(want.map(u => caches.match(u))).then(hits => done(hits.every(h => h)), () => done(false));",
+        vec![],
+    )
     .await;
     // The files of an earlier build go when the page reports this build's.
     let stale = format!("{url}/intune-editor-0123456789abcdef_bg.wasm");
@@ -956,41 +960,24 @@ async fn after_one_visit_a_new_draft_of_any_type_opens_offline() {
         vec![json!(stale)],
     )
     .await;
-    page.until("the earlier build's file out of the cache", || async {
-        page.js_async(
-            "const done = arguments[arguments.length - 1];
-             caches.match(arguments[0]).then(r => done(!r), () => done(false));",
-            vec![json!(stale)],
-        )
-        .await
-        .as_bool()
-        .unwrap_or(false)
-        .then_some(())
-    })
+    until_answered_true(
+        &page,
+        "the earlier build's file out of the cache",
+        "const done = arguments[arguments.length - 1];
+         caches.match(arguments[0]).then(r => done(!r), () => done(false));",
+        vec![json!(stale)],
+    )
     .await;
     sandbox.stop().await;
 
     page.goto(&format!("{url}/")).await;
-    page.until("every beta type in the new-draft list", || async {
-        let n = page
-            .js(
-                "return document.querySelectorAll('#new-type option').length;",
-                vec![],
-            )
-            .await;
-        (n.as_u64().unwrap_or(0) > 150).then_some(())
-    })
-    .await;
-    page.js(
-        "const s = document.getElementById('new-type');
-         s.value = 'microsoft.graph.androidWorkProfileCustomConfiguration';
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
+    wait_for_type_list(&page).await;
+    start_draft(
+        &page,
+        "microsoft.graph.androidWorkProfileCustomConfiguration",
+        "Android work profile custom configuration",
     )
     .await;
-    page.click("#new-draft").await;
-    page.wait_for_text("#doc-title", "Android work profile custom configuration")
-        .await;
     page.wait_for_text("#problem-summary", "displayName is required")
         .await;
     page.close().await;
