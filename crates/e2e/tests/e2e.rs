@@ -1034,5 +1034,14 @@ async fn a_linked_object_is_asked_for_once_and_early() {
     h.page.refresh().await;
     h.page.wait_for_text("#info", "restored").await;
     assert_eq!(object_gets(), [Some(429), Some(200), Some(200)]);
+
+    // An id that would leave the collection: the page says so, and nothing is asked, early or
+    // late.
+    let before = h.sandbox.requests().len();
+    h.page
+        .goto(&h.link("beta", "windows10GeneralConfiguration", Some("..")))
+        .await;
+    h.page.wait_for_text("#info", "id is not usable").await;
+    assert_eq!(h.sandbox.requests().len(), before);
     h.finish().await;
 }
