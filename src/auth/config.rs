@@ -4,7 +4,7 @@
 //! call, so it is tested natively.
 
 use policy_core::endpoint::{Cloud, GraphBase};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// The tenant when none is configured: any work or school account.
@@ -13,7 +13,7 @@ pub const DEFAULT_TENANT: &str = "organizations";
 pub const DEFAULT_REDIRECT: &str = "redirect.html";
 
 /// Where MSAL.js keeps tokens and accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum CacheLocation {
     /// This tab only, gone when it closes (the default).
     #[default]
@@ -58,31 +58,44 @@ impl CacheLocation {
 
 /// The `msal` section of `config.json`, as the host wrote it. Every field is optional; the
 /// metadata fields may be given as a JSON string (as MSAL.js takes them) or as an object.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Read by hand ([`HostConfig::from_config`]): a serde derive for these few fields cost the
+/// app's download about 8 KB.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
-    #[serde(default)]
     pub client_id: String,
-    #[serde(default)]
     pub tenant: String,
-    #[serde(default)]
     pub redirect_uri: String,
-    #[serde(default)]
     pub authority: String,
-    #[serde(default)]
     pub known_authorities: Vec<String>,
-    #[serde(default)]
     pub protocol_mode: String,
-    #[serde(default)]
     pub authority_metadata: Option<Value>,
-    #[serde(default)]
     pub cloud_discovery_metadata: Option<Value>,
     /// Replaces the Graph scope (`<graph base>/.default`).
-    #[serde(default)]
     pub scopes: Vec<String>,
     /// How early MSAL.js renews an access token before it expires (MSAL's default: 300 s).
-    #[serde(default)]
     pub token_renewal_offset_seconds: Option<u32>,
+}
+
+/// A field of a JSON object that must be a string when it is there (`null` counts as absent).
+fn text_field(o: &Value, key: &str) -> Result<String, String> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(format!("\"{key}\" must be a string")),
+    }
+}
+
+/// A field that must be a list of strings when it is there.
+fn list_field(o: &Value, key: &str) -> Result<Vec<String>, String> {
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| format!("\"{key}\" must be a list of strings")),
+        Some(_) => Err(format!("\"{key}\" must be a list of strings")),
+    }
 }
 
 impl HostConfig {
@@ -91,23 +104,70 @@ impl HostConfig {
     pub fn from_config(config: Option<&Value>) -> Result<Option<HostConfig>, String> {
         match config.and_then(|c| c.get("msal")) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => serde_json::from_value(v.clone())
+            Some(v) => HostConfig::read(v)
                 .map(Some)
                 .map_err(|e| format!("config.json's \"msal\" section is not usable: {e}")),
         }
     }
+
+    fn read(v: &Value) -> Result<HostConfig, String> {
+        if !v.is_object() {
+            return Err("it must be an object".into());
+        }
+        let metadata = |key: &str| v.get(key).filter(|m| !m.is_null()).cloned();
+        let renewal = match v.get("tokenRenewalOffsetSeconds") {
+            None | Some(Value::Null) => None,
+            Some(n) => Some(
+                n.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or("\"tokenRenewalOffsetSeconds\" must be a whole number of seconds")?,
+            ),
+        };
+        Ok(HostConfig {
+            client_id: text_field(v, "clientId")?,
+            tenant: text_field(v, "tenant")?,
+            redirect_uri: text_field(v, "redirectUri")?,
+            authority: text_field(v, "authority")?,
+            known_authorities: list_field(v, "knownAuthorities")?,
+            protocol_mode: text_field(v, "protocolMode")?,
+            authority_metadata: metadata("authorityMetadata"),
+            cloud_discovery_metadata: metadata("cloudDiscoveryMetadata"),
+            scopes: list_field(v, "scopes")?,
+            token_renewal_offset_seconds: renewal,
+        })
+    }
 }
 
 /// What the user typed in the sign-in settings form, kept in localStorage (none of it is a
-/// secret). A non-empty field wins over the host's `config.json`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// secret). A non-empty field wins over the host's `config.json`. Written with serde; read by
+/// hand ([`UserOverrides::read`]), leniently: what does not fit is left at its default.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserOverrides {
     pub client_id: String,
     pub tenant: String,
     pub redirect_uri: String,
     pub authority: String,
     pub cache_location: CacheLocation,
+}
+
+impl UserOverrides {
+    /// The overrides as stored (JSON text); the defaults for what is missing or not readable.
+    pub fn read(stored: &str) -> UserOverrides {
+        let v: Value = serde_json::from_str(stored).unwrap_or_default();
+        let text = |key: &str| text_field(&v, key).unwrap_or_default();
+        UserOverrides {
+            client_id: text("clientId"),
+            tenant: text("tenant"),
+            redirect_uri: text("redirectUri"),
+            authority: text("authority"),
+            cache_location: v
+                .get("cacheLocation")
+                .and_then(Value::as_str)
+                .and_then(CacheLocation::parse)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Why sign-in cannot be offered with the current configuration, in words for the page.
@@ -482,7 +542,38 @@ mod tests {
             ),
             ConfigError::BadMetadata("authorityMetadata")
         );
-        assert!(HostConfig::from_config(Some(&json!({"msal": {"clientId": 5}}))).is_err());
+        for bad in [
+            json!({"clientId": 5}),
+            json!({"clientId": "a", "scopes": "x"}),
+            json!({"clientId": "a", "knownAuthorities": [1]}),
+            json!({"clientId": "a", "tokenRenewalOffsetSeconds": -1}),
+            json!(["clientId"]),
+        ] {
+            let e = HostConfig::from_config(Some(&json!({ "msal": bad }))).unwrap_err();
+            assert!(e.contains("not usable"), "{e}");
+        }
+        // Every field as a host writes it.
+        let full = host(json!({
+            "clientId": "c", "tenant": "t", "redirectUri": "r.html", "authority": "https://a/t",
+            "knownAuthorities": ["a"], "protocolMode": "OIDC", "scopes": ["s"],
+            "authorityMetadata": {"issuer": "i"}, "cloudDiscoveryMetadata": "{}",
+            "tokenRenewalOffsetSeconds": 60, "unknown": true,
+        }));
+        assert_eq!(
+            full,
+            HostConfig {
+                client_id: "c".into(),
+                tenant: "t".into(),
+                redirect_uri: "r.html".into(),
+                authority: "https://a/t".into(),
+                known_authorities: vec!["a".into()],
+                protocol_mode: "OIDC".into(),
+                authority_metadata: Some(json!({"issuer": "i"})),
+                cloud_discovery_metadata: Some(json!("{}")),
+                scopes: vec!["s".into()],
+                token_renewal_offset_seconds: Some(60),
+            }
+        );
         assert_eq!(
             HostConfig::from_config(Some(&json!({"sandbox": {}}))),
             Ok(None)
@@ -512,8 +603,25 @@ mod tests {
             CacheLocation::parse("localStorage"),
             Some(CacheLocation::Local)
         );
-        let saved: UserOverrides =
-            serde_json::from_str(r#"{"clientId":"c","cacheLocation":"memoryStorage"}"#).unwrap();
+        let saved = UserOverrides::read(r#"{"clientId":"c","cacheLocation":"memoryStorage"}"#);
         assert_eq!(saved.cache_location, CacheLocation::Memory);
+        assert_eq!(saved.client_id, "c");
+        // What is written reads back; what is not readable gives the defaults.
+        let all = UserOverrides {
+            client_id: "id".into(),
+            tenant: "contoso.example".into(),
+            redirect_uri: "r.html".into(),
+            authority: "https://login.example/t".into(),
+            cache_location: CacheLocation::Local,
+        };
+        assert_eq!(
+            UserOverrides::read(&serde_json::to_string(&all).unwrap()),
+            all
+        );
+        assert_eq!(UserOverrides::read("{not json"), UserOverrides::default());
+        assert_eq!(
+            UserOverrides::read(r#"{"clientId":5,"cacheLocation":"elsewhere"}"#),
+            UserOverrides::default()
+        );
     }
 }

@@ -101,7 +101,12 @@ impl SignIn {
 
 /// The user's sign-in settings from localStorage (the defaults when absent or unreadable).
 pub fn load_overrides() -> UserOverrides {
-    LocalStorage::get::<UserOverrides>(SIGN_IN_SETTINGS_KEY).unwrap_or_default()
+    LocalStorage::raw()
+        .get_item(SIGN_IN_SETTINGS_KEY)
+        .ok()
+        .flatten()
+        .map(|s| UserOverrides::read(&s))
+        .unwrap_or_default()
 }
 
 /// Keeps the user's sign-in settings in localStorage: a client ID, a tenant, a page address and
