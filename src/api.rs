@@ -386,8 +386,11 @@ enum Part<'a> {
 
 async fn load_schema(api: ApiVersion, url: &str, part: Part<'_>) -> Result<(), String> {
     let text = fetch_text(url).await?;
-    let data: SchemaData =
-        serde_json::from_str(&text).map_err(|e| format!("{url} is not a schema: {e}"))?;
+    // Read by hand from a `Value` (policy_core::read): the serde derive costs many KB of wasm.
+    let data = serde_json::from_str(&text)
+        .map_err(|e| e.to_string())
+        .and_then(SchemaData::from_json)
+        .map_err(|e| format!("{url} is not a schema: {e}"))?;
     match part {
         Part::Pack(root) => schemas::add(api, data, Some(root)),
         Part::Whole => schemas::add(api, data, None),

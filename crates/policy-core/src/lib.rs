@@ -20,6 +20,7 @@ pub mod model;
 pub mod pack;
 pub mod patch;
 pub mod path;
+pub mod read;
 pub mod sample;
 pub mod token;
 pub mod validate;
