@@ -207,17 +207,17 @@ impl Connection {
                             .unwrap_or_default(),
                     )
                 }),
-            (None, Some(b)) => request(method, url, &token)
-                .header("Content-Type", "application/json")
-                .body(b)
+            (None, body) => {
+                let builder = request(method, url, &token);
+                match body {
+                    Some(b) => builder.header("Content-Type", "application/json").body(b),
+                    None => builder.build(),
+                }
                 .map_err(|e| ApiError::Network(e.to_string()))?
                 .send()
                 .await
-                .map_err(|e| ApiError::Network(e.to_string())),
-            (None, None) => request(method, url, &token)
-                .send()
-                .await
-                .map_err(|e| ApiError::Network(e.to_string())),
+                .map_err(|e| ApiError::Network(e.to_string()))
+            }
         };
         let response = sent?;
         if response.ok() {

@@ -836,7 +836,6 @@ pub fn App() -> Html {
     }
 }
 
-/// Opens what a link asks for: a stored draft first (offline), else the object from Graph.
 /// What a link opens, once its type's schema is in.
 enum Linked {
     /// An object to load from Graph.
@@ -870,8 +869,8 @@ fn linked(api: ApiVersion, type_name: &str, id: Option<&str>) -> Result<Linked, 
     })
 }
 
-/// Opens what the page's link names: a message, a new draft or a stored draft at once, or the
-/// object's load (connection, target, set) for the caller to run.
+/// Opens what the page's link names: a message, a new draft or a stored draft (offline) at once,
+/// or the object's load from Graph (connection, target, set) for the caller to run.
 async fn open_link(
     h: &Handles,
     s: &Settings,

@@ -1,4 +1,5 @@
-//! Mounts the editor; nothing else.
+//! Starts the editor: the panic hook, the requests the linked form needs (its GET too, when it
+//! can go before the first render: `app::load_link_early`), then the mount.
 
 use std::cell::Cell;
 use std::rc::Rc;

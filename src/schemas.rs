@@ -2,8 +2,8 @@
 //!
 //! The app does not carry the schemas in its wasm: a form needs only its type's pack
 //! (`policy_core::pack`, a few KB), which `api::ensure_type` fetches beside the app before the
-//! form opens; the whole version (`api::ensure_whole`) follows when the browser or a file needs
-//! types no pack brought. Everything loaded is merged into one [`SchemaData`] per version, and
+//! form opens; the whole version (`api::ensure_whole`) only when an object or a file is of a
+//! type no pack brought. Everything loaded is merged into one [`SchemaData`] per version, and
 //! each merge builds a new [`Schema`] that [`schema`] hands out from then on. The object
 //! browser's lists come from the version's catalog (`policy_core::catalog`, a few KB,
 //! `api::ensure_catalog`), or from the whole version once that is in.

@@ -33,8 +33,8 @@ self.addEventListener("message", (event) => {
   const prune = (c) => current.length === 0 ? null : c.keys().then((keys) => Promise.all(keys
     .filter((r) => build.test(new URL(r.url).pathname) && !current.includes(r.url))
     .map((r) => c.delete(r))));
-  event.waitUntil(caches.open(CACHE).then((c) => Promise.all(
-    urls.concat(wholes.filter((u, i) => wholes.indexOf(u) === i)).map((u) => keep(c, u)).concat([prune(c)]))));
+  const all = Array.from(new Set(urls.concat(wholes)));
+  event.waitUntil(caches.open(CACHE).then((c) => Promise.all(all.map((u) => keep(c, u)).concat([prune(c)]))));
 });
 
 self.addEventListener("fetch", (event) => {
