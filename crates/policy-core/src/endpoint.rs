@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::model::ApiVersion;
+use crate::weburl::{self, Scheme, UrlError};
 
 /// The Microsoft Graph national clouds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,19 +72,22 @@ impl Cloud {
 
     /// The cloud whose Graph root this URL is, if any.
     pub fn from_graph_base(url: &str) -> Option<Cloud> {
-        let url = url.trim_end_matches('/');
-        Cloud::ALL
-            .into_iter()
-            .find(|c| c.graph_base().eq_ignore_ascii_case(url))
+        GraphBase::parse(url).ok()?.cloud_of()
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
-    #[error("the Graph base URL must start with https:// (or http:// for a local address)")]
+    #[error("the Graph base URL must start with https:// (or http:// for this machine: localhost, 127.x.x.x or [::1])")]
     Scheme,
     #[error("the Graph base URL must be a scheme, a host and optionally a port and a path, such as https://graph.microsoft.us")]
     Shape,
+    #[error(
+        "the Graph base URL may hold only letters, digits and - . _ ~ % = , : + / (not {0:?})"
+    )]
+    Character(char),
+    #[error("the Graph base URL is not usable: {0}")]
+    Url(#[from] UrlError),
     #[error("an object id is required")]
     EmptyId,
     #[error("the id is too long ({0} characters; at most 256)")]
@@ -94,7 +98,15 @@ pub enum EndpointError {
     IdDots,
 }
 
-/// A Graph root URL: one of the clouds, or a custom one such as a local sandbox.
+/// The characters a custom Graph base may hold: enough for a host, a port and a proxy's or the
+/// sandbox's path, and none that a shell or PowerShell would read (quotes, `$`, `;`, `|`,
+/// backticks, spaces), so a copied command cannot be broken out of even before quoting.
+fn base_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~%=,:+/[]".contains(c)
+}
+
+/// A Graph root URL: one of the clouds, or a custom one such as a local sandbox. Normalised:
+/// lower-case scheme and host, no default port, no trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GraphBase(String);
 
@@ -103,39 +115,31 @@ impl GraphBase {
         GraphBase(cloud.graph_base().to_string())
     }
 
-    /// Accepts `https://host[:port][/path]`, or `http://` for loopback hosts only, so a token
-    /// never travels in clear text over a network. A path serves proxies and the sandbox's fault
-    /// prefixes; queries, fragments and credentials are refused.
+    /// Accepts `https://host[:port][/path]`, or `http://` for loopback hosts only (decided on
+    /// the parsed address: `localhost`, 127.0.0.0/8, `[::1]`), so a token never travels in
+    /// clear text over a network. A path serves proxies and the sandbox's fault prefixes;
+    /// queries, fragments, credentials, dot segments and shell metacharacters are refused.
     pub fn parse(url: &str) -> Result<GraphBase, EndpointError> {
         let url = url.trim().trim_end_matches('/');
-        let (scheme, rest) = url.split_once("://").ok_or(EndpointError::Scheme)?;
-        let (authority, path) = match rest.find('/') {
-            Some(i) => rest.split_at(i),
-            None => (rest, ""),
-        };
-        let host = if authority.starts_with('[') {
-            authority
-                .split(']')
-                .next()
-                .map(|h| format!("{h}]"))
-                .unwrap_or_default()
-        } else {
-            authority.split(':').next().unwrap_or("").to_string()
-        };
-        let local = matches!(host.as_str(), "localhost" | "[::1]") || host.starts_with("127.");
-        match scheme.to_ascii_lowercase().as_str() {
-            "https" => {}
-            "http" if local => {}
-            _ => return Err(EndpointError::Scheme),
+        if let Some(c) = url.chars().find(|&c| !base_char(c)) {
+            return Err(EndpointError::Character(c));
         }
-        let bad =
-            |c: char| matches!(c, '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control();
-        if authority.is_empty() || url.contains(bad) || path.split('/').any(|seg| seg == "..") {
+        let u = weburl::parse(url)?;
+        if u.query.is_some() {
             return Err(EndpointError::Shape);
         }
+        if u.scheme == Scheme::Http && !u.host.is_loopback() {
+            return Err(EndpointError::Scheme);
+        }
+        let port = match u.port {
+            Some(p) if p != u.scheme.default_port() => format!(":{p}"),
+            _ => String::new(),
+        };
         Ok(GraphBase(format!(
-            "{}://{rest}",
-            scheme.to_ascii_lowercase()
+            "{}://{}{port}{}",
+            u.scheme.as_str(),
+            u.host,
+            u.path
         )))
     }
 
@@ -144,7 +148,12 @@ impl GraphBase {
     }
 
     pub fn cloud_of(&self) -> Option<Cloud> {
-        Cloud::from_graph_base(&self.0)
+        Cloud::ALL.into_iter().find(|c| c.graph_base() == self.0)
+    }
+
+    /// True for a base on this machine (the sandbox), which may use plain http.
+    pub fn is_loopback(&self) -> bool {
+        weburl::parse(&self.0).is_ok_and(|u| u.host.is_loopback())
     }
 
     /// The URL of a path under the API version: `https://graph.microsoft.com/beta/{path}`.
@@ -157,11 +166,19 @@ impl GraphBase {
         )
     }
 
-    /// True when `url` is under this base: the Authorization header goes nowhere else.
+    /// True when `url` is under this base: the same scheme, host and port, and a path below the
+    /// base's path, as the browser will read it (see [`weburl`]). The Authorization header goes
+    /// nowhere else. Never panics, whatever the text.
     pub fn owns(&self, url: &str) -> bool {
-        url.len() > self.0.len()
-            && url[..self.0.len()].eq_ignore_ascii_case(&self.0)
-            && url.as_bytes()[self.0.len()] == b'/'
+        let (Ok(base), Ok(u)) = (weburl::parse(&self.0), weburl::parse(url)) else {
+            return false;
+        };
+        let below = u
+            .path
+            .strip_prefix(base.path)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|rest| !rest.is_empty());
+        u.same_origin(&base) && below
     }
 }
 

@@ -6,6 +6,7 @@
 //! sandbox all use the same code, and `cargo test` runs it natively.
 
 pub mod catalog;
+pub mod command;
 #[cfg(feature = "csdl")]
 pub mod constraints;
 #[cfg(feature = "csdl")]
@@ -24,6 +25,7 @@ pub mod read;
 pub mod sample;
 pub mod token;
 pub mod validate;
+pub mod weburl;
 
 pub use edm::Edm;
 pub use model::{ApiVersion, Schema, TypeId};
