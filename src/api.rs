@@ -58,14 +58,7 @@ pub struct ListPage {
     pub next: Option<String>,
 }
 
-/// What a request carries, for the review screen and the "copy as" commands.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RequestPreview {
-    pub method: &'static str,
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: String,
-}
+pub use policy_core::command::RequestPreview;
 
 /// The fields a picker needs; `@odata.type` comes with every object of a derived type.
 pub const LIST_SELECT: &[&str] = &["id", "displayName", "lastModifiedDateTime"];
@@ -79,12 +72,14 @@ fn client_request_id() -> String {
     format!("{}-{}-4{}-a{}-{}", hex(8), hex(4), hex(3), hex(3), hex(12))
 }
 
-/// A request to Graph with the token and the headers every request carries.
+/// A request to Graph with the token and the headers every request carries. A redirect is an
+/// error, never followed: a hop could take the Authorization header to another host.
 fn request(method: &str, url: &str, token: &str) -> gloo_net::http::RequestBuilder {
     match method {
         "PATCH" => Request::patch(url),
         _ => Request::get(url),
     }
+    .redirect(web_sys::RequestRedirect::Error)
     .header("Authorization", &format!("Bearer {token}"))
     .header("Accept", "application/json")
     .header("client-request-id", &client_request_id())
@@ -471,32 +466,5 @@ pub async fn ensure_catalog(api: ApiVersion) -> Result<(), SchemaError> {
         Ok(())
     } else {
         ensure_whole(api).await
-    }
-}
-
-impl RequestPreview {
-    /// A curl command with the token left to the shell (`$TOKEN`), never written out.
-    pub fn to_curl(&self) -> String {
-        let mut out = format!("curl -X {} '{}'", self.method, self.url);
-        for (k, v) in &self.headers {
-            let v = if *k == "Authorization" {
-                "Bearer $TOKEN".to_string()
-            } else {
-                v.clone()
-            };
-            out.push_str(&format!(" \\\n  -H \"{k}: {v}\""));
-        }
-        out.push_str(" \\\n  --data-binary @- <<'JSON'\n");
-        out.push_str(&self.body);
-        out.push_str("\nJSON");
-        out
-    }
-
-    /// The same request for the Microsoft Graph PowerShell SDK, which brings its own token.
-    pub fn to_powershell(&self) -> String {
-        format!(
-            "$body = @'\n{}\n'@\nInvoke-MgGraphRequest -Method {} -Uri '{}' -Body $body -ContentType 'application/json'",
-            self.body, self.method, self.url
-        )
     }
 }

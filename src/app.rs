@@ -38,6 +38,9 @@ pub struct Retry {
     pub action: String,
     pub seconds: u64,
     pub attempt: u32,
+    /// The PATCH got an answer that does not say whether it was applied (a 5xx): the retry
+    /// re-reads the object first and sends again only if the change is not there.
+    pub possibly_applied: bool,
 }
 
 /// Someone else changed the object since it was loaded.
@@ -54,6 +57,9 @@ pub struct ListState {
     pub next: Option<String>,
     pub loading: bool,
 }
+
+/// The action name of a PATCH, which may have been applied when its answer is a 5xx.
+const SENDING: &str = "Sending the change";
 
 /// How long after the last edit its draft is written to localStorage.
 const DRAFT_SAVE_DELAY_MS: u32 = 250;
@@ -204,16 +210,18 @@ impl Handles {
         self.busy.set(false);
         if let ApiError::Graph(g) = &e {
             if g.is_retryable() && attempt < MAX_ATTEMPTS {
+                // The whole wait the service asked for, however long: retrying sooner only
+                // earns another 429. The countdown shows it and can be cancelled.
                 let seconds = g
                     .retry_after
                     .map(|r| r.delay_seconds(now_seconds()))
-                    .unwrap_or_else(|| backoff_seconds(attempt))
-                    .min(300);
+                    .unwrap_or_else(|| backoff_seconds(attempt));
                 self.retry.set(Some(Retry {
                     op,
                     action: action.to_string(),
                     seconds,
                     attempt: attempt + 1,
+                    possibly_applied: action == SENDING && g.status >= 500,
                 }));
                 return;
             }
@@ -285,6 +293,8 @@ impl Handles {
 
     /// The same with a connection in hand (start-up has it before the page shows it).
     fn run_with(&self, op: Op, attempt: u32, conn: Connection) {
+        // A reload of this page (whose URL names the base) keeps a custom base the user used.
+        crate::session::remember_used_base(&conn.base);
         let h = self.clone();
         h.retry.set(None);
         h.error.set(None);
@@ -412,6 +422,23 @@ impl Handles {
         self.busy.set(true);
         // Someone may have changed the object since it was loaded: look before overwriting.
         match conn.get_object(&target).await {
+            // An earlier attempt whose answer was lost (a 5xx, a timeout, a dropped connection)
+            // went through: it is not sent twice.
+            Ok(current)
+                if changed_elsewhere(&loaded, &current) && patch.is_applied_in(&current) =>
+            {
+                self.busy.set(false);
+                drafts::remove(&drafts::key(
+                    conn.base.as_str(),
+                    conn.api.as_str(),
+                    &target.path(),
+                ));
+                self.editor.dispatch(Action::Saved(current));
+                self.info.set(Some(
+                    "Saved: the earlier attempt had reached Graph (its answer was lost), so nothing was sent twice.".into(),
+                ));
+                return;
+            }
             Ok(current) if changed_elsewhere(&loaded, &current) => {
                 self.busy.set(false);
                 let changes = diff(doc.schema(), &loaded, &current)
@@ -424,7 +451,7 @@ impl Handles {
             Err(e) => return self.fail("Checking the object before sending", Op::Send, attempt, e),
         }
         if let Err(e) = conn.patch(&target, &body).await {
-            return self.fail("Sending the change", Op::Send, attempt, e);
+            return self.fail(SENDING, Op::Send, attempt, e);
         }
         match conn.get_object(&target).await {
             Ok(fresh) => {
@@ -505,9 +532,15 @@ pub fn App() -> Html {
                 s.sign_in =
                     crate::auth::start(config.as_ref(), s.cloud, s.base().ok().as_ref()).await;
                 crate::bench_hooks::mark("sign-in-ready");
+                s.allow_link_base(&crate::auth::config::allowed_bases(config.as_ref()));
                 s.take_demo_token(config.as_ref());
                 let link = page_link();
-                let load = open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref()).await;
+                // A link's custom base waits for the user's yes (`link_base_prompt`): nothing
+                // of the link is opened, and nothing is sent, before it.
+                let load = match s.link_base {
+                    Some(_) => None,
+                    None => open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref()).await,
+                };
                 if crate::api::has_early_get() {
                     // The object's answer is in or nearly (`load_link_early`): it is taken
                     // before the page renders again, and the page renders once, with the form.
@@ -562,7 +595,11 @@ pub fn App() -> Html {
     {
         let side = side.clone();
         let waiting = !*side;
-        let settled = editor.doc.is_some() || error.is_some() || info.is_some() || retry.is_some();
+        let settled = editor.doc.is_some()
+            || error.is_some()
+            || info.is_some()
+            || retry.is_some()
+            || settings.link_base.is_some();
         use_effect_with((waiting, settled), move |&(waiting, settled)| {
             // Once the form (or a message) is on screen; at the latest after three seconds.
             let timer = waiting
@@ -814,6 +851,9 @@ pub fn App() -> Html {
                     }
                 </aside>
                 <div class="content">
+                    if let Some(text) = &settings.link_base {
+                        { link_base_prompt(&h, text) }
+                    }
                     if let Some(msg) = &*info {
                         <div class="info" role="status" id="info">{ msg }
                             <button type="button" class="link" onclick={{ let info = info.clone(); Callback::from(move |_| info.set(None)) }}>{ "Dismiss" }</button>
@@ -821,7 +861,8 @@ pub fn App() -> Html {
                     }
                     if let Some(r) = &*retry {
                         <div class="retry" role="status" id="retry">
-                            { format!("{}: Graph asked to wait. Retrying in {} s (attempt {} of {MAX_ATTEMPTS}).", r.action, r.seconds, r.attempt) }
+                            { format!("{}: Graph asked to wait. Retrying in {} (attempt {} of {MAX_ATTEMPTS}).", r.action, crate::util::wait_text(r.seconds), r.attempt) }
+                            if r.possibly_applied { { " The change was possibly applied: the retry checks the object first and sends only if it is not there." } }
                             <button type="button" onclick={{ let retry = retry.clone(); Callback::from(move |_| retry.set(None)) }}>{ "Cancel" }</button>
                         </div>
                     }
@@ -833,6 +874,72 @@ pub fn App() -> Html {
                 </div>
             </main>
         </>
+    }
+}
+
+/// A link named a custom Graph base that neither the host (config.json's `graphBases`) nor this
+/// tab vouches for: the page asks before the token goes there, and opens the link only on yes.
+fn link_base_prompt(h: &Handles, text: &str) -> Html {
+    let current = h
+        .settings
+        .base()
+        .map(|b| b.to_string())
+        .unwrap_or_else(|_| "no Graph base".into());
+    let ignore = {
+        let h = h.clone();
+        let current = current.clone();
+        Callback::from(move |_| {
+            let mut s = (*h.settings).clone();
+            s.link_base = None;
+            replace_url(&link_query(&s, None, None));
+            h.settings.set(s);
+            h.info.set(Some(format!(
+                "The link's Graph base URL was not used: the editor stays on {current}."
+            )));
+        })
+    };
+    let base = match policy_core::endpoint::GraphBase::parse(text) {
+        Ok(b) => b,
+        Err(e) => {
+            return html! {
+                <div class="conflict" role="alert" id="link-base">
+                    <p>{ format!("This link points the editor at a Graph base URL that is not usable ({e}): ") }<code>{ text.to_string() }</code></p>
+                    <p>{ format!("The editor stays on {current}; nothing was sent.") }</p>
+                    <button type="button" id="link-base-ignore" onclick={ignore}>{ "Dismiss" }</button>
+                </div>
+            };
+        }
+    };
+    let accept = {
+        let h = h.clone();
+        Callback::from(move |_| {
+            let mut s = (*h.settings).clone();
+            if let Err(e) = s.accept_link_base() {
+                h.info
+                    .set(Some(format!("The Graph base URL is not usable: {e}.")));
+                return;
+            }
+            let h = h.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let config = crate::api::load_config().await;
+                s.take_demo_token(config.as_ref());
+                h.settings.set(s.clone());
+                let link = page_link();
+                if let Some((conn, target, set)) =
+                    open_link(&h, &s, link.type_name.as_deref(), link.id.as_deref()).await
+                {
+                    h.run_with(Op::Load { target, set }, 0, conn);
+                }
+            });
+        })
+    };
+    html! {
+        <div class="conflict" role="alert" id="link-base">
+            <h3>{ "This link points the editor at " }<code>{ base.to_string() }</code>{ ": use it?" }</h3>
+            <p>{ "Your access token would be sent there. Say yes only if you know and trust this address; until then the editor stays on " }<code>{ current }</code>{ " and nothing is sent." }</p>
+            <button type="button" id="link-base-use" onclick={accept}>{ format!("Use {base}") }</button>
+            { " " }<button type="button" class="link" id="link-base-ignore" onclick={ignore}>{ "Ignore" }</button>
+        </div>
     }
 }
 
@@ -943,6 +1050,11 @@ pub async fn load_link_early() {
     };
     let mut s = Settings::initial(&link);
     let config = crate::api::load_config().await;
+    s.allow_link_base(&crate::auth::config::allowed_bases(config.as_ref()));
+    if s.link_base.is_some() {
+        // A base the user has not said yes to: no request before they do.
+        return;
+    }
     let base = s.base().ok();
     if crate::auth::prepare(config.as_ref(), s.cloud, base.as_ref())
         .1
@@ -1174,7 +1286,7 @@ fn editor_view(
             <div class="editor-body">
                 <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
                     server={doc.server_messages.clone()} {on_edit} />
-                <ReviewPanel {patch} {request} {blocked} busy={*h.busy} {on_send} />
+                <ReviewPanel {patch} {request} {blocked} busy={*h.busy || h.retry.is_some()} {on_send} />
             </div>
         </section>
     }

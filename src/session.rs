@@ -19,6 +19,10 @@ pub struct Settings {
     pub keep_token: bool,
     /// Signing in with MSAL.js; when an account is active its tokens win over `token`.
     pub sign_in: SignIn,
+    /// A custom Graph base a link asked for, not applied: the page asks the user first
+    /// ([`Settings::accept_link_base`]), unless config.json's `graphBases` names it
+    /// ([`Settings::allow_link_base`]). Until then no request goes anywhere for the link.
+    pub link_base: Option<String>,
 }
 
 impl Default for Settings {
@@ -30,25 +34,68 @@ impl Default for Settings {
             token: String::new(),
             keep_token: false,
             sign_in: SignIn::default(),
+            link_base: None,
         }
     }
 }
 
 impl Settings {
     /// What a page starts with: the token kept in this tab, then the link's `graph` and `api`.
+    /// A link may pick a national cloud, or a custom base this tab already used; any other base
+    /// waits in `link_base` for the user's yes (see [`Settings::apply_link`]).
     pub fn initial(link: &LinkParams) -> Settings {
         let mut s = Settings::default();
         if let Some(t) = crate::auth::load_tab_token() {
             s.token = t;
             s.keep_token = true;
         }
+        s.apply_link(link, &used_bases());
+        s
+    }
+
+    /// Applies a link's `graph` and `api`: a cloud's root selects that cloud; a custom base is
+    /// applied only when it is one of `trusted` (bases this tab already sent requests to),
+    /// otherwise it waits in `link_base`. A link alone never points a kept token elsewhere.
+    pub fn apply_link(&mut self, link: &LinkParams, trusted: &[GraphBase]) {
         if let Some(g) = &link.graph {
-            s.set_graph(g);
+            match GraphBase::parse(g) {
+                Ok(b) if b.cloud_of().is_some() => self.cloud = b.cloud_of(),
+                Ok(b) if trusted.contains(&b) => self.use_base(&b),
+                _ => self.link_base = Some(g.trim().to_string()),
+            }
         }
         if let Some(api) = link.api {
-            s.api = api;
+            self.api = api;
         }
-        s
+    }
+
+    /// Applies the link's base at once when config.json's `graphBases` names it.
+    pub fn allow_link_base(&mut self, allowed: &[GraphBase]) {
+        let Some(text) = &self.link_base else { return };
+        if let Ok(b) = GraphBase::parse(text) {
+            if allowed.contains(&b) {
+                self.use_base(&b);
+                self.link_base = None;
+            }
+        }
+    }
+
+    /// The user said yes to the link's base: it is applied and remembered for this tab.
+    pub fn accept_link_base(&mut self) -> Result<GraphBase, EndpointError> {
+        let b = GraphBase::parse(self.link_base.as_deref().unwrap_or_default())?;
+        self.use_base(&b);
+        self.link_base = None;
+        Ok(b)
+    }
+
+    fn use_base(&mut self, b: &GraphBase) {
+        match b.cloud_of() {
+            Some(c) => self.cloud = Some(c),
+            None => {
+                self.cloud = None;
+                self.custom_base = b.to_string();
+            }
+        }
     }
 
     /// The local sandbox's demo token from config.json's `sandbox` section, when no token is
@@ -58,10 +105,10 @@ impl Settings {
             return;
         };
         let graph = sb.get("graph").and_then(Value::as_str).unwrap_or("");
-        let same_base = self
-            .base()
-            .map(|b| b.as_str() == graph.trim_end_matches('/'))
-            .unwrap_or(false);
+        let same_base = match (self.base(), GraphBase::parse(graph)) {
+            (Ok(mine), Ok(sandbox)) => self.link_base.is_none() && mine == sandbox,
+            _ => false,
+        };
         if self.token.is_empty() && same_base {
             if let Some(t) = sb.get("demoToken").and_then(Value::as_str) {
                 self.token = t.to_string();
@@ -97,17 +144,40 @@ impl Settings {
     pub fn has_credential(&self) -> bool {
         self.sign_in.active.is_some() || !self.token.trim().is_empty()
     }
+}
 
-    /// Applies a `graph` link parameter: a cloud's root selects that cloud, anything else is a
-    /// custom base.
-    pub fn set_graph(&mut self, graph: &str) {
-        match Cloud::from_graph_base(graph) {
-            Some(c) => self.cloud = Some(c),
-            None => {
-                self.cloud = None;
-                self.custom_base = graph.trim().to_string();
-            }
-        }
+const USED_BASES_KEY: &str = "intune-editor.used-bases";
+
+/// The custom Graph bases this tab has sent requests to (sessionStorage): a reload of the
+/// page, whose URL names its base, keeps it without asking again. Only the app writes this
+/// list ([`remember_used_base`]); a link cannot add to it.
+pub fn used_bases() -> Vec<GraphBase> {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|st| st.get_item(USED_BASES_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|b| GraphBase::parse(b).ok())
+        .collect()
+}
+
+/// Remembers a custom base the user sent a request to, for this tab.
+pub fn remember_used_base(base: &GraphBase) {
+    if base.cloud_of().is_some() {
+        return;
+    }
+    let mut used: Vec<String> = used_bases().iter().map(|b| b.to_string()).collect();
+    if used.iter().any(|b| b == base.as_str()) {
+        return;
+    }
+    used.push(base.to_string());
+    used.truncate(20);
+    if let Some(st) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = st.set_item(
+            USED_BASES_KEY,
+            &serde_json::to_string(&used).unwrap_or_default(),
+        );
     }
 }
 
@@ -200,10 +270,59 @@ mod tests {
         assert_eq!(p.api, Some(ApiVersion::V1));
         assert_eq!(p.id.as_deref(), Some("a/b"));
         let mut s = Settings::default();
-        s.set_graph("https://graph.microsoft.us");
+        s.apply_link(
+            &parse_query("?graph=https%3A%2F%2Fgraph.microsoft.us%2F"),
+            &[],
+        );
         assert_eq!(s.cloud, Some(Cloud::UsGovL4));
-        s.set_graph("http://127.0.0.1:9");
+        assert_eq!(s.link_base, None);
+        let sandbox = GraphBase::parse("http://127.0.0.1:9").unwrap();
+        s.apply_link(&parse_query("?graph=http://127.0.0.1:9"), &[sandbox]);
         assert_eq!(s.base().unwrap().as_str(), "http://127.0.0.1:9");
         assert!(!link_query(&s, Some("t"), Some("x")).contains("token"));
+    }
+
+    #[test]
+    fn a_link_never_points_the_token_at_a_base_nobody_chose() {
+        let evil = parse_query("?graph=https%3A%2F%2Fevil.example&type=t&id=1");
+        let mut s = Settings {
+            token: "kept".into(),
+            ..Settings::default()
+        };
+        s.apply_link(&evil, &[]);
+        // Still the default cloud; the link's base waits for the user.
+        assert_eq!(s.base().unwrap().as_str(), "https://graph.microsoft.com");
+        assert_eq!(s.link_base.as_deref(), Some("https://evil.example"));
+        // The host's allow-list names another base: nothing changes.
+        s.allow_link_base(&[GraphBase::parse("https://proxy.example").unwrap()]);
+        assert_eq!(s.link_base.as_deref(), Some("https://evil.example"));
+        // The sandbox's demo token is not taken while a link's base waits.
+        let config = serde_json::json!({"sandbox": {"graph": "https://graph.microsoft.com", "demoToken": "demo"}});
+        let mut fresh = Settings {
+            link_base: s.link_base.clone(),
+            ..Settings::default()
+        };
+        fresh.take_demo_token(Some(&config));
+        assert_eq!(fresh.token, "");
+        // The user says yes.
+        assert_eq!(
+            s.accept_link_base().unwrap().as_str(),
+            "https://evil.example"
+        );
+        assert_eq!(s.base().unwrap().as_str(), "https://evil.example");
+        assert_eq!(s.link_base, None);
+
+        // Allowed by the host: applied at once.
+        let mut s = Settings::default();
+        s.apply_link(&parse_query("?graph=https%3A%2F%2Fproxy.example%2F"), &[]);
+        s.allow_link_base(&[GraphBase::parse("https://proxy.example").unwrap()]);
+        assert_eq!(s.base().unwrap().as_str(), "https://proxy.example");
+        assert_eq!(s.link_base, None);
+
+        // Plain http to a name that merely starts with 127: refused even when confirmed.
+        let mut s = Settings::default();
+        s.apply_link(&parse_query("?graph=http%3A%2F%2F127.evil.example"), &[]);
+        assert!(s.accept_link_base().is_err());
+        assert_eq!(s.base().unwrap().as_str(), "https://graph.microsoft.com");
     }
 }

@@ -133,6 +133,18 @@ pub fn lowercase(s: &str) -> String {
     String::from(js_sys::JsString::from(s).to_lower_case())
 }
 
+/// A wait as a person reads it: "45 s", "12 min 30 s", "2 h 5 min".
+pub fn wait_text(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +181,16 @@ mod tests {
         assert_eq!(number_from_text("1.", false), serde_json::json!("1."));
         assert_eq!(number_from_text("NaN", false), serde_json::json!("NaN"));
         assert_eq!(number_from_text("--1", false), serde_json::json!("--1"));
+    }
+
+    #[test]
+    fn waits_read_like_a_clock() {
+        assert_eq!(wait_text(0), "0 s");
+        assert_eq!(wait_text(45), "45 s");
+        assert_eq!(wait_text(600), "10 min");
+        assert_eq!(wait_text(750), "12 min 30 s");
+        assert_eq!(wait_text(7500), "2 h 5 min");
+        assert_eq!(wait_text(7200), "2 h");
+        assert!(wait_text(u64::MAX).contains(" h"));
     }
 }

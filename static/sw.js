@@ -1,57 +1,71 @@
-// Offline app shell: same-origin GETs of the app's own files are served from a cache when the
-// network fails. Graph requests (other origins, or carrying a token) are never cached.
+// Offline app shell. The worker caches the build's own files (APP_FILES, written into this file
+// by dist-seal at build time) and the schema files, and nothing else: never config.json (the
+// host's settings, the sandbox's fresh demo token), the sign-in bridge, a Graph answer, a request
+// carrying a token, a copy of the page per query string, or an answer marked no-store.
 const CACHE = "intune-editor-shell-v1";
+const APP_FILES = /* APP_FILES */ [];
 
-self.addEventListener("install", (event) => { self.skipWaiting(); });
+const scope = self.registration.scope;
+const appUrls = new Set(APP_FILES.map((f) => new URL(f, scope).href).concat([scope]));
+
+// The cache key of a URL the worker may keep, or null.
+function cacheKey(url) {
+  let u;
+  try { u = new URL(url); } catch (e) { return null; }
+  if (u.origin !== self.location.origin || u.search || u.hash) return null;
+  if (appUrls.has(u.href)) return u.href === scope + "index.html" ? scope : u.href;
+  return u.href.startsWith(scope + "schema/") && u.pathname.endsWith(".json") ? u.href : null;
+}
+
+function noStore(res) {
+  return /no-store/i.test(res.headers.get("Cache-Control") || "");
+}
+
+function keepable(res) {
+  return res.ok && res.type === "basic" && !noStore(res);
+}
+
+self.addEventListener("install", () => { self.skipWaiting(); });
 self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
 
 // The page lists the files it loaded, so the shell is cached on the first visit.
 self.addEventListener("message", (event) => {
-  // Only the app's own files: never a Graph request the page made (a same-origin Graph, such as
-  // the sandbox, or a proxy), the sandbox's own routes or the sign-in bridge.
-  const urls = ((event.data && event.data.cache) || []).filter((u) => {
-    try {
-      const url = new URL(u);
-      const graph = /\/(v1\.0|beta)\//.test(url.pathname) && !/\/schema\//.test(url.pathname);
-      return url.origin === self.location.origin && !graph && !/\/(_sandbox|_fault)\//.test(url.pathname)
-        && !/\/redirect\.html/.test(url.pathname);
-    } catch (e) { return false; }
-  });
+  const asked = ((event.data && event.data.cache) || []).map(cacheKey).filter((k) => k);
   // A schema file of an API version the page used (a form's pack, the browser's catalog) brings
   // that version's whole schema: offline, a form of a type whose pack was never loaded opens
   // from it (the app falls back to it).
-  const wholes = urls.map((u) => {
-    const url = new URL(u);
-    const m = url.pathname.match(/^(.*\/schema\/)(v1\.0|beta)(\/[^/]+|\.catalog)\.json$/);
-    return m ? new URL(m[1] + m[2] + ".json", url).href : null;
-  }).filter((u) => u);
+  const wholes = asked.map((k) => {
+    const m = new URL(k).pathname.match(/^(.*\/schema\/)(v1\.0|beta)(\/[^/]+|\.catalog)\.json$/);
+    return m ? cacheKey(new URL(m[1] + m[2] + ".json", k).href) : null;
+  }).filter((k) => k);
   // What is cached already is not fetched again: the fetch handler keeps it fresh.
-  const keep = (c, u) => c.match(u, { ignoreVary: true }).then((hit) => hit || c.add(u)).catch(() => null);
-  // A new build's app files have new names: the files of earlier builds go.
-  const build = /\/intune-editor-[0-9a-f]+(_bg\.wasm|\.js)$/;
-  const current = urls.filter((u) => build.test(new URL(u).pathname));
-  const prune = (c) => current.length === 0 ? null : c.keys().then((keys) => Promise.all(keys
-    .filter((r) => build.test(new URL(r.url).pathname) && !current.includes(r.url))
+  const keep = (c, k) => c.match(k, { ignoreVary: true }).then((hit) => hit || fetch(k).then((res) => {
+    if (keepable(res)) return c.put(k, res);
+  })).catch(() => null);
+  // Whatever is not this build's (an earlier build's renamed files, anything an older worker
+  // kept) goes.
+  const prune = (c) => c.keys().then((keys) => Promise.all(keys
+    .filter((r) => cacheKey(r.url) !== r.url)
     .map((r) => c.delete(r))));
-  const all = Array.from(new Set(urls.concat(wholes)));
-  event.waitUntil(caches.open(CACHE).then((c) => Promise.all(all.map((u) => keep(c, u)).concat([prune(c)]))));
+  const all = Array.from(new Set(asked.concat(wholes)));
+  event.waitUntil(caches.open(CACHE).then((c) => Promise.all(all.map((k) => keep(c, k)).concat([prune(c)]))));
 });
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
+  if (req.method !== "GET" || req.headers.has("Authorization")) return;
   const url = new URL(req.url);
-  if (req.method !== "GET" || url.origin !== self.location.origin || req.headers.has("Authorization")) return;
-  if (/^\/(v1\.0|beta|_sandbox|_fault)\//.test(url.pathname)) return;
-  // The sign-in bridge carries an authorization response and must come from the network, fresh.
-  if (/\/redirect\.html$/.test(url.pathname)) return;
+  // Any link into the app is the same page: one cached copy, under the app's own address.
+  const page = req.mode === "navigate" && url.origin === self.location.origin
+    && (url.href.split(/[?#]/)[0] === scope || url.href.split(/[?#]/)[0] === scope + "index.html");
+  const key = page ? scope : cacheKey(req.url);
+  if (!key) return;
   event.respondWith(
     fetch(req).then((res) => {
-      if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(req, copy)); }
+      if (keepable(res)) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(key, copy)); }
       return res;
     // Hosts vary their answers on request headers (the sandbox on Origin) that a cached copy of
-    // the app's own file does not depend on. Any link into the app opens the cached page; a
-    // missing file stays a network error.
-    }).catch(() => caches.match(req, { ignoreSearch: req.mode === "navigate", ignoreVary: true }).then((hit) =>
-      hit || (req.mode === "navigate" ? caches.match("./", { ignoreSearch: true, ignoreVary: true }) : Response.error())))
+    // the app's own file does not depend on. A missing file stays a network error.
+    }).catch(() => caches.match(key, { ignoreVary: true }).then((hit) => hit || Response.error()))
   );
 });

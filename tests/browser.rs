@@ -482,8 +482,11 @@ fn a_stored_draft_comes_back() {
     let mut doc = graph_doc(ApiVersion::Beta, object);
     doc.draft
         .set("displayName", Some(json!("Edited, not sent")));
-    let mut settings = Settings::default();
-    settings.set_graph("http://127.0.0.1:9999");
+    let settings = Settings {
+        cloud: None,
+        custom_base: "http://127.0.0.1:9999".into(),
+        ..Settings::default()
+    };
     let saved = saved_draft(&settings, &doc);
     drafts::save(&saved).unwrap();
     let back = drafts::load(&saved.key()).expect("stored");

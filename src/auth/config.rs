@@ -74,6 +74,25 @@ pub struct HostConfig {
     pub scopes: Vec<String>,
     /// How early MSAL.js renews an access token before it expires (MSAL's default: 300 s).
     pub token_renewal_offset_seconds: Option<u32>,
+    /// config.json's top-level `graphBases`: the bases the host vouches for. `scopes` applies
+    /// only to these, so a link to another base never gets a token meant for the host's own.
+    pub graph_bases: Vec<GraphBase>,
+}
+
+/// config.json's `graphBases`: the custom Graph bases the host allows without asking the user
+/// (a link may open them, and the host's `msal.scopes` apply to them). What does not parse as
+/// a Graph base is left out.
+pub fn allowed_bases(config: Option<&Value>) -> Vec<GraphBase> {
+    config
+        .and_then(|c| c.get("graphBases"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .filter_map(|b| GraphBase::parse(b).ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A field of a JSON object that must be a string when it is there (`null` counts as absent).
@@ -105,7 +124,12 @@ impl HostConfig {
         match config.and_then(|c| c.get("msal")) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => HostConfig::read(v)
-                .map(Some)
+                .map(|host| {
+                    Some(HostConfig {
+                        graph_bases: allowed_bases(config),
+                        ..host
+                    })
+                })
                 .map_err(|e| format!("config.json's \"msal\" section is not usable: {e}")),
         }
     }
@@ -134,6 +158,7 @@ impl HostConfig {
             cloud_discovery_metadata: metadata("cloudDiscoveryMetadata"),
             scopes: list_field(v, "scopes")?,
             token_renewal_offset_seconds: renewal,
+            graph_bases: Vec::new(),
         })
     }
 }
@@ -319,7 +344,8 @@ pub fn resolve(
         m @ ("AAD" | "OIDC") => Some(m.to_string()),
         other => return Err(ConfigError::BadProtocolMode(other.to_string())),
     };
-    let scopes = if host.scopes.iter().any(|s| !s.trim().is_empty()) {
+    let host_scopes = host.scopes.iter().any(|s| !s.trim().is_empty());
+    let scopes = if host_scopes && host.graph_bases.contains(base) {
         host.scopes
             .iter()
             .map(|s| s.trim().to_string())
@@ -572,6 +598,7 @@ mod tests {
                 cloud_discovery_metadata: Some(json!("{}")),
                 scopes: vec!["s".into()],
                 token_renewal_offset_seconds: Some(60),
+                graph_bases: Vec::new(),
             }
         );
         assert_eq!(
@@ -579,6 +606,33 @@ mod tests {
             Ok(None)
         );
         assert_eq!(HostConfig::from_config(None), Ok(None));
+    }
+
+    #[test]
+    fn host_scopes_apply_only_to_the_bases_the_host_allows() {
+        let config = json!({
+            "graphBases": ["https://proxy.example/graph/", "not a url", 5],
+            "msal": {"clientId": "a", "authority": "https://login.example/t", "scopes": ["api://proxy/.default"]}
+        });
+        let h = HostConfig::from_config(Some(&config)).unwrap().unwrap();
+        let proxy = GraphBase::parse("https://proxy.example/graph").unwrap();
+        assert_eq!(allowed_bases(Some(&config)), vec![proxy.clone()]);
+        let none = UserOverrides::default();
+        let r = resolve(&h, &none, None, &proxy, PAGE).unwrap();
+        assert_eq!(r.scopes, vec!["api://proxy/.default".to_string()]);
+        // A base a link brought (the user confirmed it) gets its own scope, not the host's.
+        let other = GraphBase::parse("https://other.example").unwrap();
+        let r = resolve(&h, &none, None, &other, PAGE).unwrap();
+        assert_eq!(r.scopes, vec!["https://other.example/.default".to_string()]);
+        // A cloud the host did not list: the cloud's own Graph scope.
+        let (cl, base) = cloud(Cloud::UsGovL4);
+        let r = resolve(&h, &none, cl, &base, PAGE).unwrap();
+        assert_eq!(
+            r.scopes,
+            vec!["https://graph.microsoft.us/.default".to_string()]
+        );
+        assert!(allowed_bases(None).is_empty());
+        assert!(allowed_bases(Some(&json!({"graphBases": "x"}))).is_empty());
     }
 
     #[test]

@@ -228,7 +228,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
                     <tbody>{ rows }</tbody>
                 </table>
                 if props.has_more {
-                    <button type="button" onclick={Callback::from(move |_| more.emit(()))} disabled={props.loading}>{ "Load more" }</button>
+                    <button type="button" id="load-more" onclick={Callback::from(move |_| more.emit(()))} disabled={props.loading}>{ "Load more" }</button>
                 }
             }
             <div class="row offline-tools">

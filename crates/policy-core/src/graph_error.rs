@@ -37,7 +37,7 @@ impl RetryAfter {
     pub fn delay_seconds(self, now: i64) -> u64 {
         match self {
             RetryAfter::Seconds(s) => s,
-            RetryAfter::At(t) => (t - now).max(0) as u64,
+            RetryAfter::At(t) => u64::try_from(t.saturating_sub(now)).unwrap_or(0),
         }
     }
 }
@@ -59,7 +59,8 @@ fn parse_http_date(s: &str) -> Option<i64> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS.iter().position(|m| *m == parts[1])? as i64 + 1;
-    let year: i64 = parts[2].parse().ok()?;
+    // Four digits, as the format says: no arithmetic below can overflow.
+    let year: i64 = parts[2].parse().ok().filter(|y| (1..=9999).contains(y))?;
     let time: Vec<i64> = parts[3]
         .split(':')
         .map(|x| x.parse().ok())
@@ -315,6 +316,20 @@ mod tests {
             Some(30)
         );
         assert_eq!(RetryAfter::parse("soon"), None);
+        // Hostile dates and clocks: no overflow, no panic.
+        assert_eq!(
+            RetryAfter::parse("Sun, 06 Nov 99999999999999 08:49:37 GMT"),
+            None
+        );
+        assert_eq!(RetryAfter::At(i64::MIN).delay_seconds(i64::MAX), 0);
+        assert_eq!(
+            RetryAfter::At(i64::MAX).delay_seconds(i64::MIN),
+            i64::MAX as u64
+        );
+        assert_eq!(
+            RetryAfter::parse("18446744073709551615"),
+            Some(RetryAfter::Seconds(u64::MAX))
+        );
         assert_eq!(backoff_seconds(0), 1);
         assert_eq!(backoff_seconds(10), 60);
     }

@@ -63,6 +63,17 @@ impl Patch {
         &self.skipped
     }
 
+    /// True when `current` (the object as Graph holds it now) already has every value this
+    /// patch would write: a PATCH whose answer was lost (a 5xx, a timeout, a dropped
+    /// connection) went through, and sending it again is not needed.
+    pub fn is_applied_in(&self, current: &Value) -> bool {
+        !self.is_empty()
+            && self
+                .changes
+                .iter()
+                .all(|c| json_eq(current.get(&c.property).unwrap_or(&Value::Null), &c.new))
+    }
+
     /// True when there is nothing to send (Graph answers an empty PATCH with 400).
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()

@@ -133,7 +133,7 @@ impl TokenInfo {
 
     /// Seconds left before expiry at `now` (negative once expired); `None` without `exp`.
     pub fn seconds_left(&self, now: i64) -> Option<i64> {
-        self.expires_at.map(|e| e - now)
+        self.expires_at.map(|e| e.saturating_sub(now))
     }
 
     /// True when the token's audience is Graph in `cloud`. For a custom base (a proxy or a
@@ -188,6 +188,11 @@ mod tests {
         assert_eq!(t.user.as_deref(), Some("a@b.c"));
         assert!(t.can_write());
         assert_eq!(t.seconds_left(40), Some(60));
+        let hostile = TokenInfo {
+            expires_at: Some(i64::MIN),
+            ..t.clone()
+        };
+        assert_eq!(hostile.seconds_left(i64::MAX), Some(i64::MIN));
         assert!(t.audience_matches("", Some(Cloud::UsGovL4)));
         assert!(!t.audience_matches("", Some(Cloud::Global)));
         assert!(t.audience_matches("http://127.0.0.1:8080", None));

@@ -53,6 +53,20 @@ fn only_changed_writable_properties_are_sent() {
         .collect();
     assert!(skipped.contains(&("supportsScopeTags", SkipReason::ReadOnly)));
     assert!(skipped.contains(&("lastModifiedDateTime", SkipReason::ReadOnly)));
+
+    // A PATCH whose answer was lost: the re-read tells whether it went through.
+    assert!(!patch.is_applied_in(&loaded));
+    let mut after = loaded.clone();
+    for c in patch.changes() {
+        after[&c.property] = c.new.clone();
+    }
+    after["lastModifiedDateTime"] = json!("2030-01-02T00:00:00Z");
+    assert!(patch.is_applied_in(&after));
+    after["passwordExpirationDays"] = json!(91);
+    assert!(
+        !patch.is_applied_in(&after),
+        "someone else's value is not ours"
+    );
 }
 
 #[test]
