@@ -1,10 +1,18 @@
 //! The Graph sandbox for one test, in-process on a free loopback port: fresh seeds, a temporary
 //! state file, optionally the built app at `/`. Tests read what it recorded and what it stores
-//! directly from its shared state (typed, no parsing), queue faults the way
-//! `POST /_sandbox/faults` does, and get tokens from its real `GET /_sandbox/token`.
+//! directly from its shared state (typed, no parsing; an embedded sandbox keeps each request's
+//! `Authorization` as sent, which its HTTP recording never shows), queue faults the way
+//! `POST /_sandbox/faults` does, and get tokens from its real `GET /_sandbox/token`, sending the
+//! run's control secret ([`TestSandbox::secret`]) in `x-sandbox-secret`.
+//!
+//! A sandbox answers CORS for its own origin only. So that the app served by one test sandbox
+//! may use another one of the same process as its Graph base (a custom base), every live test
+//! sandbox allows the origins of the others.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, Weak};
 
+use graph_sandbox::access::SECRET_HEADER;
 use graph_sandbox::fault::{parse_spec, Rule};
 use graph_sandbox::sandbox::Recorded;
 use graph_sandbox::{Config, Running, Sandbox};
@@ -18,6 +26,26 @@ use tokio::net::TcpStream;
 pub struct TestSandbox {
     running: Running,
     _state: TempDir,
+}
+
+/// The test sandboxes of this process: each one's origin and state, while it lives.
+static PEERS: Mutex<Vec<(String, Weak<Sandbox>)>> = Mutex::new(Vec::new());
+
+/// Lets `sandbox` (at `origin`) and every other live test sandbox call each other from the
+/// browser.
+fn introduce(origin: &str, sandbox: &Arc<Sandbox>) {
+    let mut peers = PEERS.lock().unwrap_or_else(|e| e.into_inner());
+    peers.retain(|(_, peer)| peer.strong_count() > 0);
+    for (peer_origin, peer) in peers.iter() {
+        if let Some(peer) = peer.upgrade() {
+            peer.allow_origin(origin)
+                .expect("a test sandbox's origin is an origin");
+            sandbox
+                .allow_origin(peer_origin)
+                .expect("a test sandbox's origin is an origin");
+        }
+    }
+    peers.push((origin.to_string(), Arc::downgrade(sandbox)));
 }
 
 fn api(name: &str) -> ApiVersion {
@@ -52,6 +80,7 @@ impl TestSandbox {
         let running = graph_sandbox::spawn(sandbox, "127.0.0.1", 0)
             .await
             .expect("the sandbox listens on a free port");
+        introduce(&running.url(), &running.sandbox);
         TestSandbox {
             running,
             _state: state,
@@ -63,7 +92,13 @@ impl TestSandbox {
         self.running.url()
     }
 
-    /// Every Graph request it answered (or dropped), oldest first.
+    /// The control secret its `/_sandbox/*` routes want in the `x-sandbox-secret` header.
+    pub fn secret(&self) -> &str {
+        self.running.secret()
+    }
+
+    /// Every Graph request it answered (or dropped), oldest first. `authorization` is the
+    /// header as the page sent it (in process only; `GET /_sandbox/requests` redacts it).
     pub fn requests(&self) -> Vec<Recorded> {
         self.running.sandbox.recorded()
     }
@@ -134,7 +169,11 @@ impl TestSandbox {
         let mut stream = TcpStream::connect(self.running.addr)
             .await
             .expect("the sandbox accepts a connection");
-        let request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.running.addr);
+        let request = format!(
+            "GET {path} HTTP/1.0\r\nHost: {}\r\n{SECRET_HEADER}: {}\r\n\r\n",
+            self.running.addr,
+            self.secret()
+        );
         stream
             .write_all(request.as_bytes())
             .await

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use policy_core::endpoint::percent_encode;
 use policy_core::model::ApiVersion;
 
+use crate::access::{self, SECRET_ENV, SECRET_HEADER};
 use crate::fault::Rule;
 use crate::sandbox::Config;
 use crate::Error;
@@ -29,6 +30,11 @@ Usage: graph-sandbox [OPTIONS]
   --respond-204          answer successful PATCHes with 204 and no body
   --seed-api v1.0|beta   the API of the --seed files after it (default beta)
   --seed FILE            add the objects of FILE (one object or {\"value\": [...]}), repeatable
+  --allow-origin URL     also answer browser pages of this origin (CORS), e.g.
+                         http://localhost:8081; repeatable (its own origin is always allowed)
+  --secret SECRET        the control secret the /_sandbox/* routes want in the header
+                         x-sandbox-secret (16 to 256 visible characters); default: the
+                         SANDBOX_SECRET environment variable, else a random one; printed at start
   -h, --help             show this text
 ";
 
@@ -36,7 +42,8 @@ Usage: graph-sandbox [OPTIONS]
 #[derive(Debug, Clone)]
 pub enum Command {
     Help,
-    Run(Options),
+    /// Boxed: the options are much larger than `Help`.
+    Run(Box<Options>),
 }
 
 #[derive(Debug, Clone)]
@@ -47,9 +54,14 @@ pub struct Options {
 }
 
 impl Options {
-    /// The lines printed on start, which tests and the README rely on.
-    pub fn banner(&self, port: u16) -> Vec<String> {
-        let base = format!("http://{}:{port}", self.host);
+    /// The lines printed on start, which tests and the README rely on; `secret` is the running
+    /// sandbox's control secret.
+    pub fn banner(&self, port: u16, secret: &str) -> Vec<String> {
+        let host = match self.host.parse::<std::net::Ipv6Addr>() {
+            Ok(v6) => format!("[{v6}]"),
+            Err(_) => self.host.clone(),
+        };
+        let base = format!("http://{host}:{port}");
         let mut lines = vec![format!("graph-sandbox listening on {base}")];
         if self.config.dist.is_some() {
             lines.push(format!(
@@ -57,32 +69,38 @@ impl Options {
                 percent_encode(&base)
             ));
         }
+        lines.push(format!("control secret: {secret}"));
+        lines.push(format!(
+            "(the /_sandbox/* routes want it: curl -H '{SECRET_HEADER}: {secret}' {base}/_sandbox/requests)"
+        ));
         lines
     }
 }
 
-/// True for the addresses that never leave this machine.
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-        || host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
-            .is_some_and(|ip| ip.is_loopback())
+/// Reads the command line; the control secret may also come from `SANDBOX_SECRET`.
+pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Error> {
+    let env_secret = std::env::var(SECRET_ENV).ok();
+    parse_with_secret(args, env_secret)
 }
 
-pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Error> {
+/// [`parse`] with the value of `SANDBOX_SECRET` given (unset or empty: `None`).
+pub fn parse_with_secret<I: IntoIterator<Item = String>>(
+    args: I,
+    env_secret: Option<String>,
+) -> Result<Command, Error> {
     let mut options = Options {
         host: "127.0.0.1".into(),
         port: 8080,
         config: Config {
             state_file: Some(PathBuf::from(".sandbox-state.json")),
+            redact_credentials: true,
             ..Config::default()
         },
     };
+    if let Some(secret) = env_secret.filter(|s| !s.is_empty()) {
+        access::check_secret(&secret).map_err(|e| Error::Usage(format!("{SECRET_ENV}: {e}")))?;
+        options.config.secret = Some(secret);
+    }
     let mut seed_api = ApiVersion::Beta;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -94,7 +112,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Error> 
             "-h" | "--help" => return Ok(Command::Help),
             "--host" => {
                 let host = value("--host")?;
-                if !is_loopback(&host) {
+                if !access::is_loopback_name(&host) {
                     return Err(Error::Usage(format!(
                         "--host {host}: the sandbox trusts unsigned tokens, so it listens on loopback addresses only (127.0.0.1, ::1, localhost)"
                     )));
@@ -124,6 +142,23 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Error> 
                 .config
                 .seeds
                 .push((PathBuf::from(value("--seed")?), seed_api)),
+            "--allow-origin" => {
+                let url = value("--allow-origin")?;
+                let origin = access::normalize_origin(&url).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--allow-origin {url}: expected an origin such as http://localhost:8081 (scheme, host and port only)"
+                    ))
+                })?;
+                if !options.config.allowed_origins.contains(&origin) {
+                    options.config.allowed_origins.push(origin);
+                }
+            }
+            "--secret" => {
+                let secret = value("--secret")?;
+                access::check_secret(&secret)
+                    .map_err(|e| Error::Usage(format!("--secret: {e}")))?;
+                options.config.secret = Some(secret);
+            }
             other => return Err(Error::Usage(format!("unknown argument {other:?}"))),
         }
     }
@@ -135,7 +170,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Error> 
             )));
         }
     }
-    Ok(Command::Run(options))
+    Ok(Command::Run(Box::new(options)))
 }
 
 #[cfg(test)]
@@ -143,8 +178,15 @@ mod tests {
     use super::*;
 
     fn run(args: &[&str]) -> Result<Options, Error> {
-        match parse(args.iter().map(|s| s.to_string()))? {
-            Command::Run(o) => Ok(o),
+        run_with(args, None)
+    }
+
+    fn run_with(args: &[&str], env_secret: Option<&str>) -> Result<Options, Error> {
+        match parse_with_secret(
+            args.iter().map(|s| s.to_string()),
+            env_secret.map(str::to_string),
+        )? {
+            Command::Run(o) => Ok(*o),
             Command::Help => panic!("help"),
         }
     }
@@ -178,12 +220,26 @@ mod tests {
             ]
         );
         assert!(o.config.respond_204 && o.config.reset);
+        assert!(
+            o.config.redact_credentials,
+            "the command never keeps tokens"
+        );
+        assert_eq!(o.config.secret, None);
         assert_eq!(
-            o.banner(8080),
-            vec!["graph-sandbox listening on http://127.0.0.1:8080".to_string()]
+            o.banner(8080, "0123456789abcdef0123456789abcdef"),
+            vec![
+                "graph-sandbox listening on http://127.0.0.1:8080".to_string(),
+                "control secret: 0123456789abcdef0123456789abcdef".to_string(),
+                "(the /_sandbox/* routes want it: curl -H 'x-sandbox-secret: 0123456789abcdef0123456789abcdef' http://127.0.0.1:8080/_sandbox/requests)".to_string(),
+            ]
         );
         for bad in [
             &["--host", "0.0.0.0"][..],
+            &["--host", "127.evil.example"],
+            &["--allow-origin", "*"],
+            &["--allow-origin", "http://localhost:8081/app"],
+            &["--secret", "short"],
+            &["--secret"],
             &["--port", "x"],
             &["--fault", "404"],
             &["--seed-api", "v2"],
@@ -193,6 +249,34 @@ mod tests {
             assert!(run(bad).is_err(), "{bad:?}");
         }
         assert!(run(&["--host", "::1"]).is_ok());
+        assert_eq!(
+            run(&["--host", "::1"]).unwrap().banner(9, "s")[0],
+            "graph-sandbox listening on http://[::1]:9"
+        );
+    }
+
+    #[test]
+    fn origins_and_secrets() {
+        let o = run(&[
+            "--allow-origin",
+            "HTTP://LocalHost:8081/",
+            "--allow-origin",
+            "http://localhost:8081",
+            "--allow-origin",
+            "https://editor.example:443",
+        ])
+        .unwrap();
+        assert_eq!(
+            o.config.allowed_origins,
+            ["http://localhost:8081", "https://editor.example"]
+        );
+        let from_env = "from-the-environment-0123";
+        let o = run_with(&[], Some(from_env)).unwrap();
+        assert_eq!(o.config.secret.as_deref(), Some(from_env));
+        let o = run_with(&["--secret", "from-the-command-line"], Some(from_env)).unwrap();
+        assert_eq!(o.config.secret.as_deref(), Some("from-the-command-line"));
+        assert_eq!(run_with(&[], Some("")).unwrap().config.secret, None);
+        assert!(run_with(&[], Some("short")).is_err());
     }
 
     #[test]
@@ -200,7 +284,7 @@ mod tests {
         let dir = std::env::temp_dir();
         let o = run(&["--dist", dir.to_str().unwrap()]).unwrap();
         assert_eq!(
-            o.banner(9000)[1],
+            o.banner(9000, "s")[1],
             "Open the editor: http://127.0.0.1:9000/?graph=http%3A%2F%2F127.0.0.1%3A9000&api=beta"
         );
     }

@@ -1,12 +1,14 @@
 //! The `/_sandbox/*` control endpoints that demos and end-to-end tests use: mint a token, queue
-//! faults, read the recorded requests, look at a stored object without a token, reset to the
-//! seeds. None of these is recorded, and none needs a token.
+//! faults, read the recorded requests (credentials redacted), look at a stored object without
+//! a token, reset to the seeds. None of these is recorded, none needs a token, and every one
+//! needs the run's control secret in `x-sandbox-secret` ([`crate::access`]).
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use policy_core::model::ApiVersion;
@@ -17,6 +19,25 @@ use crate::auth::{mint_token, TokenRequest, DEFAULT_UPN};
 use crate::fault::{self, Rule};
 use crate::reply::{json_response, shorten, Failure, RequestContext};
 use crate::sandbox::Sandbox;
+
+/// Refuses a control request without the control secret (403).
+pub async fn require_secret(
+    State(sandbox): State<Arc<Sandbox>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match crate::access::check_control_secret(request.headers(), sandbox.secret()) {
+        Ok(()) => next.run(request).await,
+        Err(f) => {
+            let ctx = request
+                .extensions()
+                .get::<RequestContext>()
+                .cloned()
+                .unwrap_or_else(|| RequestContext::new(None));
+            f.respond(&ctx)
+        }
+    }
+}
 
 /// The query of `GET /_sandbox/token`.
 #[derive(Debug, Deserialize)]
@@ -139,7 +160,8 @@ fn parse_fault_request(body: &[u8]) -> Result<Rule, Failure> {
     })
 }
 
-/// `GET` lists the recorded Graph requests, oldest first; `DELETE` forgets them.
+/// `GET` lists the recorded Graph requests, oldest first, `authorization` redacted
+/// (`Bearer <redacted>`); `DELETE` forgets them.
 pub async fn requests(
     State(sandbox): State<Arc<Sandbox>>,
     Extension(ctx): Extension<RequestContext>,

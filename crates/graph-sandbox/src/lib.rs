@@ -9,13 +9,18 @@
 //!
 //! **Local use only.** Access tokens are decoded but their signatures are never checked: the
 //! sandbox trusts any well-formed token, including the unsigned ones it mints itself at
-//! `/_sandbox/token`. It therefore refuses to listen on anything but a loopback address.
+//! `/_sandbox/token`. It therefore refuses to listen on anything but a loopback address, answers
+//! only requests whose `Host` is a loopback name with its port (against DNS rebinding), sends
+//! CORS headers to its own origins and configured ones only, wants a per-run secret on its
+//! `/_sandbox/*` control routes, and never serves a recorded `Authorization` header as sent.
 //!
 //! Module map: [`graph`] answers Graph requests; [`control`] the `/_sandbox/*` endpoints;
-//! [`envelope`] stamps every response (ids, date, CORS); [`fault`] is the fault grammar and
+//! [`access`] says who may talk to it (Host, Origin, control secret); [`envelope`] applies
+//! that and stamps every response (ids, date, CORS); [`fault`] is the fault grammar and
 //! queue; [`auth`] mints and checks tokens; [`store`] and [`seed`] hold the objects;
 //! [`sandbox`] is the shared state; [`server`] assembles and serves; [`cli`] reads options.
 
+pub mod access;
 pub mod auth;
 pub mod cli;
 pub mod clock;

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        Command::Run(o) => o,
+        Command::Run(o) => *o,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -50,7 +50,7 @@ async fn run(options: cli::Options) -> Result<(), Error> {
         .map(|a| a.port())
         .unwrap_or(options.port);
     let mut out = std::io::stdout().lock();
-    for line in options.banner(port) {
+    for line in options.banner(port, sandbox.secret()) {
         let _ = writeln!(out, "{line}");
     }
     // Tests read these lines through a pipe, where stdout is block-buffered.

@@ -1,15 +1,20 @@
 //! A running sandbox's shared state: the two stores, the seed state `POST /_sandbox/reset`
-//! returns to, the fault queue, the request recording, and the state file written after every
-//! change.
+//! returns to, the fault queue, the request recording, the control secret and allowed origins,
+//! and the state file written (atomically) after every change.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use policy_core::model::ApiVersion;
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use crate::access;
 use crate::fault::{Queue, Rule};
 use crate::seed;
 use crate::store::Stores;
@@ -33,19 +38,33 @@ pub struct Config {
     /// Top-level keys for the generated `config.json` besides `sandbox` (such as `msal`, to sign
     /// in against a test identity provider); they win over the keys of `dist/config.json`.
     pub app_config: Vec<(String, Value)>,
+    /// The secret the `/_sandbox/*` control routes want in `x-sandbox-secret` (`--secret`,
+    /// `SANDBOX_SECRET`); a fresh random one when `None`.
+    pub secret: Option<String>,
+    /// Origins besides the sandbox's own that may call it from a browser (`--allow-origin`),
+    /// such as `http://localhost:8081` for a development server.
+    pub allowed_origins: Vec<String>,
+    /// Store recorded `Authorization` headers redacted (`Bearer <redacted>`), as the command
+    /// does. Off, the in-process [`Sandbox::recorded`] keeps the header as sent, for tests that
+    /// embed the sandbox and check which token a request carried; `GET /_sandbox/requests`
+    /// redacts it either way.
+    pub redact_credentials: bool,
 }
 
 /// The most requests the recording keeps; older ones are forgotten first.
 pub const MAX_RECORDED: usize = 1000;
 
-/// One Graph request as `GET /_sandbox/requests` lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One recorded Graph request. `GET /_sandbox/requests` lists it as
+/// `{method, path, authorization, contentType, body, status}` with `authorization` always
+/// redacted (`"Bearer <redacted>"`, null when the request had none); `Debug` redacts it too.
+#[derive(Clone, PartialEq)]
 pub struct Recorded {
     pub method: String,
     /// Path and query as received, fault prefix included.
     pub path: String,
+    /// The `Authorization` header: as sent when the sandbox was embedded without
+    /// [`Config::redact_credentials`], else redacted. Never served over HTTP as sent.
     pub authorization: Option<String>,
-    #[serde(rename = "contentType")]
     pub content_type: Option<String>,
     /// The body as JSON, or null when it was empty or not JSON.
     pub body: Value,
@@ -53,10 +72,81 @@ pub struct Recorded {
     pub status: Option<u16>,
 }
 
+/// The schemes [`redact_authorization`] keeps; whatever else a header says is dropped.
+const KNOWN_SCHEMES: [&str; 6] = ["Bearer", "Basic", "Digest", "Negotiate", "NTLM", "PoP"];
+
+/// An `Authorization` value without its credentials: `Bearer <redacted>` (the scheme kept when
+/// it is a well-known one), `<redacted>` otherwise.
+pub fn redact_authorization(value: &str) -> String {
+    let scheme = value.split_whitespace().next().unwrap_or_default();
+    match KNOWN_SCHEMES
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(scheme))
+    {
+        Some(known) => format!("{known} <redacted>"),
+        None => "<redacted>".to_string(),
+    }
+}
+
+impl Recorded {
+    /// The `Authorization` header without its credentials (`Bearer <redacted>`).
+    pub fn redacted_authorization(&self) -> Option<String> {
+        self.authorization.as_deref().map(redact_authorization)
+    }
+
+    /// True when the request carried an `Authorization` header.
+    pub fn has_authorization(&self) -> bool {
+        self.authorization.is_some()
+    }
+
+    /// The scheme of the `Authorization` header (`Bearer`), when it is a well-known one.
+    pub fn authorization_scheme(&self) -> Option<&'static str> {
+        let scheme = self.authorization.as_deref()?.split_whitespace().next()?;
+        KNOWN_SCHEMES
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(scheme))
+            .copied()
+    }
+
+    fn redact(&mut self) {
+        self.authorization = self.redacted_authorization();
+    }
+}
+
+impl Serialize for Recorded {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Recorded", 6)?;
+        s.serialize_field("method", &self.method)?;
+        s.serialize_field("path", &self.path)?;
+        s.serialize_field("authorization", &self.redacted_authorization())?;
+        s.serialize_field("contentType", &self.content_type)?;
+        s.serialize_field("body", &self.body)?;
+        s.serialize_field("status", &self.status)?;
+        s.end()
+    }
+}
+
+impl fmt::Debug for Recorded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recorded")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("authorization", &self.redacted_authorization())
+            .field("content_type", &self.content_type)
+            .field("body", &self.body)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
 /// The shared state.
 #[derive(Debug)]
 pub struct Sandbox {
     pub config: Config,
+    secret: String,
+    /// Origins allowed besides the site's own: `config.allowed_origins` plus
+    /// [`Sandbox::allow_origin`]'s, normalised.
+    origins: Mutex<Vec<String>>,
     stores: Mutex<Stores>,
     seeds: Stores,
     faults: Mutex<Queue>,
@@ -76,6 +166,18 @@ impl Sandbox {
     /// state file when it exists and `reset` is off, else the seeds. `--seed` objects are put on
     /// top either way, since the option was given for this start.
     pub fn new(config: Config) -> Result<Sandbox, Error> {
+        let secret = match &config.secret {
+            Some(s) => {
+                access::check_secret(s).map_err(Error::Usage)?;
+                s.clone()
+            }
+            None => access::generate_secret(),
+        };
+        let origins = config
+            .allowed_origins
+            .iter()
+            .map(|o| parse_origin(o))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut seeds = seed::builtin();
         let mut extra = Vec::new();
         for (path, api) in &config.seeds {
@@ -102,6 +204,8 @@ impl Sandbox {
         let faults = Queue::new(config.faults.clone());
         let sandbox = Sandbox {
             config,
+            secret,
+            origins: Mutex::new(origins),
             stores: Mutex::new(stores),
             seeds,
             faults: Mutex::new(faults),
@@ -110,6 +214,29 @@ impl Sandbox {
         };
         sandbox.save_now()?;
         Ok(sandbox)
+    }
+
+    /// The secret the `/_sandbox/*` routes want in the `x-sandbox-secret` header.
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// Lets a browser page of `origin` (`http://localhost:8081`) call the sandbox from now on,
+    /// as `--allow-origin` does at start.
+    pub fn allow_origin(&self, origin: &str) -> Result<(), Error> {
+        let origin = parse_origin(origin)?;
+        let mut origins = lock(&self.origins);
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+        Ok(())
+    }
+
+    /// True for an origin allowed with `--allow-origin` or [`Sandbox::allow_origin`] (already
+    /// normalised, as [`access::normalize_origin`] writes it). The site's own origins are
+    /// checked by [`access::Site`].
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        lock(&self.origins).iter().any(|o| o == origin)
     }
 
     pub fn stores(&self) -> MutexGuard<'_, Stores> {
@@ -126,7 +253,12 @@ impl Sandbox {
         self.save().await;
     }
 
-    pub fn record(&self, entry: Recorded) {
+    /// Keeps a request for `GET /_sandbox/requests`, its `Authorization` redacted when
+    /// [`Config::redact_credentials`] says so.
+    pub fn record(&self, mut entry: Recorded) {
+        if self.config.redact_credentials {
+            entry.redact();
+        }
         let mut recorded = lock(&self.recorded);
         if recorded.len() >= MAX_RECORDED {
             recorded.pop_front();
@@ -172,15 +304,119 @@ impl Sandbox {
     }
 }
 
-/// Writes beside the target and renames, so a crash mid-write never leaves half a state file.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), Error> {
+/// Reads an origin for the allow-list.
+fn parse_origin(origin: &str) -> Result<String, Error> {
+    access::normalize_origin(origin).ok_or_else(|| {
+        Error::Usage(format!(
+            "allowed origin {origin:?}: expected an origin such as http://localhost:8081 (scheme, host and port only)"
+        ))
+    })
+}
+
+/// Makes the temporary files of [`write_atomically`] unique within the process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A temporary name beside `path` that no other write uses: the process id, a counter and
+/// random characters, e.g. `.state.json.4711-3-9f2c1a0b.tmp`.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".to_string());
+    let count = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    path.with_file_name(format!(
+        ".{name}.{}-{count}-{}.tmp",
+        std::process::id(),
+        &random[..8]
+    ))
+}
+
+/// Writes `text` to `path` so that no reader ever sees half of it, even with other writers
+/// (another sandbox on the same file): into a new file of a unique name in the same directory
+/// ([`temp_path`], created exclusively), flushed to disk, then renamed over `path`, then the
+/// directory flushed. On failure the temporary file is removed.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    let tmp = temp_path(path);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    // The rename itself reaches the disk with the directory; where a directory cannot be
+    // opened or flushed (not on every platform) the file is still whole.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_are_unique_and_beside_the_target() {
+        let target = Path::new("/some/dir/state.json");
+        let a = temp_path(target);
+        let b = temp_path(target);
+        assert_ne!(a, b);
+        assert_eq!(a.parent(), target.parent());
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with(".state.json."), "{name}");
+        assert!(name.ends_with(".tmp"), "{name}");
+        assert!(name.contains(&std::process::id().to_string()), "{name}");
+    }
+
+    #[test]
+    fn authorization_is_redacted() {
+        assert_eq!(
+            redact_authorization("Bearer secret-token-xyz"),
+            "Bearer <redacted>"
+        );
+        assert_eq!(redact_authorization("bearer x"), "Bearer <redacted>");
+        assert_eq!(
+            redact_authorization("Basic dXNlcjpwYXNz"),
+            "Basic <redacted>"
+        );
+        assert_eq!(redact_authorization("secret-token-xyz"), "<redacted>");
+        assert_eq!(redact_authorization("hunter2 two"), "<redacted>");
+        assert_eq!(redact_authorization(""), "<redacted>");
+        let mut r = Recorded {
+            method: "GET".into(),
+            path: "/beta/x".into(),
+            authorization: Some("Bearer secret-token-xyz".into()),
+            content_type: None,
+            body: Value::Null,
+            status: Some(200),
+        };
+        assert_eq!(r.authorization_scheme(), Some("Bearer"));
+        assert!(!format!("{r:?}").contains("secret-token-xyz"));
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(!json.contains("secret-token-xyz"), "{json}");
+        assert!(
+            json.contains(r#""authorization":"Bearer <redacted>""#),
+            "{json}"
+        );
+        r.redact();
+        assert_eq!(r.authorization.as_deref(), Some("Bearer <redacted>"));
+        assert!(r.has_authorization());
+    }
 }

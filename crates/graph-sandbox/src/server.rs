@@ -1,6 +1,6 @@
 //! Putting it together: the router (Graph look-alike, control endpoints, the generated
-//! `config.json`, the web app's static files), and serving it on a socket with graceful
-//! shutdown.
+//! `config.json`, the web app's static files) behind the checks of [`crate::access`], and
+//! serving it on a loopback socket with graceful shutdown.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,7 +20,9 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use crate::access::Site;
 use crate::auth::{mint_token, TokenRequest};
+use crate::envelope::Gate;
 use crate::reply::{json_response, Failure, RequestContext};
 use crate::sandbox::Sandbox;
 use crate::{control, envelope, graph, Error};
@@ -35,9 +37,16 @@ struct AppState {
     graph_base: Option<String>,
 }
 
-/// The whole application. `graph_base` is what `config.json` tells the editor; without it the
-/// request's `Host` is used (as in tests that call the router directly).
-pub fn router(sandbox: Arc<Sandbox>, graph_base: Option<String>) -> Router {
+/// The whole application, for a listener bound to `addr`: requests must name a loopback host
+/// and `addr`'s port in `Host`, browsers may call it from its own origins and the allowed ones,
+/// and `/_sandbox/*` wants the control secret. `graph_base` is what `config.json` tells the
+/// editor; without it the request's `Host` is used (as in tests that call the router
+/// directly), which the `Host` check keeps to a loopback name and this port.
+pub fn router(sandbox: Arc<Sandbox>, addr: SocketAddr, graph_base: Option<String>) -> Router {
+    let gate = Gate {
+        site: Site::new(addr),
+        sandbox: sandbox.clone(),
+    };
     let state = AppState {
         sandbox: sandbox.clone(),
         graph_base,
@@ -57,19 +66,27 @@ pub fn router(sandbox: Arc<Sandbox>, graph_base: Option<String>) -> Router {
             "/_sandbox/reset",
             post(control::reset).fallback(control::not_allowed),
         )
+        // The envelope already asks every /_sandbox path for the secret; this asks again
+        // whatever path routed here.
+        .route_layer(middleware::from_fn_with_state(
+            sandbox.clone(),
+            control::require_secret,
+        ))
         .with_state(sandbox);
     Router::new()
         .route("/config.json", get(config_json))
         .fallback(fallback)
         .with_state(state)
         .merge(control)
-        .layer(middleware::from_fn(envelope::envelope))
+        .layer(middleware::from_fn_with_state(gate, envelope::envelope))
 }
 
-/// `{"sandbox": {"graph", "api", "demoToken"}}`: how the demo editor finds the sandbox and gets
-/// a token without one ever appearing in a URL. A fresh token on every request. The other keys
-/// of the app's own `config.json` (such as `msal`) are kept, and [`crate::Config::app_config`]'s
-/// are added over them.
+/// `{"sandbox": {"graph", "api", "demoToken"}, "graphBases": [graph]}`: how the demo editor
+/// finds the sandbox and gets a token without one ever appearing in a URL, and trusts a link
+/// that names the sandbox's own base. A fresh token on every request. The other keys of the
+/// app's own `config.json` (such as `msal`) are kept, and [`crate::Config::app_config`]'s are
+/// added over them; `graphBases` keeps theirs and adds the sandbox's. Never the control
+/// secret.
 async fn config_json(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let graph = state.graph_base.clone().unwrap_or_else(|| {
         let host = headers
@@ -91,6 +108,8 @@ async fn config_json(State(state): State<AppState>, headers: HeaderMap) -> Respo
         None => Map::new(),
     };
     config.extend(state.sandbox.config.app_config.clone());
+    let bases = merge_graph_bases(config.get("graphBases"), &graph);
+    config.insert("graphBases".into(), bases);
     config.insert(
         "sandbox".into(),
         json!({ "graph": graph, "api": "beta", "demoToken": token }),
@@ -102,6 +121,24 @@ async fn config_json(State(state): State<AppState>, headers: HeaderMap) -> Respo
         header::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// `graphBases` with `graph` added: the strings of an existing list first (a value that is
+/// not a list is dropped), no base twice (a trailing `/` does not make another).
+fn merge_graph_bases(existing: Option<&Value>, graph: &str) -> Value {
+    let key = |s: &str| s.trim_end_matches('/').to_string();
+    let mut bases: Vec<String> = Vec::new();
+    let listed = existing
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    for base in listed.chain(std::iter::once(graph)) {
+        if !bases.iter().any(|b| key(b) == key(base)) {
+            bases.push(base.to_string());
+        }
+    }
+    json!(bases)
 }
 
 /// Graph requests go to the look-alike, anything else to the static files (when serving a
@@ -135,12 +172,30 @@ async fn fallback(
     Failure::not_found(&path).respond(&ctx)
 }
 
-/// Binds the listening socket; port 0 picks a free one.
+/// Binds the listening socket; port 0 picks a free one. Refuses any address that is not
+/// loopback: the sandbox trusts unsigned tokens.
 pub async fn bind(host: &str, port: u16) -> Result<TcpListener, Error> {
-    let addr = format!("{host}:{port}");
-    TcpListener::bind(&addr)
+    let addr = match host.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) => format!("[{v6}]:{port}"),
+        Err(_) => format!("{host}:{port}"),
+    };
+    let listener = TcpListener::bind(&addr)
         .await
-        .map_err(|source| Error::Listen { addr, source })
+        .map_err(|source| Error::Listen {
+            addr: addr.clone(),
+            source,
+        })?;
+    match listener.local_addr() {
+        Ok(bound) if bound.ip().is_loopback() => Ok(listener),
+        Ok(bound) => Err(Error::Listen {
+            addr,
+            source: std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("{bound} is not a loopback address; the sandbox trusts unsigned tokens, so it listens on loopback only"),
+            ),
+        }),
+        Err(source) => Err(Error::Listen { addr, source }),
+    }
 }
 
 /// Serves until `shutdown` completes, then lets requests in flight finish.
@@ -153,7 +208,7 @@ pub async fn serve(
         addr: "the bound socket".into(),
         source,
     })?;
-    let app = router(sandbox, Some(format!("http://{addr}")));
+    let app = router(sandbox, addr, Some(format!("http://{addr}")));
     // As static hosts do: without TCP_NODELAY a response written in two parts (headers, then a
     // file) waits ~40 ms for the client's delayed ACK, which made small files slow to arrive.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -180,6 +235,11 @@ impl Running {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The secret the `/_sandbox/*` routes want in the `x-sandbox-secret` header.
+    pub fn secret(&self) -> &str {
+        self.sandbox.secret()
     }
 
     /// Stops gracefully and waits for the server to finish.

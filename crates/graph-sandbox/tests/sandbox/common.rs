@@ -1,5 +1,6 @@
-//! The harness every test goes through: a sandbox behind its router, requests with a token,
-//! and one assertion helper for Graph-shaped errors.
+//! The harness every test goes through: a sandbox behind its router (as if listening on
+//! [`HOST`]), requests with a proper `Host`, a token and the control secret, and one assertion
+//! helper for Graph-shaped errors.
 
 use std::sync::Arc;
 
@@ -10,8 +11,13 @@ use graph_sandbox::{mint_token, router, Config, Sandbox, TokenRequest};
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// The `Host` every in-memory request names, so links can be asserted exactly.
-pub const HOST: &str = "sandbox.test";
+/// The address the in-memory router believes it listens on, and so the `Host` every in-memory
+/// request names (links can be asserted exactly).
+pub const HOST: &str = "127.0.0.1:4321";
+/// The sandbox's own origin in the in-memory tests.
+pub const OWN_ORIGIN: &str = "http://127.0.0.1:4321";
+/// The header of the control secret.
+pub const SECRET: &str = "x-sandbox-secret";
 pub const CONFIGS: &str = "/beta/deviceManagement/deviceConfigurations";
 /// The beta seed example of androidForWorkGeneralDeviceConfiguration.
 pub const GENERAL: &str = "a931a366-a366-a931-66a3-31a966a331a9";
@@ -30,18 +36,28 @@ impl Harness {
     pub fn with(config: Config) -> Harness {
         let sandbox = Arc::new(Sandbox::new(config).expect("sandbox starts"));
         Harness {
-            app: router(sandbox.clone(), None),
+            app: router(sandbox.clone(), HOST.parse().unwrap(), None),
             sandbox,
             token: mint_token(&TokenRequest::default()),
         }
     }
 
-    /// A request with the write token, `Host` and no body.
-    pub fn request(&self, method: Method, uri: &str) -> axum::http::request::Builder {
+    /// A request with `Host` only.
+    pub fn bare(&self, method: Method, uri: &str) -> axum::http::request::Builder {
         Request::builder()
             .method(method)
             .uri(uri)
             .header(header::HOST, HOST)
+    }
+
+    /// A control request: `Host` and the control secret, no token.
+    pub fn control(&self, method: Method, uri: &str) -> axum::http::request::Builder {
+        self.bare(method, uri).header(SECRET, self.sandbox.secret())
+    }
+
+    /// A request with `Host`, the write token and the control secret, and no body.
+    pub fn request(&self, method: Method, uri: &str) -> axum::http::request::Builder {
+        self.control(method, uri)
             .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
     }
 

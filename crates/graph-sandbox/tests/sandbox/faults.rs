@@ -4,12 +4,12 @@
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use graph_sandbox::fault::Rule;
 use graph_sandbox::Config;
 use serde_json::json;
 
-use crate::common::{Harness, Reply, CONFIGS, GENERAL};
+use crate::common::{Harness, Reply, CONFIGS, GENERAL, HOST};
 
 #[derive(Debug, Clone, Copy)]
 enum Way {
@@ -38,9 +38,7 @@ async fn get_with_fault(h: &Harness, way: Way, spec: &str) -> Reply {
         Way::Queue => {
             let r = h
                 .send(
-                    Request::builder()
-                        .method(Method::POST)
-                        .uri("/_sandbox/faults")
+                    h.control(Method::POST, "/_sandbox/faults")
                         .header(header::CONTENT_TYPE, "application/json")
                         .body(Body::from(json!({"spec": spec}).to_string()))
                         .unwrap(),
@@ -132,9 +130,7 @@ async fn concurrent_edit_every_way() {
 async fn queued_faults_match_method_path_and_count() {
     let h = Harness::new();
     let queue = |body: serde_json::Value| {
-        Request::builder()
-            .method(Method::POST)
-            .uri("/_sandbox/faults")
+        h.control(Method::POST, "/_sandbox/faults")
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_string()))
             .unwrap()
@@ -176,9 +172,7 @@ async fn queued_faults_match_method_path_and_count() {
     h.send(queue(json!({"spec": "500"}))).await;
     let r = h
         .send(
-            Request::builder()
-                .method(Method::DELETE)
-                .uri("/_sandbox/faults")
+            h.control(Method::DELETE, "/_sandbox/faults")
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -242,7 +236,7 @@ async fn bad_specs_and_prefix_links() {
     let r = h.get(&format!("/_fault/delay=1{CONFIGS}?$top=2")).await;
     let next = r.json["@odata.nextLink"].as_str().unwrap();
     assert!(
-        next.starts_with("http://sandbox.test/_fault/delay=1/beta/deviceManagement/deviceConfigurations?$top=2&$skiptoken=2"),
+        next.starts_with(&format!("http://{HOST}/_fault/delay=1/beta/deviceManagement/deviceConfigurations?$top=2&$skiptoken=2")),
         "{next}"
     );
 }

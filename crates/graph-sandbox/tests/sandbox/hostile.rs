@@ -127,9 +127,7 @@ async fn control_endpoints_refuse_oversized_and_odd_input() {
     let h = Harness::new();
     let r = h
         .send(
-            axum::http::Request::builder()
-                .method(Method::POST)
-                .uri("/_sandbox/faults")
+            h.control(Method::POST, "/_sandbox/faults")
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(vec![b' '; 3 * 1024 * 1024]))
                 .unwrap(),

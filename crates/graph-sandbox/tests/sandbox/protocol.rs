@@ -12,7 +12,8 @@ use policy_core::token::{TokenInfo, READ_PERMISSION, WRITE_PERMISSION};
 use policy_core::{validate, Mode};
 use serde_json::{json, Value};
 
-use crate::common::{bearer, Harness, CONFIGS, GENERAL, HOST};
+use crate::common::{bearer, Harness, CONFIGS, GENERAL, HOST, OWN_ORIGIN, SECRET};
+use graph_sandbox::{Config, Sandbox};
 
 #[tokio::test]
 async fn tokens_are_required_and_checked() {
@@ -123,42 +124,40 @@ async fn minted_tokens_carry_the_asked_claims() {
 #[tokio::test]
 async fn cors_preflight_and_exposed_headers() {
     let h = Harness::new();
+    let own = [OWN_ORIGIN, "http://localhost:4321", "http://[::1]:4321"];
     for uri in [
         CONFIGS,
         "/_fault/429/beta/officeConfiguration",
         "/_sandbox/faults",
         "/anything",
     ] {
-        let r = h
-            .send(
-                Request::builder()
-                    .method(Method::OPTIONS)
-                    .uri(uri)
-                    .header(header::ORIGIN, "http://127.0.0.1:8081")
-                    .header("access-control-request-method", "PATCH")
-                    .header(
-                        "access-control-request-headers",
-                        "authorization,content-type,prefer",
-                    )
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::NO_CONTENT, "{uri}");
-        assert_eq!(
-            r.header("access-control-allow-origin"),
-            Some("http://127.0.0.1:8081")
-        );
-        assert_eq!(
-            r.header("access-control-allow-methods"),
-            Some(ALLOW_METHODS)
-        );
-        assert_eq!(
-            r.header("access-control-allow-headers"),
-            Some(ALLOW_HEADERS)
-        );
-        assert_eq!(r.header("access-control-max-age"), Some("600"));
-        assert!(r.header("request-id").is_some() && r.header("date").is_some());
+        for origin in own {
+            let r = h
+                .send(
+                    h.bare(Method::OPTIONS, uri)
+                        .header(header::ORIGIN, origin)
+                        .header("access-control-request-method", "PATCH")
+                        .header(
+                            "access-control-request-headers",
+                            "authorization,content-type,prefer",
+                        )
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT, "{uri}");
+            assert_eq!(r.header("access-control-allow-origin"), Some(origin));
+            assert_eq!(
+                r.header("access-control-allow-methods"),
+                Some(ALLOW_METHODS)
+            );
+            assert_eq!(
+                r.header("access-control-allow-headers"),
+                Some(ALLOW_HEADERS)
+            );
+            assert_eq!(r.header("access-control-max-age"), Some("600"));
+            assert!(r.header("request-id").is_some() && r.header("date").is_some());
+        }
     }
     assert_eq!(ALLOW_METHODS, "GET, PATCH, POST, DELETE, OPTIONS");
     assert_eq!(
@@ -171,7 +170,7 @@ async fn cors_preflight_and_exposed_headers() {
         let r = h
             .send(
                 h.request(Method::GET, &uri)
-                    .header(header::ORIGIN, "http://localhost:8081")
+                    .header(header::ORIGIN, "http://localhost:4321")
                     .header("client-request-id", "abc-123")
                     .body(Body::empty())
                     .unwrap(),
@@ -179,7 +178,7 @@ async fn cors_preflight_and_exposed_headers() {
             .await;
         assert_eq!(
             r.header("access-control-allow-origin"),
-            Some("http://localhost:8081")
+            Some("http://localhost:4321")
         );
         assert_eq!(
             r.header("access-control-expose-headers"),
@@ -200,6 +199,122 @@ async fn cors_preflight_and_exposed_headers() {
             );
         }
     }
+
+    // Without an Origin (curl, a same-origin GET) there is nothing to allow; an OPTIONS that is
+    // no preflight just lists the methods.
+    let r = h.get(&format!("{CONFIGS}/{GENERAL}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    assert_eq!(r.header("vary"), Some("Origin"));
+    let r = h
+        .send(
+            h.bare(Method::OPTIONS, CONFIGS)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(r.header("allow"), Some(ALLOW_METHODS));
+    assert_eq!(r.header("access-control-allow-methods"), None);
+}
+
+/// Any other origin, another port of this machine included, gets no CORS header: its
+/// preflights and its requests are refused, so a browser lets no page of it read an answer.
+#[tokio::test]
+async fn foreign_origins_get_no_cors_headers() {
+    let h = Harness::new();
+    let foreign = [
+        "http://127.0.0.1:8081",
+        "http://localhost:4322",
+        "https://127.0.0.1:4321",
+        "http://127.evil.example:4321",
+        "http://evil.example:4321",
+        "http://evil.example",
+        "http://LOCALHOST:4321",
+        "null",
+        "*",
+    ];
+    for origin in foreign {
+        let preflight = h
+            .send(
+                h.bare(Method::OPTIONS, CONFIGS)
+                    .header(header::ORIGIN, origin)
+                    .header("access-control-request-method", "PATCH")
+                    .header("access-control-request-headers", "authorization")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        preflight.graph_error(403, "Forbidden");
+        for name in [
+            "access-control-allow-origin",
+            "access-control-allow-methods",
+            "access-control-allow-headers",
+            "access-control-expose-headers",
+        ] {
+            assert_eq!(preflight.header(name), None, "{origin}: {name}");
+        }
+        for uri in [format!("{CONFIGS}/{GENERAL}"), "/config.json".to_string()] {
+            let r = h
+                .send(
+                    h.request(Method::GET, &uri)
+                        .header(header::ORIGIN, origin)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            r.graph_error(403, "Forbidden");
+            assert_eq!(r.header("access-control-allow-origin"), None, "{origin}");
+            assert!(!r.text().contains(&h.token), "{origin}");
+        }
+    }
+    // Two Origin headers are no origin the sandbox knows either.
+    let r = h
+        .send(
+            h.request(Method::GET, CONFIGS)
+                .header(header::ORIGIN, OWN_ORIGIN)
+                .header(header::ORIGIN, "http://evil.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    r.graph_error(403, "Forbidden");
+}
+
+/// `--allow-origin` (and `Sandbox::allow_origin` later) adds origins; nothing else does.
+#[tokio::test]
+async fn configured_origins_are_allowed() {
+    let h = Harness::with(Config {
+        allowed_origins: vec!["http://localhost:8081/".into()],
+        ..Config::default()
+    });
+    let preflight = |origin: &'static str| {
+        h.bare(Method::OPTIONS, CONFIGS)
+            .header(header::ORIGIN, origin)
+            .header("access-control-request-method", "PATCH")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let r = h.send(preflight("http://localhost:8081")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("http://localhost:8081")
+    );
+    let r = h.send(preflight("http://localhost:8082")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    h.sandbox.allow_origin("https://editor.example").unwrap();
+    let r = h.send(preflight("https://editor.example")).await;
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://editor.example")
+    );
+    assert!(h.sandbox.allow_origin("editor.example").is_err());
+    assert!(Sandbox::new(Config {
+        allowed_origins: vec!["*".into()],
+        ..Config::default()
+    })
+    .is_err());
 }
 
 #[tokio::test]
@@ -245,10 +360,19 @@ async fn requests_are_recorded_and_objects_readable_without_token() {
         &json!({"displayName": "Seen"}),
     )
     .await;
+    h.send(
+        h.bare(Method::GET, CONFIGS)
+            .header(header::AUTHORIZATION, "Bearer secret-token-xyz")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    h.send(h.bare(Method::GET, CONFIGS).body(Body::empty()).unwrap())
+        .await;
     h.get("/_sandbox/token").await;
     let r = h.get("/_sandbox/requests").await;
     let list = r.json.as_array().unwrap();
-    assert_eq!(list.len(), 2, "{}", r.text());
+    assert_eq!(list.len(), 4, "{}", r.text());
     assert_eq!(list[0]["method"], "GET");
     assert_eq!(list[0]["path"], format!("{CONFIGS}?$top=1"));
     assert_eq!(list[0]["body"], Value::Null);
@@ -256,14 +380,29 @@ async fn requests_are_recorded_and_objects_readable_without_token() {
     assert_eq!(list[1]["method"], "PATCH");
     assert_eq!(list[1]["contentType"], "application/json");
     assert_eq!(list[1]["body"], json!({"displayName": "Seen"}));
-    assert_eq!(list[1]["authorization"], format!("Bearer {}", h.token));
     assert_eq!(list[1]["status"], 200);
+    // Whether a request carried a token, and its scheme, but never the token.
+    assert_eq!(list[1]["authorization"], "Bearer <redacted>");
+    assert_eq!(list[2]["authorization"], "Bearer <redacted>");
+    assert_eq!(list[2]["status"], 401);
+    assert_eq!(list[3]["authorization"], Value::Null);
+    for secret in ["secret-token-xyz", h.token.as_str()] {
+        assert!(!r.text().contains(secret), "{}", r.text());
+    }
+    // In process, an embedded sandbox keeps the header for tests (the command does not: see
+    // `the_command_stores_no_token`).
+    let recorded = h.sandbox.recorded();
+    assert_eq!(
+        recorded[2].authorization.as_deref(),
+        Some("Bearer secret-token-xyz")
+    );
+    assert_eq!(recorded[2].authorization_scheme(), Some("Bearer"));
+    assert!(!recorded[3].has_authorization());
+    assert!(!format!("{recorded:?}").contains("secret-token-xyz"));
 
     let r = h
         .send(
-            Request::builder()
-                .method(Method::DELETE)
-                .uri("/_sandbox/requests")
+            h.control(Method::DELETE, "/_sandbox/requests")
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -274,8 +413,7 @@ async fn requests_are_recorded_and_objects_readable_without_token() {
     // No token needed for the control endpoints.
     let r = h
         .send(
-            Request::builder()
-                .uri(format!("/_sandbox/objects/beta/{GENERAL}"))
+            h.control(Method::GET, &format!("/_sandbox/objects/beta/{GENERAL}"))
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -291,9 +429,7 @@ async fn requests_are_recorded_and_objects_readable_without_token() {
 
     let r = h
         .send(
-            Request::builder()
-                .method(Method::POST)
-                .uri("/_sandbox/reset")
+            h.control(Method::POST, "/_sandbox/reset")
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -305,17 +441,191 @@ async fn requests_are_recorded_and_objects_readable_without_token() {
     );
 }
 
+/// As the command runs it (`redact_credentials`), not even the shared state holds a token.
+#[tokio::test]
+async fn the_command_stores_no_token() {
+    let h = Harness::with(Config {
+        redact_credentials: true,
+        ..Config::default()
+    });
+    h.send(
+        h.bare(Method::GET, CONFIGS)
+            .header(header::AUTHORIZATION, "Bearer secret-token-xyz")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    h.patch(
+        &format!("{CONFIGS}/{GENERAL}"),
+        &json!({"displayName": "x"}),
+    )
+    .await;
+    let recorded = h.sandbox.recorded();
+    assert_eq!(recorded.len(), 2);
+    for r in &recorded {
+        assert_eq!(r.authorization.as_deref(), Some("Bearer <redacted>"));
+    }
+    let listed = h.get("/_sandbox/requests").await.text();
+    assert!(!listed.contains("secret-token-xyz") && !listed.contains(&h.token));
+}
+
+/// Every `/_sandbox/*` route wants the run's secret in `x-sandbox-secret`; `config.json` and
+/// Graph requests do not.
+#[tokio::test]
+async fn control_routes_need_the_secret() {
+    let h = Harness::with(Config {
+        secret: Some("the-secret-of-this-run".into()),
+        ..Config::default()
+    });
+    assert_eq!(h.sandbox.secret(), "the-secret-of-this-run");
+    let routes = [
+        (Method::GET, "/_sandbox/token"),
+        (Method::GET, "/_sandbox/faults"),
+        (Method::POST, "/_sandbox/faults"),
+        (Method::DELETE, "/_sandbox/faults"),
+        (Method::GET, "/_sandbox/requests"),
+        (Method::DELETE, "/_sandbox/requests"),
+        (
+            Method::GET,
+            "/_sandbox/objects/beta/a931a366-a366-a931-66a3-31a966a331a9",
+        ),
+        (Method::POST, "/_sandbox/reset"),
+        (Method::GET, "/_sandbox/nothing"),
+        (Method::GET, "/_sandbox"),
+        (Method::PUT, "/_sandbox/reset"),
+    ];
+    let wrong = [
+        None,
+        Some("wrong"),
+        Some("the-secret-of-this-ru"),
+        Some("the-secret-of-this-run "),
+        Some("THE-SECRET-OF-THIS-RUN"),
+    ];
+    for (method, uri) in &routes {
+        for secret in wrong {
+            let mut b = h
+                .bare(method.clone(), uri)
+                .header(header::AUTHORIZATION, format!("Bearer {}", h.token));
+            if let Some(s) = secret {
+                b = b.header(SECRET, s);
+            }
+            let body = Body::from(r#"{"spec": "503"}"#);
+            let r = h
+                .send(
+                    b.header(header::CONTENT_TYPE, "application/json")
+                        .body(body)
+                        .unwrap(),
+                )
+                .await;
+            let error = r.graph_error(403, "Forbidden");
+            assert!(
+                error["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("x-sandbox-secret"),
+                "{method} {uri}: {}",
+                r.text()
+            );
+            assert!(!r.text().contains("the-secret-of-this-run"));
+        }
+    }
+    // Nothing happened: no fault queued, nothing reset.
+    assert_eq!(h.sandbox.faults().rules().len(), 0);
+    // With it, they work.
+    let r = h.get("/_sandbox/token").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.json["access_token"].is_string());
+    // The secret is no Graph credential and config.json does not hand it out.
+    let r = h.get("/config.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.text().contains("the-secret-of-this-run"));
+    let r = h
+        .send(
+            h.bare(Method::GET, "/config.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "config.json stays open");
+    assert!(Sandbox::new(Config {
+        secret: Some("short".into()),
+        ..Config::default()
+    })
+    .is_err());
+    let a = Sandbox::new(Config::default()).unwrap();
+    let b = Sandbox::new(Config::default()).unwrap();
+    assert_eq!(a.secret().len(), 32);
+    assert_ne!(a.secret(), b.secret(), "a fresh secret every run");
+}
+
 #[tokio::test]
 async fn config_json_hands_the_demo_its_token() {
     let h = Harness::new();
     let r = h.get("/config.json").await;
     assert_eq!(r.json["sandbox"]["graph"], format!("http://{HOST}"));
     assert_eq!(r.json["sandbox"]["api"], "beta");
+    assert_eq!(r.json["graphBases"], json!([format!("http://{HOST}")]));
     let info = TokenInfo::decode(r.json["sandbox"]["demoToken"].as_str().unwrap()).unwrap();
     assert!(info.can_write());
     let left = info.expires_at.unwrap() - graph_sandbox::clock::unix_now();
     assert!((8 * 3600 - 10..=8 * 3600).contains(&left));
     assert_eq!(r.header("cache-control"), Some("no-store"));
+    // The Host it names is the sandbox's only: `localhost` as well as 127.0.0.1.
+    let r = h
+        .send(
+            Request::builder()
+                .uri("/config.json")
+                .header(header::HOST, "localhost:4321")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.json["sandbox"]["graph"], "http://localhost:4321");
+    assert_eq!(r.json["graphBases"], json!(["http://localhost:4321"]));
+}
+
+/// `graphBases` keeps the bases the app's own config.json (or `app_config`) lists and adds the
+/// sandbox's, once.
+#[tokio::test]
+async fn config_json_merges_graph_bases() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("config.json"),
+        json!({"graphBases": ["https://proxy.example/graph/", format!("http://{HOST}/")], "msal": {"clientId": "kept"}}).to_string(),
+    )
+    .unwrap();
+    let h = Harness::with(Config {
+        dist: Some(dist.path().to_path_buf()),
+        ..Config::default()
+    });
+    let r = h.get("/config.json").await;
+    assert_eq!(
+        r.json["graphBases"],
+        json!(["https://proxy.example/graph/", format!("http://{HOST}/")])
+    );
+    assert_eq!(r.json["msal"]["clientId"], "kept");
+
+    let h = Harness::with(Config {
+        dist: Some(dist.path().to_path_buf()),
+        app_config: vec![(
+            "graphBases".into(),
+            json!(["https://other.example", "https://other.example", 5]),
+        )],
+        ..Config::default()
+    });
+    let r = h.get("/config.json").await;
+    assert_eq!(
+        r.json["graphBases"],
+        json!(["https://other.example", format!("http://{HOST}")])
+    );
+    let h = Harness::with(Config {
+        app_config: vec![("graphBases".into(), json!("not a list"))],
+        ..Config::default()
+    });
+    assert_eq!(
+        h.get("/config.json").await.json["graphBases"],
+        json!([format!("http://{HOST}")])
+    );
 }
 
 #[test]

@@ -76,6 +76,7 @@ async fn drop_closes_the_connection_every_way() {
     // Control endpoint.
     let queued = c
         .post(format!("{base}/_sandbox/faults"))
+        .header("x-sandbox-secret", server.secret())
         .json(&json!({"spec": "drop", "method": "PATCH"}))
         .send()
         .await
@@ -94,7 +95,11 @@ async fn drop_closes_the_connection_every_way() {
     assert_eq!(ok.status(), 200);
     let body: Value = ok.json().await.unwrap();
     assert_eq!(body["displayName"], "Display Name value");
-    let recorded: Value = json_of(c.get(format!("{base}/_sandbox/requests"))).await;
+    let recorded: Value = json_of(
+        c.get(format!("{base}/_sandbox/requests"))
+            .header("x-sandbox-secret", server.secret()),
+    )
+    .await;
     let statuses: Vec<&Value> = recorded
         .as_array()
         .unwrap()
@@ -260,6 +265,7 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
     .unwrap();
     let mut child = Child(
         Command::new(env!("CARGO_BIN_EXE_graph-sandbox"))
+            .env_remove("SANDBOX_SECRET")
             .args([
                 "--port",
                 "0",
@@ -293,6 +299,18 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
         second,
         format!("Open the editor: {base}/?graph=http%3A%2F%2F127.0.0.1%3A{port}&api=beta")
     );
+    let third = lines.next().unwrap().unwrap();
+    let secret = third
+        .strip_prefix("control secret: ")
+        .unwrap_or_else(|| panic!("{third}"))
+        .to_string();
+    assert_eq!(secret.len(), 32, "{secret}");
+    assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()), "{secret}");
+    let fourth = lines.next().unwrap().unwrap();
+    assert!(
+        fourth.contains(&format!("x-sandbox-secret: {secret}")),
+        "{fourth}"
+    );
 
     let c = client();
     let index = c.get(format!("{base}/")).send().await.unwrap();
@@ -304,6 +322,11 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
         .contains("<title>editor</title>"));
     let config: Value = json_of(c.get(format!("{base}/config.json"))).await;
     assert_eq!(config["sandbox"]["graph"], base);
+    assert_eq!(config["graphBases"], json!([base]));
+    assert!(
+        !config.to_string().contains(&secret),
+        "no secret in config.json"
+    );
     assert_eq!(
         config["msal"]["clientId"], "kept",
         "the app's own keys stay"
@@ -331,6 +354,20 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
         .unwrap();
     assert_eq!(patched.status(), 503, "the --fault option");
 
+    // The control routes want the printed secret; the recording holds no token.
+    let requests = format!("{base}/_sandbox/requests");
+    assert_eq!(c.get(&requests).send().await.unwrap().status(), 403);
+    let recorded = c
+        .get(&requests)
+        .header("x-sandbox-secret", &secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recorded.status(), 200);
+    let recorded = recorded.text().await.unwrap();
+    assert!(recorded.contains("Bearer <redacted>"), "{recorded}");
+    assert!(!recorded.contains(demo), "{recorded}");
+
     let pid = child.0.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(killed.success());
@@ -349,19 +386,88 @@ async fn the_binary_prints_its_address_serves_the_app_and_stops_on_sigterm() {
 fn the_binary_refuses_bad_options() {
     for args in [
         &["--host", "0.0.0.0"][..],
+        &["--host", "127.evil.example"],
         &["--fault", "404"],
         &["--bogus"],
+        &["--secret", "too-short"],
+        &["--allow-origin", "*"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_graph-sandbox"))
+            .env_remove("SANDBOX_SECRET")
             .args(args)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("graph-sandbox:"));
     }
+    let out = Command::new(env!("CARGO_BIN_EXE_graph-sandbox"))
+        .env("SANDBOX_SECRET", "too-short")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SANDBOX_SECRET"));
     let help = Command::new(env!("CARGO_BIN_EXE_graph-sandbox"))
         .arg("--help")
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("--fault SPEC[@METHOD][xCOUNT]"));
+}
+
+#[tokio::test]
+async fn the_binary_takes_its_secret_and_origins_from_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "secret-from-the-environment";
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_graph-sandbox"))
+            .env("SANDBOX_SECRET", secret)
+            .args([
+                "--port",
+                "0",
+                "--reset",
+                "--allow-origin",
+                "http://localhost:8081",
+                "--state",
+            ])
+            .arg(dir.path().join("state.json"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first
+        .strip_prefix("graph-sandbox listening on ")
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_string();
+    assert_eq!(
+        lines.next().unwrap().unwrap(),
+        format!("control secret: {secret}")
+    );
+    let c = client();
+    let token = c
+        .get(format!("{base}/_sandbox/token"))
+        .header("x-sandbox-secret", secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), 200);
+    let preflight = |origin: &str| {
+        c.request(reqwest::Method::OPTIONS, format!("{base}{CONFIGS}"))
+            .header("origin", origin)
+            .header("access-control-request-method", "PATCH")
+            .send()
+    };
+    let allowed = preflight("http://localhost:8081").await.unwrap();
+    assert_eq!(allowed.status(), 204);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://localhost:8081"
+    );
+    let refused = preflight("http://localhost:8082").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(refused
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
 }
