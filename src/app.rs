@@ -9,6 +9,7 @@ use policy_core::label::label;
 use policy_core::model::{short_name, ApiVersion, TypeId};
 use policy_core::patch::{diff, json_eq, Change};
 use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::api::{ApiError, Connection};
@@ -64,13 +65,13 @@ const SENDING: &str = "Sending the change";
 /// How long after the last edit its draft is written to localStorage.
 const DRAFT_SAVE_DELAY_MS: u32 = 250;
 
-/// Writes the draft waiting to be saved, if any.
-fn flush_draft(pending: &PendingDraft, info: &UseStateHandle<Option<String>>) {
-    let Some((settings, doc)) = pending.borrow_mut().take() else {
-        return;
-    };
-    if let Err(e) = drafts::save(&saved_draft(&settings, &doc)) {
-        info.set(Some(e));
+/// Writes the draft waiting to be saved, if any; a refusal (storage full or blocked) shows as
+/// a warning that stays until a draft is saved again. The page goes on working in memory.
+fn flush_draft(warning: &UseStateHandle<Option<String>>) {
+    match drafts::flush_pending() {
+        Some(Err(e)) => warning.set(Some(e)),
+        Some(Ok(())) if warning.is_some() => warning.set(None),
+        _ => {}
     }
 }
 
@@ -84,9 +85,22 @@ const MAX_ATTEMPTS: u32 = 5;
 fn object_key(doc: &Document) -> String {
     match &doc.origin {
         Origin::Graph { target } => target.path(),
-        Origin::File { name } => format!("file:{name}"),
-        Origin::New => format!("new:{}", doc.schema().get(doc.type_id).name),
+        Origin::File { name, key } if key.is_empty() => format!("file:{name}"),
+        Origin::File { name, key } => format!("file:{name}:{key}"),
+        Origin::New { key } if key.is_empty() => {
+            format!("new:{}", doc.schema().get(doc.type_id).name)
+        }
+        Origin::New { key } => format!("new:{}:{key}", doc.schema().get(doc.type_id).name),
     }
+}
+
+/// The storage key of a document's drafts (one per tab below it).
+fn draft_key(settings: &Settings, doc: &Document) -> String {
+    drafts::key(
+        &settings.base().map(|b| b.to_string()).unwrap_or_default(),
+        doc.api.as_str(),
+        &object_key(doc),
+    )
 }
 
 pub fn saved_draft(settings: &Settings, doc: &Document) -> SavedDraft {
@@ -100,6 +114,8 @@ pub fn saved_draft(settings: &Settings, doc: &Document) -> SavedDraft {
         _ => (None, None),
     };
     SavedDraft {
+        format: drafts::FORMAT,
+        tab: drafts::tab_id(),
         base: settings.base().map(|b| b.to_string()).unwrap_or_default(),
         api: doc.api.to_string(),
         object: object_key(doc),
@@ -126,10 +142,25 @@ pub fn document_from_saved(d: &SavedDraft) -> Option<Document> {
         (Some(path), None, _) => Origin::Graph {
             target: Target::Singleton { path: path.clone() },
         },
-        (None, _, Some(("file", name))) => Origin::File {
-            name: name.to_string(),
+        // `file:{name}:{key}`, or `file:{name}` in the unversioned format (kept as it was).
+        (None, _, Some(("file", rest))) => match rest.rsplit_once(':') {
+            Some((name, key)) if d.format > 0 => Origin::File {
+                name: name.to_string(),
+                key: key.to_string(),
+            },
+            _ => Origin::File {
+                name: rest.to_string(),
+                key: String::new(),
+            },
         },
-        _ => Origin::New,
+        (None, _, Some((_, rest))) if d.format > 0 => Origin::New {
+            key: rest
+                .rsplit_once(':')
+                .map(|(_, k)| k)
+                .unwrap_or("")
+                .to_string(),
+        },
+        _ => Origin::New { key: String::new() },
     };
     Some(Document::new(
         api,
@@ -198,11 +229,9 @@ struct Handles {
     conflict: UseStateHandle<Option<Conflict>>,
     /// `schemas::revision()` as last seen: set after each schema load so what lists types renders.
     schema_rev: UseStateHandle<u32>,
-    /// The draft waiting to be written to localStorage (see DRAFT_SAVE_DELAY_MS).
-    pending_draft: PendingDraft,
+    /// Other open tabs of this browser with a draft of the open object.
+    others: UseStateHandle<usize>,
 }
-
-type PendingDraft = std::rc::Rc<std::cell::RefCell<Option<(Settings, Document)>>>;
 
 impl Handles {
     /// Shows an error, or schedules a retry when Graph asked for one and attempts remain.
@@ -260,9 +289,18 @@ impl Handles {
             let Some(api) = ApiVersion::parse(&d.api) else {
                 return;
             };
+            // A draft that cannot be opened (its type is not in this version's schema, or the
+            // schema cannot be loaded offline) stays stored and listed: nothing is deleted.
             if h.ensure_type(api, &d.type_name).await {
-                if let Some(doc) = document_from_saved(&d) {
-                    h.editor.dispatch(Action::Open(Box::new(doc)));
+                match document_from_saved(&d) {
+                    Some(doc) => {
+                        let d = drafts::adopt(d);
+                        h.others.set(drafts::others_editing(&d.object_key()));
+                        h.editor.dispatch(Action::Open(Box::new(doc)));
+                    }
+                    None => h.info.set(Some(
+                        "This draft could not be restored; it stays stored: export it from the list of drafts.".into(),
+                    )),
                 }
             }
         });
@@ -350,7 +388,8 @@ impl Handles {
                     v,
                 );
                 let key = drafts::key(conn.base.as_str(), conn.api.as_str(), &object_key(&doc));
-                let saved = drafts::load(&key);
+                let saved = drafts::load_for(&key);
+                self.others.set(drafts::others_editing(&key));
                 if let Some(d) = &saved {
                     if !crate::schemas::has_type(conn.api, &d.type_name) {
                         let _ = crate::api::ensure_type(conn.api, &d.type_name).await;
@@ -428,12 +467,15 @@ impl Handles {
                 if changed_elsewhere(&loaded, &current) && patch.is_applied_in(&current) =>
             {
                 self.busy.set(false);
-                drafts::remove(&drafts::key(
+                drafts::remove_mine(&drafts::key(
                     conn.base.as_str(),
                     conn.api.as_str(),
                     &target.path(),
                 ));
-                self.editor.dispatch(Action::Saved(current));
+                self.editor.dispatch(Action::Saved {
+                    fresh: current,
+                    sent: doc.draft_value(),
+                });
                 self.info.set(Some(
                     "Saved: the earlier attempt had reached Graph (its answer was lost), so nothing was sent twice.".into(),
                 ));
@@ -456,12 +498,15 @@ impl Handles {
         match conn.get_object(&target).await {
             Ok(fresh) => {
                 self.busy.set(false);
-                drafts::remove(&drafts::key(
+                drafts::remove_mine(&drafts::key(
                     conn.base.as_str(),
                     conn.api.as_str(),
                     &target.path(),
                 ));
-                self.editor.dispatch(Action::Saved(fresh));
+                self.editor.dispatch(Action::Saved {
+                    fresh,
+                    sent: doc.draft_value(),
+                });
                 self.info.set(Some(format!(
                     "Saved: {} propert{} changed.",
                     patch.changes().len(),
@@ -475,7 +520,10 @@ impl Handles {
             Err(e) => {
                 // The change is in; only the reload failed.
                 self.busy.set(false);
-                self.editor.dispatch(Action::Saved(doc.draft_value()));
+                self.editor.dispatch(Action::Saved {
+                    fresh: doc.draft_value(),
+                    sent: doc.draft_value(),
+                });
                 self.error.set(Some((
                     "The change was saved, but reloading the object".into(),
                     e,
@@ -498,14 +546,15 @@ pub fn App() -> Html {
     let busy = use_state_eq(|| false);
     let retry = use_state_eq(|| None::<Retry>);
     let conflict = use_state(|| None::<Conflict>);
-    let pending_draft = use_mut_ref(|| None::<(Settings, Document)>);
+    let others = use_state_eq(|| 0usize);
+    let warning = use_state_eq(|| None::<String>);
     let schema_rev = use_state_eq(crate::schemas::revision);
     // A link to an object shows its form first: the side panels (connection, browser, drafts)
     // are built once the form is there, or something needs the user's attention, so building
     // them does not hold up the form.
     let side = use_state_eq(|| page_link().type_name.is_none());
     let h = Handles {
-        pending_draft,
+        others: others.clone(),
         settings: settings.clone(),
         editor: editor.clone(),
         list: list.clone(),
@@ -611,45 +660,67 @@ pub fn App() -> Html {
     // Every edit is written to localStorage a moment after the typing stops, and at once when
     // the page is hidden or closed: a burst of keystrokes costs one write of a large draft. A
     // clean document leaves nothing behind.
-    let pending = h.pending_draft.clone();
     let save_timer = use_mut_ref(|| None::<Timeout>);
     let drafts_changed = use_force_update();
     {
-        let pending = pending.clone();
-        let info = info.clone();
+        // Written at once when the page is hidden or closed. This tab says every few seconds
+        // that it is alive, so other tabs leave its drafts alone, and learns when another tab
+        // stores a draft of the object open here.
+        let warning = warning.clone();
+        let others = others.clone();
+        let open_key = use_mut_ref(|| None::<String>);
+        *open_key.borrow_mut() = editor.doc.as_ref().map(|d| draft_key(&settings, d));
+        let drafts_changed = drafts_changed.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                gloo_events::EventListener::new(&w, "pagehide", move |_| {
-                    flush_draft(&pending, &info)
-                })
+            drafts::beat();
+            let beat = gloo_timers::callback::Interval::new(5_000, drafts::beat);
+            let listeners = web_sys::window().map(|w| {
+                let hide = gloo_events::EventListener::new(&w, "pagehide", move |_| {
+                    flush_draft(&warning);
+                    drafts::end_beat();
+                });
+                let storage = gloo_events::EventListener::new(&w, "storage", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+                        return;
+                    };
+                    let key = e.key().unwrap_or_default();
+                    if let Some(open) = open_key.borrow().as_ref() {
+                        if key.starts_with(open.as_str()) {
+                            others.set(drafts::others_editing(open));
+                        }
+                    }
+                    if key.starts_with("intune-editor.draft|") {
+                        drafts_changed.force_update();
+                    }
+                });
+                (hide, storage)
             });
-            move || drop(listener)
+            move || {
+                drop(beat);
+                drop(listeners);
+            }
         });
     }
     {
         let settings = (*settings).clone();
-        let info = info.clone();
-        let pending = pending.clone();
+        let warning = warning.clone();
         let save_timer = save_timer.clone();
         let revision = editor.doc.as_ref().map(|d| (d.revision, object_key(d)));
         let doc = editor.doc.clone();
         use_effect_with(revision, move |_| {
             if let Some(doc) = doc {
                 if doc.is_dirty() {
-                    *pending.borrow_mut() = Some((settings, doc));
-                    let pending = pending.clone();
+                    // Built when written (after the delay, on pagehide, or by the panic hook).
+                    let key_settings = settings.clone();
+                    drafts::set_pending(Some(Box::new(move || saved_draft(&key_settings, &doc))));
                     *save_timer.borrow_mut() = Some(Timeout::new(DRAFT_SAVE_DELAY_MS, move || {
-                        flush_draft(&pending, &info)
+                        flush_draft(&warning)
                     }));
                 } else {
-                    pending.borrow_mut().take();
+                    drafts::set_pending(None);
                     save_timer.borrow_mut().take();
-                    // The key only: building the whole saved draft would copy the object twice.
-                    drafts::remove(&drafts::key(
-                        &settings.base().map(|b| b.to_string()).unwrap_or_default(),
-                        doc.api.as_str(),
-                        &object_key(&doc),
-                    ));
+                    // This tab's draft only: another tab's unsent edits stay.
+                    drafts::remove_mine(&draft_key(&settings, &doc));
                 }
             }
         });
@@ -772,7 +843,9 @@ pub fn App() -> Html {
                 h.editor.dispatch(Action::Open(Box::new(Document::new(
                     api,
                     t,
-                    Origin::New,
+                    Origin::New {
+                        key: drafts::unique(),
+                    },
                     None,
                     &draft,
                 ))));
@@ -795,13 +868,27 @@ pub fn App() -> Html {
     };
 
     // Read from storage only while no document is open, which is when the list shows.
-    let saved = if editor.doc.is_none() {
-        flush_draft(&pending, &info);
+    let (saved, unreadable) = if editor.doc.is_none() {
+        flush_draft(&warning);
         drafts::all()
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
-    let saved_list = if !saved.is_empty() {
+    let forget_all = {
+        let drafts_changed = drafts_changed.clone();
+        let info = info.clone();
+        Callback::from(move |_| {
+            drafts::set_pending(None);
+            let n = drafts::forget_all();
+            info.set(Some(format!(
+                "Forgot {n} draft{} on this device.",
+                if n == 1 { "" } else { "s" }
+            )));
+            drafts_changed.force_update();
+        })
+    };
+    let me = drafts::tab_id();
+    let saved_list = if !saved.is_empty() || !unreadable.is_empty() {
         html! {
             <section class="panel drafts" aria-labelledby="drafts-title">
                 <h2 id="drafts-title">{ "Unsaved drafts" }</h2>
@@ -818,14 +905,41 @@ pub fn App() -> Html {
                             Callback::from(move |_| { drafts::remove(&key); drafts_changed.force_update(); })
                         };
                         let name = d.draft.get("displayName").and_then(Value::as_str).unwrap_or("(no name)").to_string();
+                        let whose = if d.tab == me { "" } else { ", another tab" };
                         html! {
                             <li>
-                                <button type="button" class="link" onclick={open}>{ format!("{name} — {} ({}, {})", label(short_name(&d.type_name)), d.api, d.object) }</button>
+                                <button type="button" class="link" onclick={open}>{ format!("{name} — {} ({}, {}{whose})", label(short_name(&d.type_name)), d.api, d.object) }</button>
                                 { " " }<button type="button" class="link" onclick={forget}>{ "Discard" }</button>
                             </li>
                         }
                     }) }
                 </ul>
+                if !unreadable.is_empty() {
+                    <h3>{ "Could not be restored" }</h3>
+                    <p class="unit">{ "Kept as stored (damaged, or written by a newer version of the editor): export to keep the content." }</p>
+                    <ul id="unreadable-drafts">
+                        { for unreadable.iter().enumerate().map(|(i, u)| {
+                            let export = {
+                                let text = u.text.clone();
+                                Callback::from(move |_| download_json(&format!("draft-{}.json", i + 1), &text))
+                            };
+                            let forget = {
+                                let drafts_changed = drafts_changed.clone();
+                                let key = u.key.clone();
+                                Callback::from(move |_| { drafts::remove(&key); drafts_changed.force_update(); })
+                            };
+                            let what = u.key.trim_start_matches("intune-editor.draft|").to_string();
+                            html! {
+                                <li>
+                                    <span>{ what }</span>{ " " }
+                                    <button type="button" class="link" onclick={export}>{ "Export" }</button>{ " " }
+                                    <button type="button" class="link" onclick={forget}>{ "Discard" }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+                <button type="button" id="forget-drafts" onclick={forget_all}>{ "Forget drafts on this device" }</button>
             </section>
         }
     } else {
@@ -853,6 +967,12 @@ pub fn App() -> Html {
                 <div class="content">
                     if let Some(text) = &settings.link_base {
                         { link_base_prompt(&h, text) }
+                    }
+                    if let Some(w) = &*warning {
+                        <div class="conflict" role="alert" id="draft-warning">{ format!("Your draft is not being saved: {w}.") }</div>
+                    }
+                    if *others > 0 && editor.doc.is_some() {
+                        <div class="info" role="status" id="other-tab">{ "This object also has unsent changes in another tab of this browser. Each tab keeps its own draft: sending or discarding here leaves the other tab's alone." }</div>
                     }
                     if let Some(msg) = &*info {
                         <div class="info" role="status" id="info">{ msg }
@@ -1005,7 +1125,9 @@ async fn open_link(
             h.editor.dispatch(Action::Open(Box::new(Document::new(
                 s.api,
                 t,
-                Origin::New,
+                Origin::New {
+                    key: drafts::unique(),
+                },
                 None,
                 &draft,
             ))));
@@ -1035,7 +1157,7 @@ async fn open_link(
 /// The stored draft of a linked object, which opens instead of the object.
 fn draft_of_link(s: &Settings, target: &Target) -> Option<SavedDraft> {
     let base = s.base().map(|b| b.to_string()).unwrap_or_default();
-    drafts::load(&drafts::key(&base, s.api.as_str(), &target.path()))
+    drafts::load_for(&drafts::key(&base, s.api.as_str(), &target.path()))
 }
 
 /// Before the first render, for a link to an object: when the link's settings already hold a
@@ -1128,7 +1250,10 @@ fn open_file(h: &Handles, api: ApiVersion, name: &str, text: &str) {
         h.editor.dispatch(Action::Open(Box::new(Document::new(
             api,
             t,
-            Origin::File { name },
+            Origin::File {
+                name,
+                key: drafts::unique(),
+            },
             None,
             &object,
         ))));
@@ -1161,8 +1286,8 @@ fn editor_view(
     };
     let origin = match &doc.origin {
         Origin::Graph { target } => format!("{} · {}", doc.api, target.path()),
-        Origin::File { name } => format!("file {name} · {}", doc.api),
-        Origin::New => format!("new draft · {}", doc.api),
+        Origin::File { name, .. } => format!("file {name} · {}", doc.api),
+        Origin::New { .. } => format!("new draft · {}", doc.api),
     };
     let title = doc
         .draft
@@ -1191,19 +1316,14 @@ fn editor_view(
     });
     let discard = {
         let editor = editor.clone();
-        let pending = h.pending_draft.clone();
         let is_graph = matches!(doc.origin, Origin::Graph { .. });
-        let key = drafts::key(
-            &h.settings.base().map(|b| b.to_string()).unwrap_or_default(),
-            doc.api.as_str(),
-            &object_key(doc),
-        );
+        let key = draft_key(&h.settings, doc);
         Callback::from(move |_| {
             if is_graph {
                 editor.dispatch(Action::DiscardDraft);
             } else {
-                pending.borrow_mut().take();
-                drafts::remove(&key);
+                drafts::set_pending(None);
+                drafts::remove_mine(&key);
                 editor.dispatch(Action::Close);
             }
         })
@@ -1219,7 +1339,7 @@ fn editor_view(
             .and_then(|v| v.as_str().map(str::to_string)),
         s.entry_set_for(doc.type_id),
     ) {
-        (Origin::File { .. } | Origin::New, Some(id), Some(set)) if set.collection => {
+        (Origin::File { .. } | Origin::New { .. }, Some(id), Some(set)) if set.collection => {
             let h = h.clone();
             let set = set.path.clone();
             Some(Callback::from(move |_| {

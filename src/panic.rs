@@ -5,6 +5,8 @@ use std::panic;
 
 pub fn install() {
     panic::set_hook(Box::new(|info| {
+        // The edit typed a moment ago is not in storage yet: write it first.
+        let _ = crate::drafts::flush_pending();
         let detail = info.to_string();
         web_sys::console::error_1(&detail.clone().into());
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {

@@ -47,10 +47,12 @@ impl<T> Shared<T> {
 pub enum Origin {
     /// Loaded from Graph: sending patches this object.
     Graph { target: Target },
-    /// Opened from a JSON file: validation only, unless compared with Graph.
-    File { name: String },
-    /// A new, empty draft of a type: validation only.
-    New,
+    /// Opened from a JSON file: validation only, unless compared with Graph. `key` tells its
+    /// draft from another opening of a file of the same name.
+    File { name: String, key: String },
+    /// A new, empty draft of a type: validation only. `key` tells two new drafts of one type
+    /// apart.
+    New { key: String },
 }
 
 /// The edited object, one shared value per top-level property.
@@ -296,8 +298,12 @@ pub enum Action {
     },
     /// The user threw the draft away: back to what was loaded.
     DiscardDraft,
-    /// Graph accepted the change and returned the object afresh.
-    Saved(Value),
+    /// Graph accepted the change and returned the object afresh. `sent` is the draft as it
+    /// was sent: edits made since (while the request was in flight) stay on top of `fresh`.
+    Saved {
+        fresh: Value,
+        sent: Value,
+    },
     /// Graph now holds `current`, changed by someone else: rebase the user's changes on it.
     Rebase(Value),
     /// Compare a file's or a new draft's content with the object Graph holds.
@@ -340,9 +346,25 @@ impl Reducible for EditorState {
                     }
                 }
             }
-            Action::Saved(fresh) => {
+            Action::Saved { fresh, sent } => {
                 if let Some(doc) = next.doc.as_mut() {
-                    doc.draft = Draft::from_value(&fresh);
+                    let now = doc.draft_value();
+                    let mut draft = Draft::from_value(&fresh);
+                    let (empty_now, empty_sent) = (Map::new(), Map::new());
+                    let now_map = now.as_object().unwrap_or(&empty_now);
+                    let sent_map = sent.as_object().unwrap_or(&empty_sent);
+                    for key in now_map.keys().chain(sent_map.keys()) {
+                        let (a, b) = (now_map.get(key), sent_map.get(key));
+                        let same = match (a, b) {
+                            (Some(a), Some(b)) => policy_core::patch::json_eq(a, b),
+                            (None, None) => true,
+                            _ => false,
+                        };
+                        if !same {
+                            draft.set(key, a.cloned());
+                        }
+                    }
+                    doc.draft = draft;
                     doc.loaded = Some(Shared::new(fresh));
                     doc.server_messages = Shared::new(Vec::new());
                     doc.revision += 1;
@@ -401,7 +423,10 @@ mod tests {
             "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
             "id": "x", "displayName": "Loaded", "passwordExpirationDays": 400,
         });
-        let origin = Origin::File { name: "x".into() };
+        let origin = Origin::File {
+            name: "x".into(),
+            key: "k".into(),
+        };
         let a = Document::from_loaded(ApiVersion::Beta, t, origin.clone(), object.clone());
         let b = Document::new(ApiVersion::Beta, t, origin, Some(object.clone()), &object);
         assert_eq!(a.draft_value(), b.draft_value());
@@ -423,7 +448,10 @@ mod tests {
             "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
             "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30,
         });
-        let origin = Origin::File { name: "x".into() };
+        let origin = Origin::File {
+            name: "x".into(),
+            key: "k".into(),
+        };
         let state = Rc::new(EditorState {
             doc: Some(Document::from_loaded(ApiVersion::Beta, t, origin, object)),
         });
@@ -438,5 +466,53 @@ mod tests {
         assert!(doc.problems.has_errors());
         // The shared copy the review panel gets is the document's own, not a new one.
         assert_eq!(doc.patch_shared(), doc.patch_shared());
+    }
+
+    #[test]
+    fn edits_made_while_send_is_in_flight_stay_on_top_of_the_fresh_object() {
+        let s = beta();
+        let t = s.find("androidForWorkGeneralDeviceConfiguration").unwrap();
+        let object = json!({
+            "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+            "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30, "description": "d",
+        });
+        let origin = Origin::File {
+            name: "x".into(),
+            key: "k".into(),
+        };
+        let state = Rc::new(EditorState {
+            doc: Some(Document::from_loaded(ApiVersion::Beta, t, origin, object)),
+        });
+        let state = state.reduce(Action::Edit {
+            property: "passwordExpirationDays".into(),
+            value: Some(json!(60)),
+        });
+        let sent = state.doc.as_ref().unwrap().draft_value();
+        // While the PATCH is out, the user goes on typing.
+        let state = state.reduce(Action::Edit {
+            property: "displayName".into(),
+            value: Some(json!("Typed during send")),
+        });
+        let state = state.reduce(Action::Edit {
+            property: "description".into(),
+            value: None,
+        });
+        let mut fresh = sent.clone();
+        fresh["version"] = json!(2);
+        let state = state.reduce(Action::Saved {
+            fresh: fresh.clone(),
+            sent,
+        });
+        let doc = state.doc.as_ref().unwrap();
+        assert_eq!(doc.loaded.as_ref().unwrap().0.as_ref(), &fresh);
+        let draft = doc.draft_value();
+        assert_eq!(draft["displayName"], json!("Typed during send"));
+        assert_eq!(draft["passwordExpirationDays"], json!(60));
+        assert_eq!(draft["version"], json!(2));
+        assert!(draft.get("description").is_none());
+        assert!(doc.is_dirty());
+        let body = doc.patch().unwrap().as_ref().unwrap().body().unwrap();
+        assert_eq!(body["displayName"], json!("Typed during send"));
+        assert!(body.get("passwordExpirationDays").is_none());
     }
 }

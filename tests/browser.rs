@@ -20,7 +20,7 @@ use intune_editor::state::{Action, Document, EditorState, Origin};
 use policy_core::endpoint::{Cloud, GraphBase, Target};
 use policy_core::model::ApiVersion;
 use serde_json::{json, Value};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -489,7 +489,7 @@ fn a_stored_draft_comes_back() {
     };
     let saved = saved_draft(&settings, &doc);
     drafts::save(&saved).unwrap();
-    let back = drafts::load(&saved.key()).expect("stored");
+    let back = drafts::load_for(&saved.object_key()).expect("stored");
     let restored = document_from_saved(&back).expect("reopens");
     assert_eq!(
         restored.draft_value()["displayName"],
@@ -500,9 +500,170 @@ fn a_stored_draft_comes_back() {
         json!("Saved")
     );
     assert!(restored.is_dirty());
-    assert!(drafts::all().iter().any(|d| d.key() == saved.key()));
-    drafts::remove(&saved.key());
-    assert!(drafts::load(&saved.key()).is_none());
+    assert!(drafts::all().0.iter().any(|d| d.key() == saved.key()));
+    drafts::remove_mine(&saved.object_key());
+    assert!(drafts::load_for(&saved.object_key()).is_none());
+}
+
+/// Writes a raw entry into localStorage, as another tab or an older editor would.
+fn put_raw(key: &str, text: &str) {
+    drafts::local().unwrap().set_item(key, text).unwrap();
+}
+
+fn raw(key: &str) -> Option<String> {
+    drafts::local().unwrap().get_item(key).unwrap()
+}
+
+fn windows10_draft(id: &str, name: &str) -> (Settings, Document) {
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration", "id": id,
+        "displayName": "Loaded", "version": 1
+    });
+    let mut doc = graph_doc(ApiVersion::Beta, object);
+    doc.draft.set("displayName", Some(json!(name)));
+    let settings = Settings {
+        cloud: None,
+        custom_base: "http://127.0.0.1:9998".into(),
+        ..Settings::default()
+    };
+    (settings, doc)
+}
+
+#[wasm_bindgen_test]
+fn drafts_survive_other_tabs_damaged_entries_and_older_formats() {
+    drafts::forget_all();
+    let (settings, doc) = windows10_draft("two-tabs", "Mine");
+    let mine = saved_draft(&settings, &doc);
+    drafts::save(&mine).unwrap();
+    let object = mine.object_key();
+
+    // Another open tab (it beat a moment ago) edits the same object.
+    let theirs = drafts::SavedDraft {
+        tab: "othertab".into(),
+        draft: json!({"displayName": "Theirs"}),
+        ..mine.clone()
+    };
+    put_raw(&theirs.key(), &serde_json::to_string(&theirs).unwrap());
+    put_raw(
+        "intune-editor.tab-alive|othertab",
+        &js_sys::Date::now().to_string(),
+    );
+    assert_eq!(drafts::others_editing(&object), 1);
+    assert_eq!(
+        drafts::load_for(&object).unwrap().draft["displayName"],
+        json!("Mine")
+    );
+    // Send or Discard here removes this tab's draft only.
+    drafts::remove_mine(&object);
+    assert!(raw(&theirs.key()).is_some(), "the other tab's edits stay");
+    // While that tab is open, its draft is its own: not taken over here.
+    assert!(drafts::load_for(&object).is_none());
+    // Once it is closed (no beat for long), the next opening takes its draft over.
+    put_raw("intune-editor.tab-alive|othertab", "0");
+    let adopted = drafts::load_for(&object).expect("the closed tab's draft");
+    assert_eq!(adopted.draft["displayName"], json!("Theirs"));
+    assert_eq!(adopted.tab, drafts::tab_id());
+    assert!(raw(&theirs.key()).is_none());
+    assert!(raw(&adopted.key()).is_some());
+
+    // A draft of the unversioned format (no format, no tab) reads and is taken over.
+    let (_, doc) = windows10_draft("old-format", "Old");
+    let mut old = serde_json::to_value(saved_draft(&settings, &doc)).unwrap();
+    old.as_object_mut().unwrap().remove("format");
+    old.as_object_mut().unwrap().remove("tab");
+    let old_key = format!(
+        "intune-editor.draft|http://127.0.0.1:9998|beta|{}",
+        old["object"].as_str().unwrap()
+    );
+    put_raw(&old_key, &old.to_string());
+    let back = drafts::load_for(&old_key).expect("the old draft");
+    assert_eq!(back.draft["displayName"], json!("Old"));
+    assert!(raw(&old_key).is_none());
+
+    // A damaged entry and one of a newer format are listed as they are, never deleted.
+    let damaged = "intune-editor.draft|http://127.0.0.1:9998|beta|x|t";
+    put_raw(damaged, "{\"draft\": ");
+    let mut newer = serde_json::to_value(&mine).unwrap();
+    newer["format"] = json!(drafts::FORMAT + 1);
+    let newer_key = "intune-editor.draft|http://127.0.0.1:9998|beta|y|t";
+    put_raw(newer_key, &newer.to_string());
+    let (readable, unreadable) = drafts::all();
+    assert!(readable.iter().all(|d| d.key() != damaged));
+    let keys: Vec<&str> = unreadable.iter().map(|u| u.key.as_str()).collect();
+    assert!(
+        keys.contains(&damaged) && keys.contains(&newer_key),
+        "{keys:?}"
+    );
+    assert_eq!(raw(damaged).as_deref(), Some("{\"draft\": "));
+
+    // Two new drafts of one type, and two openings of one file, get keys of their own.
+    let s = schema(ApiVersion::Beta);
+    let t = s.find("androidForWorkGeneralDeviceConfiguration").unwrap();
+    let fresh = |origin| {
+        let d = Document::new(
+            ApiVersion::Beta,
+            t,
+            origin,
+            None,
+            &json!({"displayName": "n"}),
+        );
+        saved_draft(&settings, &d).key()
+    };
+    let a = fresh(Origin::New {
+        key: drafts::unique(),
+    });
+    let b = fresh(Origin::New {
+        key: drafts::unique(),
+    });
+    assert_ne!(a, b);
+    let f1 = fresh(Origin::File {
+        name: "x.json".into(),
+        key: drafts::unique(),
+    });
+    let f2 = fresh(Origin::File {
+        name: "x.json".into(),
+        key: drafts::unique(),
+    });
+    assert_ne!(f1, f2);
+
+    // "Forget drafts on this device" removes every draft, readable or not.
+    assert!(drafts::forget_all() >= 4);
+    assert_eq!(drafts::all(), (Vec::new(), Vec::new()));
+}
+
+/// Runs `script` in the page (the test runner's, which has no CSP).
+fn run_js(script: &str) {
+    js_sys::Function::new_no_args(script)
+        .call0(&JsValue::NULL)
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+fn full_or_blocked_storage_is_reported_and_never_a_panic() {
+    drafts::forget_all();
+    let (settings, doc) = windows10_draft("quota", "Big");
+    let mut big = saved_draft(&settings, &doc);
+    // More than any browser's localStorage quota for one origin (5 MB of UTF-16 in Chromium).
+    big.draft = json!({"displayName": "x".repeat(6 * 1024 * 1024)});
+    let e = drafts::save(&big).unwrap_err();
+    assert!(e.contains("full"), "{e}");
+    assert!(drafts::all().0.is_empty());
+
+    // Storage blocked for the page (privacy settings): every call answers, none throws.
+    run_js(
+        "window.__ls = Object.getOwnPropertyDescriptor(window, 'localStorage');
+         Object.defineProperty(window, 'localStorage', { configurable: true,
+           get() { throw new DOMException('blocked', 'SecurityError'); } });",
+    );
+    let (settings, doc) = windows10_draft("blocked", "Blocked");
+    let e = drafts::save(&saved_draft(&settings, &doc)).unwrap_err();
+    assert!(e.contains("blocks storage"), "{e}");
+    assert_eq!(drafts::all(), (Vec::new(), Vec::new()));
+    assert!(drafts::load_for("intune-editor.draft|x|beta|y").is_none());
+    assert_eq!(drafts::forget_all(), 0);
+    drafts::beat();
+    run_js("Object.defineProperty(window, 'localStorage', window.__ls);");
+    assert!(drafts::local().is_some());
 }
 
 #[wasm_bindgen_test]

@@ -38,6 +38,8 @@ fn signed_in(sign_in: &mut SignIn, account: Account, accounts: Vec<Account>) {
 #[component]
 pub fn SignInPanel(props: &SignInPanelProps) -> Html {
     let busy = use_state(|| false);
+    // After signing out: drafts hold tenant data, so offer to forget them on this device.
+    let offer_forget = use_state_eq(|| false);
     let s = &props.settings;
     let si = &s.sign_in;
     let resolved = s
@@ -111,8 +113,10 @@ pub fn SignInPanel(props: &SignInPanelProps) -> Html {
         let settings = s.clone();
         let cfg = resolved.clone().ok();
         let busy = busy.clone();
+        let offer_forget = offer_forget.clone();
         Callback::from(move |_: MouseEvent| {
             let (on_change, settings, busy) = (on_change.clone(), settings.clone(), busy.clone());
+            let offer_forget = offer_forget.clone();
             let (Some(cfg), Some(account)) = (cfg.clone(), settings.sign_in.account().cloned())
             else {
                 return;
@@ -122,6 +126,7 @@ pub fn SignInPanel(props: &SignInPanelProps) -> Html {
                 let result = msal::sign_out(&cfg, &account.home_id).await;
                 let accounts = msal::accounts(&cfg).await.unwrap_or_default();
                 busy.set(false);
+                offer_forget.set(result.is_ok());
                 emit_with(&on_change, &settings, |si| {
                     si.accounts = accounts;
                     si.active = None;
@@ -244,6 +249,14 @@ pub fn SignInPanel(props: &SignInPanelProps) -> Html {
             <h3>{ "Sign in with your organisation's account" }</h3>
             { body }
             if let Some(m) = &si.message { <p class="unit" role="status" id="sign-in-message">{ m }</p> }
+            if *offer_forget {
+                <p class="row" id="forget-offer">{ "Unsent drafts of this tenant's objects stay in this browser. " }
+                    <button type="button" id="forget-drafts-after-sign-out" onclick={{
+                        let offer_forget = offer_forget.clone();
+                        Callback::from(move |_| { crate::drafts::set_pending(None); crate::drafts::forget_all(); offer_forget.set(false); })
+                    }}>{ "Forget drafts on this device" }</button>
+                </p>
+            }
             { settings_form }
         </div>
     }
