@@ -257,6 +257,26 @@ impl Connection {
         }
     }
 
+    /// The plain value of an encrypted setting of `target` (Graph's bound function
+    /// `getOmaSettingPlainTextValue`), asked for only when the user clicks "Reveal".
+    pub async fn reveal_secret(
+        &self,
+        target: &Target,
+        reference: &str,
+    ) -> Result<String, ApiError> {
+        // An OData string literal: a quote is doubled; the rest is percent-encoded.
+        let literal = policy_core::endpoint::percent_encode(&reference.replace('\'', "''"));
+        let url = format!(
+            "{}/getOmaSettingPlainTextValue(secretReferenceValueId='{literal}')",
+            target.url(&self.base, self.api)
+        );
+        let v = Self::json(self.send("GET", &url, None).await?).await?;
+        v.get("value")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::BadResponse("the answer has no \"value\" text".into()))
+    }
+
     /// The URL of a collection's first page.
     pub fn first_page_url(&self, set: &str) -> String {
         list_url(&self.base, self.api, set, LIST_SELECT, Some(100))

@@ -20,6 +20,7 @@ use crate::components::form_view::FormView;
 use crate::components::object_browser::ObjectBrowser;
 use crate::components::problem_summary::ProblemSummary;
 use crate::components::review_panel::{change_rows, ReviewPanel};
+use crate::components::secret_field::Secrets;
 use crate::drafts::{self, SavedDraft};
 use crate::session::{link_query, page_link, Settings};
 use crate::state::{Action, Document, EditorState, Origin, Shared};
@@ -123,7 +124,8 @@ pub fn saved_draft(settings: &Settings, doc: &Document) -> SavedDraft {
         set,
         id,
         loaded: doc.loaded.as_ref().map(|l| (*l.0).clone()),
-        draft: doc.draft_value(),
+        // No secret in clear: one typed again goes back to Graph's mask.
+        draft: doc.draft_to_store(),
         saved_at: js_sys::Date::now(),
     }
 }
@@ -310,6 +312,11 @@ impl Handles {
         self.connection_for(&self.settings)
     }
 
+    /// The connection, if the settings make one (nothing said in the page when they do not).
+    fn connection_quiet(&self) -> Option<Connection> {
+        self.settings.connection().ok()
+    }
+
     /// The connection of `s`; when its Graph base is not usable, says so in the page.
     fn connection_for(&self, s: &Settings) -> Option<Connection> {
         match s.connection() {
@@ -409,7 +416,13 @@ impl Handles {
                     Target::Member { id, .. } => Some(id.as_str().to_string()),
                     _ => None,
                 };
-                replace_url(&link_query(&self.settings, Some(&t), id.as_deref()));
+                // The connection's own base: the settings handle may predate start-up's.
+                replace_url(&crate::session::link_query_for(
+                    &conn.base,
+                    conn.api,
+                    Some(&t),
+                    id.as_deref(),
+                ));
                 self.conflict.set(None);
                 self.editor.dispatch(Action::Open(Box::new(doc)));
             }
@@ -454,7 +467,10 @@ impl Handles {
         let Some(Ok(patch)) = doc.patch().cloned() else {
             return;
         };
-        let Some(body) = patch.body() else { return };
+        // The revealed secrets go in here, at the last moment, and nowhere else.
+        let Some(body) = doc.body_to_send() else {
+            return;
+        };
         let Some(loaded) = doc.loaded.clone() else {
             return;
         };
@@ -503,19 +519,34 @@ impl Handles {
                     conn.api.as_str(),
                     &target.path(),
                 ));
+                // Someone else's change that landed between the re-read and the PATCH: kept
+                // (Graph applied both), and said, so nobody believes the form is only theirs.
+                let mine: Vec<&str> = patch.changes().iter().map(|c| c.property.as_str()).collect();
+                let theirs: Vec<String> = diff(doc.schema(), &loaded, &fresh)
+                    .map(|p| {
+                        p.changes()
+                            .iter()
+                            .map(|c| c.property.clone())
+                            .filter(|c| !mine.contains(&c.as_str()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 self.editor.dispatch(Action::Saved {
                     fresh,
                     sent: doc.draft_value(),
                 });
-                self.info.set(Some(format!(
-                    "Saved: {} propert{} changed.",
-                    patch.changes().len(),
-                    if patch.changes().len() == 1 {
-                        "y"
-                    } else {
-                        "ies"
-                    }
-                )));
+                let n = patch.changes().len();
+                let mut message = format!(
+                    "Saved: {n} propert{} changed.",
+                    if n == 1 { "y" } else { "ies" }
+                );
+                if !theirs.is_empty() {
+                    message.push_str(&format!(
+                        " Someone else changed {} at the same time; the form now shows their values.",
+                        theirs.join(", ")
+                    ));
+                }
+                self.info.set(Some(message));
             }
             Err(e) => {
                 // The change is in; only the reload failed.
@@ -553,6 +584,8 @@ pub fn App() -> Html {
     // are built once the form is there, or something needs the user's attention, so building
     // them does not hold up the form.
     let side = use_state_eq(|| page_link().type_name.is_none());
+    // Start-up has read config.json: a link's custom base still waiting now waits for the user.
+    let started = use_state_eq(|| false);
     let h = Handles {
         others: others.clone(),
         settings: settings.clone(),
@@ -569,6 +602,7 @@ pub fn App() -> Html {
     // Start-up: the host's config.json (a sandbox's demo token), then whatever the link asks.
     {
         let h = h.clone();
+        let started = started.clone();
         use_effect_with((), move |_| {
             crate::api::end_early_gets();
             wasm_bindgen_futures::spawn_local(async move {
@@ -578,10 +612,10 @@ pub fn App() -> Html {
                 let mut s = (*h.settings).clone();
                 // Sign-in (MSAL.js) when config.json or the user configured it; finishes a
                 // redirect sign-in the page is coming back from.
+                s.allow_link_base(&crate::auth::config::allowed_bases(config.as_ref()));
                 s.sign_in =
                     crate::auth::start(config.as_ref(), s.cloud, s.base().ok().as_ref()).await;
                 crate::bench_hooks::mark("sign-in-ready");
-                s.allow_link_base(&crate::auth::config::allowed_bases(config.as_ref()));
                 s.take_demo_token(config.as_ref());
                 let link = page_link();
                 // A link's custom base waits for the user's yes (`link_base_prompt`): nothing
@@ -603,6 +637,7 @@ pub fn App() -> Html {
                 // is asked for (then that render overlaps the request) or, after an early
                 // request, in.
                 h.settings.set(s);
+                started.set(true);
                 h.schema_rev.set(crate::schemas::revision());
             });
         });
@@ -648,7 +683,7 @@ pub fn App() -> Html {
             || error.is_some()
             || info.is_some()
             || retry.is_some()
-            || settings.link_base.is_some();
+            || (*started && settings.link_base.is_some());
         use_effect_with((waiting, settled), move |&(waiting, settled)| {
             // Once the form (or a message) is on screen; at the latest after three seconds.
             let timer = waiting
@@ -965,7 +1000,7 @@ pub fn App() -> Html {
                     }
                 </aside>
                 <div class="content">
-                    if let Some(text) = &settings.link_base {
+                    if let Some(text) = settings.link_base.as_ref().filter(|_| *started) {
                         { link_base_prompt(&h, text) }
                     }
                     if let Some(w) = &*warning {
@@ -1364,6 +1399,39 @@ fn editor_view(
         }
         _ => None,
     };
+    // Encrypted settings: revealed on request, in this page's memory only.
+    let secrets = Secrets {
+        masks: doc.masks.clone(),
+        revealed: doc.revealed.clone(),
+        on_reveal: match (&doc.origin, h.connection_quiet()) {
+            (Origin::Graph { target }, Some(conn)) if has_credential => {
+                let (h, target) = (h.clone(), target.clone());
+                Some(Callback::from(move |reference: String| {
+                    let (h, target, conn) = (h.clone(), target.clone(), conn.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match conn.reveal_secret(&target, &reference).await {
+                            Ok(plain) => h.editor.dispatch(Action::Revealed { reference, plain }),
+                            Err(e) => h
+                                .error
+                                .set(Some(("Revealing the encrypted value".into(), e))),
+                        }
+                    });
+                }))
+            }
+            _ => None,
+        },
+    };
+    let unresolved = doc.unresolved_secrets();
+    let secrets_note = (!doc.masks.is_empty()).then(|| {
+        html! {
+            <p class="unit" id="secrets-note">
+                { "This object holds encrypted settings. Graph returns them masked; a list you change is sent whole, so each of its secrets must be revealed or typed again first. Revealed and typed secrets stay in this page's memory: drafts keep Graph's mask." }
+                if !unresolved.is_empty() {
+                    <strong>{ format!(" Still masked: {}.", unresolved.iter().map(|s| s.path()).collect::<Vec<_>>().join(", ")) }</strong>
+                }
+            </p>
+        }
+    });
     let conflict_view = (*h.conflict).clone().map(|c| {
         let rebase = {
             let editor = editor.clone();
@@ -1402,10 +1470,13 @@ fn editor_view(
                 </div>
             </div>
             <ProblemSummary problems={doc.problems.clone()} />
+            { for secrets_note }
             { for conflict_view }
             <div class="editor-body">
-                <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
-                    server={doc.server_messages.clone()} {on_edit} />
+                <ContextProvider<Secrets> context={secrets}>
+                    <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
+                        server={doc.server_messages.clone()} {on_edit} />
+                </ContextProvider<Secrets>>
                 <ReviewPanel {patch} {request} {blocked} busy={*h.busy || h.retry.is_some()} {on_send} />
             </div>
         </section>

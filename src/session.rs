@@ -241,15 +241,21 @@ fn decode_component(s: &str) -> String {
 
 /// The query string of a link to an object (never with a token).
 pub fn link_query(settings: &Settings, type_name: Option<&str>, id: Option<&str>) -> String {
-    let enc = policy_core::endpoint::percent_encode;
-    let mut q = String::new();
-    if let Ok(base) = settings.base() {
-        q.push_str(&format!(
-            "?graph={}&api={}",
-            enc(base.as_str()),
-            settings.api
-        ));
+    match settings.base() {
+        Ok(base) => link_query_for(&base, settings.api, type_name, id),
+        Err(_) => String::new(),
     }
+}
+
+/// The same for a connection's base and version (what a request actually used).
+pub fn link_query_for(
+    base: &GraphBase,
+    api: ApiVersion,
+    type_name: Option<&str>,
+    id: Option<&str>,
+) -> String {
+    let enc = policy_core::endpoint::percent_encode;
+    let mut q = format!("?graph={}&api={api}", enc(base.as_str()));
     if let Some(t) = type_name {
         q.push_str(&format!("&type={}", enc(t)));
     }

@@ -177,6 +177,12 @@ pub struct Document {
     /// What Send would patch, worked out once per change of the draft or of `loaded` (a big
     /// list makes the diff the costliest part of a keystroke after validation).
     patch: Option<Rc<Result<Patch, DiffError>>>,
+    /// Encrypted values the user revealed in this page, by `secretReferenceValueId`: in memory
+    /// only (never in the draft, storage or the review's text), put into the body at send time.
+    pub revealed: Shared<HashMap<String, String>>,
+    /// Graph's masked values of the loaded object's encrypted settings, by reference (worked
+    /// out when `loaded` changes).
+    pub masks: Shared<HashMap<String, Value>>,
 }
 
 impl Document {
@@ -206,10 +212,49 @@ impl Document {
         }
     }
 
+    /// Works `masks` out again: after `loaded` changed.
+    fn refresh_masks(&mut self) {
+        self.masks = Shared::new(
+            self.loaded
+                .as_ref()
+                .map(|l| policy_core::secrets::masks(&l.0))
+                .unwrap_or_default(),
+        );
+    }
+
+    /// The encrypted settings the patch would send as their mask (neither revealed nor typed
+    /// again): sending would overwrite each secret with the mask.
+    pub fn unresolved_secrets(&self) -> Vec<policy_core::secrets::Secret> {
+        match self
+            .patch()
+            .and_then(|p| p.as_ref().ok())
+            .and_then(Patch::body)
+        {
+            Some(body) => policy_core::secrets::unresolved(&body, &self.masks, &self.revealed),
+            None => Vec::new(),
+        }
+    }
+
+    /// The body Send writes: the patch's, with the revealed secrets in place of their masks.
+    pub fn body_to_send(&self) -> Option<Value> {
+        let mut body = self.patch()?.as_ref().ok()?.body()?;
+        policy_core::secrets::fill(&mut body, &self.masks, &self.revealed);
+        Some(body)
+    }
+
+    /// The draft as it may be stored: no secret in clear.
+    pub fn draft_to_store(&self) -> Value {
+        let mut v = self.draft_value();
+        policy_core::secrets::scrub(&mut v, &self.masks);
+        v
+    }
+
     /// Why Send is not possible now, in words for the page; `None` when it is.
     pub fn send_blocked(&self, has_credential: bool) -> Option<&'static str> {
         if self.problems.has_errors() {
             Some("Fix the errors above before sending.")
+        } else if !self.unresolved_secrets().is_empty() {
+            Some("An encrypted setting in a list you changed still holds the mask Graph returned: reveal it or type it again, or sending would replace the secret with the mask.")
         } else if !matches!(self.origin, Origin::Graph { .. }) {
             Some("This draft is not linked to an object in Graph: it is for validation and export only.")
         } else if !has_credential {
@@ -273,7 +318,7 @@ impl Document {
         loaded: Option<Shared<Value>>,
         draft: Draft,
     ) -> Document {
-        Document {
+        let mut doc = Document {
             api,
             type_id,
             origin,
@@ -283,7 +328,11 @@ impl Document {
             server_messages: Shared::new(Vec::new()),
             revision: 0,
             patch: None,
-        }
+            revealed: Shared::new(HashMap::new()),
+            masks: Shared::default(),
+        };
+        doc.refresh_masks();
+        doc
     }
 }
 
@@ -312,6 +361,11 @@ pub enum Action {
         loaded: Value,
     },
     ServerMessages(Vec<(FieldPath, String)>),
+    /// The plain value of an encrypted setting, fetched at the user's request.
+    Revealed {
+        reference: String,
+        plain: String,
+    },
     Close,
 }
 
@@ -366,6 +420,7 @@ impl Reducible for EditorState {
                     }
                     doc.draft = draft;
                     doc.loaded = Some(Shared::new(fresh));
+                    doc.refresh_masks();
                     doc.server_messages = Shared::new(Vec::new());
                     doc.revision += 1;
                     doc.revalidate();
@@ -380,6 +435,7 @@ impl Reducible for EditorState {
                     }
                     doc.draft = draft;
                     doc.loaded = Some(Shared::new(current));
+                    doc.refresh_masks();
                     doc.revision += 1;
                     doc.revalidate();
                 }
@@ -388,6 +444,7 @@ impl Reducible for EditorState {
                 if let Some(doc) = next.doc.as_mut() {
                     doc.origin = Origin::Graph { target };
                     doc.loaded = Some(Shared::new(loaded));
+                    doc.refresh_masks();
                     doc.revision += 1;
                     doc.revalidate();
                 }
@@ -395,6 +452,14 @@ impl Reducible for EditorState {
             Action::ServerMessages(messages) => {
                 if let Some(doc) = next.doc.as_mut() {
                     doc.server_messages = Shared::new(messages);
+                }
+            }
+            Action::Revealed { reference, plain } => {
+                if let Some(doc) = next.doc.as_mut() {
+                    let mut revealed = (*doc.revealed.0).clone();
+                    revealed.insert(reference, plain);
+                    doc.revealed = Shared::new(revealed);
+                    doc.revision += 1;
                 }
             }
         }

@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use super::collection_editor::CollectionEditor;
 use super::field_row::{help_text, FieldRow};
+use super::secret_field::SecretField;
 use super::value_editor::ValueEditor;
 use super::{input_id, PropRef};
 use crate::state::Shared;
@@ -149,7 +150,17 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
             })
         });
         let read_only = props.read_only || p.read_only;
-        let editor = if p.collection {
+        let encrypted = map.get("isEncrypted").and_then(Value::as_bool) == Some(true);
+        let editor = if encrypted && p.name == "value" {
+            // An encrypted setting's value: never shown as Graph's mask (see `secret_field`).
+            let reference = map
+                .get("secretReferenceValueId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            html! { <SecretField path={child_path.clone()} reference={AttrValue::from(reference)} {value}
+                        on_change={set} {read_only} /> }
+        } else if p.collection {
             html! { <CollectionEditor api={props.api} prop={PropRef(p)} path={child_path.clone()} value={crate::state::Shared::new(value)}
                         on_change={set} {read_only} problems={props.problems.clone()} /> }
         } else {

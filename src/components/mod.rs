@@ -11,6 +11,7 @@ pub mod object_browser;
 pub mod problem_summary;
 pub mod property_field;
 pub mod review_panel;
+pub mod secret_field;
 pub mod sign_in_panel;
 pub mod token_panel;
 pub mod value_editor;

@@ -14,6 +14,7 @@
 mod driver;
 mod page;
 mod sandbox;
+pub mod spy;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -660,6 +660,10 @@ async fn custom_graph_base_gets_every_request() {
             case.id,
         ))
         .await;
+    // A link's own base is the user's call: nothing goes to it before they say yes.
+    h.page.wait_for_text("#link-base", &b.url()).await;
+    assert!(b.requests().is_empty(), "{:#?}", b.requests());
+    h.page.click("#link-base-use").await;
     h.page
         .wait_for_text("#info", "access token to load the linked object")
         .await;
@@ -939,12 +943,30 @@ async fn after_one_visit_a_new_draft_of_any_type_opens_offline() {
         "the app and the beta schema in the offline cache",
         "const done = arguments[arguments.length - 1];
          const own = performance.getEntriesByType('resource').map(e => e.name)
-           .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u));
+           .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u)
+             && !/config\\.json$/.test(u));
          const want = own.concat([new URL('schema/beta.json', location.href).href]);
          Promise.all(want.map(u => caches.match(u))).then(hits => done(hits.every(h => h)), () => done(false));",
         vec![],
     )
     .await;
+    // Never the host's settings (config.json holds the sandbox's fresh demo token), nor a copy
+    // of the page per query string: one copy, under the app's own address.
+    let kept = page
+        .js_async(
+            "const done = arguments[arguments.length - 1];
+             caches.open('intune-editor-shell-v1').then(c => c.keys())
+               .then(keys => done(keys.map(r => r.url)), () => done(null));",
+            vec![],
+        )
+        .await;
+    let kept: Vec<String> = serde_json::from_value(kept).expect("the cache's keys");
+    assert!(kept.contains(&format!("{url}/")), "{kept:#?}");
+    assert!(
+        kept.iter()
+            .all(|k| !k.contains("config.json") && !k.contains('?')),
+        "{kept:#?}"
+    );
     // The files of an earlier build go when the page reports this build's.
     let stale = format!("{url}/intune-editor-0123456789abcdef_bg.wasm");
     page.js_async(

@@ -23,6 +23,7 @@ pub mod patch;
 pub mod path;
 pub mod read;
 pub mod sample;
+pub mod secrets;
 pub mod token;
 pub mod validate;
 pub mod weburl;
