@@ -76,6 +76,17 @@ impl Harness {
         }
     }
 
+    /// A browser on a sandbox the test started itself (with seeds of its own).
+    pub async fn with_sandbox(sandbox: TestSandbox) -> Harness {
+        let driver = ChromeDriver::start();
+        let page = Page::open(&driver).await;
+        Harness {
+            sandbox,
+            page,
+            driver,
+        }
+    }
+
     /// The link to an object of this harness's own sandbox.
     pub fn link(&self, api: &str, type_name: &str, id: Option<&str>) -> String {
         let url = self.sandbox.url();
