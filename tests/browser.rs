@@ -631,6 +631,49 @@ fn drafts_survive_other_tabs_damaged_entries_and_older_formats() {
     assert_eq!(drafts::all(), (Vec::new(), Vec::new()));
 }
 
+#[wasm_bindgen_test]
+fn a_panic_mid_edit_writes_the_waiting_draft_and_says_so() {
+    drafts::forget_all();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let banner = document.create_element("div").unwrap();
+    banner.set_id("panic-banner");
+    banner.set_attribute("hidden", "").unwrap();
+    document.body().unwrap().append_child(&banner).unwrap();
+    let (settings, doc) = windows10_draft("panic", "Typed just before the crash");
+    let key = saved_draft(&settings, &doc).key();
+    // The edit waits for its save delay; the crash comes first.
+    let (s, d) = (settings.clone(), doc.clone());
+    drafts::set_pending(Some(Box::new(move || saved_draft(&s, &d))));
+    assert!(raw(&key).is_none());
+    intune_editor::panic::on_panic("index out of bounds");
+    let stored = drafts::load_for(&saved_draft(&settings, &doc).object_key()).expect("written");
+    assert_eq!(
+        stored.draft["displayName"],
+        json!("Typed just before the crash")
+    );
+    assert!(!banner.has_attribute("hidden"));
+    assert!(banner
+        .text_content()
+        .unwrap()
+        .contains("Your unsaved drafts are kept"));
+    banner.remove();
+    drafts::forget_all();
+}
+
+#[wasm_bindgen_test]
+fn a_draft_whose_type_is_gone_stays_stored() {
+    drafts::forget_all();
+    let (settings, doc) = windows10_draft("gone", "Of a removed type");
+    let mut saved = saved_draft(&settings, &doc);
+    saved.type_name = "microsoft.graph.noLongerInTheMetadata".into();
+    drafts::save(&saved).unwrap();
+    assert!(document_from_saved(&saved).is_none(), "cannot be opened");
+    // Listed, not deleted: the user can export or discard it.
+    assert!(drafts::all().0.iter().any(|d| d.key() == saved.key()));
+    assert!(raw(&saved.key()).is_some());
+    drafts::forget_all();
+}
+
 /// Runs `script` in the page (the test runner's, which has no CSP).
 fn run_js(script: &str) {
     js_sys::Function::new_no_args(script)
