@@ -403,6 +403,35 @@ impl Page {
         strings(&v)
     }
 
+    /// Opens a new tab of the same browser (same localStorage, its own sessionStorage) and
+    /// switches to it; returns the handle of the tab that was current, for [`Page::switch_to`].
+    pub async fn new_tab(&self) -> fantoccini::wd::WindowHandle {
+        let previous = self.client.window().await.expect("the current tab");
+        let tab = self
+            .client
+            .new_window(true)
+            .await
+            .expect("a new tab opens");
+        self.client
+            .switch_to_window(tab.handle)
+            .await
+            .expect("the new tab takes the session");
+        previous
+    }
+
+    /// The handle of the current tab.
+    pub async fn tab(&self) -> fantoccini::wd::WindowHandle {
+        self.client.window().await.expect("the current tab")
+    }
+
+    /// Makes `tab` the one the session drives.
+    pub async fn switch_to(&self, tab: fantoccini::wd::WindowHandle) {
+        self.client
+            .switch_to_window(tab)
+            .await
+            .expect("the tab takes the session");
+    }
+
     /// Gives a local file to a file input, as choosing it in the file dialog does.
     pub async fn choose_file(&self, css: &str, path: &std::path::Path) {
         let input = self.wait_for(css).await;
