@@ -521,7 +521,11 @@ impl Handles {
                 ));
                 // Someone else's change that landed between the re-read and the PATCH: kept
                 // (Graph applied both), and said, so nobody believes the form is only theirs.
-                let mine: Vec<&str> = patch.changes().iter().map(|c| c.property.as_str()).collect();
+                let mine: Vec<&str> = patch
+                    .changes()
+                    .iter()
+                    .map(|c| c.property.as_str())
+                    .collect();
                 let theirs: Vec<String> = diff(doc.schema(), &loaded, &fresh)
                     .map(|p| {
                         p.changes()
