@@ -111,8 +111,21 @@ impl TestSandbox {
             .collect()
     }
 
-    /// A stored object as it is now, by API version and id.
+    /// A stored object as it is now, by API version and id, as a Graph GET shows it: the
+    /// values of encrypted OMA settings masked (`"****"`, [`graph_sandbox::oma::OMA_MASK`]).
+    /// For every object without an encrypted setting that is exactly what is stored.
     pub fn object(&self, api_name: &str, id: &str) -> Value {
+        let stores = self.running.sandbox.stores();
+        let stored = stores
+            .get(api(api_name))
+            .get(id)
+            .unwrap_or_else(|| panic!("the sandbox holds no {api_name} object {id}"));
+        Value::Object(graph_sandbox::oma::masked(&stored.value))
+    }
+
+    /// A stored object exactly as stored, the plain values of encrypted OMA settings included,
+    /// so a test can check that a secret was kept (or see what overwrote it).
+    pub fn object_with_secrets(&self, api_name: &str, id: &str) -> Value {
         let stores = self.running.sandbox.stores();
         let stored = stores
             .get(api(api_name))
@@ -133,8 +146,9 @@ impl TestSandbox {
         self.object(api_name, &id)
     }
 
-    /// Queues a fault (a spec such as `429:retry-after=1`, `503`, `drop`, `concurrent`) for the
-    /// next `count` requests with this method.
+    /// Queues a fault (a spec such as `429:retry-after=1`, `429:retry-after-date=400`, `503`,
+    /// `drop`, `concurrent`, `applied=502`, `applied=drop`) for the next `count` requests with
+    /// this method.
     pub fn fault(&self, spec: &str, method: &str, count: u32) {
         let rule = Rule {
             spec: parse_spec(spec).expect("a valid fault spec"),

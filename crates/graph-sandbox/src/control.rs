@@ -1,6 +1,6 @@
 //! The `/_sandbox/*` control endpoints that demos and end-to-end tests use: mint a token, queue
 //! faults, read the recorded requests (credentials redacted), look at a stored object without
-//! a token, reset to the seeds. None of these is recorded, none needs a token, and every one
+//! a token (its secrets masked unless asked for), reset to the seeds. None of these is recorded, none needs a token, and every one
 //! needs the run's control secret in `x-sandbox-secret` ([`crate::access`]).
 
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::auth::{mint_token, TokenRequest, DEFAULT_UPN};
 use crate::fault::{self, Rule};
+use crate::oma;
 use crate::reply::{json_response, shorten, Failure, RequestContext};
 use crate::sandbox::Sandbox;
 
@@ -180,21 +181,43 @@ pub async fn requests(
     }
 }
 
-/// A stored object as it is, without a token and without `@odata.context`.
+/// The query of `GET /_sandbox/objects/{api}/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectQuery {
+    /// `plain` shows the plain values of encrypted OMA settings; `masked` (the default) shows
+    /// them as Graph does.
+    secrets: Option<String>,
+}
+
+/// A stored object, without a token and without `@odata.context`: encrypted OMA settings
+/// masked as a Graph GET shows them, or with their plain values for `?secrets=plain`.
 pub async fn object(
     State(sandbox): State<Arc<Sandbox>>,
     Extension(ctx): Extension<RequestContext>,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    query: Result<Query<ObjectQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Path((api, id))) = path else {
         return Failure::bad_request("The path is not /_sandbox/objects/{api}/{id}.").respond(&ctx);
+    };
+    let plain = match query.as_ref().map(|q| q.secrets.as_deref()) {
+        Ok(None | Some("masked")) => false,
+        Ok(Some("plain")) => true,
+        _ => {
+            return Failure::bad_request("The only query is secrets=plain or secrets=masked.")
+                .respond(&ctx)
+        }
     };
     let Some(api) = ApiVersion::parse(&api) else {
         return Failure::not_found(&format!("API version {api}")).respond(&ctx);
     };
     let stores = sandbox.stores();
     match stores.get(api).get(&id) {
-        Some(stored) => json_response(StatusCode::OK, &Value::Object(stored.value.clone())),
+        Some(stored) if plain => {
+            json_response(StatusCode::OK, &Value::Object(stored.value.clone()))
+        }
+        Some(stored) => json_response(StatusCode::OK, &Value::Object(oma::masked(&stored.value))),
         None => Failure::not_found(&format!("/{api}/ object {id}")).respond(&ctx),
     }
 }

@@ -1,16 +1,28 @@
 //! Fault injection: what can go wrong with a Graph request, said in one small grammar and asked
-//! for four ways (request header, path prefix, start-up option, control endpoint).
+//! for five ways (request header, path prefix, start-up option, control endpoint, and the
+//! in-process queue the end-to-end tests' `TestSandbox::fault` fills).
 //!
 //! ```text
-//! spec  = item *("," item)
-//! item  = status [":retry-after=" seconds]   ; status is 429, 500, 502, 503 or 504
-//!       | "delay=" milliseconds               ; wait, then answer normally
-//!       | "drop"                              ; close the connection, no HTTP answer
-//!       | "concurrent"                        ; someone else edits the object first
-//! rule  = spec ["@" METHOD] ["x" count]       ; the start-up option's form
+//! spec   = item *("," item)
+//! item   = status [":" option]               ; status is 429, 500, 502, 503 or 504
+//!        | "applied=" (lost | "drop")        ; handle the request, then lose its answer
+//!        | "delay=" milliseconds             ; wait, then answer normally
+//!        | "drop"                            ; close the connection, no HTTP answer
+//!        | "concurrent"                      ; someone else edits the object first
+//! option = "retry-after=" seconds            ; Retry-After: SECONDS (0 allowed)
+//!        | "retry-after-date=" seconds       ; Retry-After: the HTTP date SECONDS from now
+//! lost   = "500" | "502" | "503" | "504"     ; the status that replaces the real answer
+//! rule   = spec ["@" METHOD] ["x" count]     ; the start-up option's form
 //! ```
 //!
-//! A 429 without `retry-after` says `Retry-After: 1`, as Graph's throttling usually does.
+//! A 429 without an option says `Retry-After: 1`, as Graph's throttling usually does. Both
+//! options are bounded by [`MAX_RETRY_AFTER`]; `retry-after-date` is written as an IMF-fixdate
+//! (`Sun, 06 Nov 1994 08:49:37 GMT`) from the sandbox's clock when the answer is made.
+//!
+//! `applied=…` is the lost answer: the request is carried out as usual (a PATCH is applied and
+//! saved), then its answer is replaced by that status (a Graph-shaped error body) or the
+//! connection is closed, as when a gateway times out after the service did the work. A status
+//! or `drop` item in the same request wins over it: that request is never carried out.
 
 use std::fmt;
 use std::time::Duration;
@@ -24,14 +36,43 @@ pub const MAX_DELAY_MS: u64 = 60_000;
 /// The longest `Retry-After` a spec may ask for.
 pub const MAX_RETRY_AFTER: u64 = 86_400;
 
+/// What a status fault says in `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// `Retry-After: SECONDS` (delta-seconds; 0 allowed).
+    Seconds(u32),
+    /// `Retry-After: <HTTP date>`, that many seconds after the answer is made.
+    DateIn(u32),
+}
+
+impl fmt::Display for RetryAfter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RetryAfter::Seconds(s) => write!(f, "retry-after={s}"),
+            RetryAfter::DateIn(s) => write!(f, "retry-after-date={s}"),
+        }
+    }
+}
+
+/// How an answer is lost after the request was carried out (`applied=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lost {
+    /// Replaced by this status (500, 502, 503 or 504) with a Graph-shaped error body.
+    Status(u16),
+    /// The connection is closed without any HTTP answer.
+    Drop,
+}
+
 /// One thing that goes wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// Answer with this status (and `Retry-After` when set) instead of handling the request.
     Status {
         status: u16,
-        retry_after: Option<u64>,
+        retry_after: Option<RetryAfter>,
     },
+    /// Handle the request normally, then lose the answer.
+    Applied(Lost),
     /// Wait this long, then go on.
     Delay(Duration),
     /// Close the connection without any HTTP answer.
@@ -52,9 +93,11 @@ impl fmt::Display for Fault {
         match self {
             Fault::Status {
                 status,
-                retry_after: Some(s),
-            } => write!(f, "{status}:retry-after={s}"),
+                retry_after: Some(r),
+            } => write!(f, "{status}:{r}"),
             Fault::Status { status, .. } => write!(f, "{status}"),
+            Fault::Applied(Lost::Status(s)) => write!(f, "applied={s}"),
+            Fault::Applied(Lost::Drop) => f.write_str("applied=drop"),
             Fault::Delay(d) => write!(f, "delay={}", d.as_millis()),
             Fault::Drop => f.write_str("drop"),
             Fault::Concurrent => f.write_str("concurrent"),
@@ -101,6 +144,21 @@ fn parse_item(spec: &str, item: &str) -> Result<Fault, Error> {
         let ms = number(spec, ms, "the delay", MAX_DELAY_MS)?;
         return Ok(Fault::Delay(Duration::from_millis(ms)));
     }
+    if let Some(lost) = lower.strip_prefix("applied=") {
+        return match lost {
+            "drop" => Ok(Fault::Applied(Lost::Drop)),
+            "500" | "502" | "503" | "504" => {
+                Ok(Fault::Applied(Lost::Status(lost.parse().unwrap_or(500))))
+            }
+            _ => Err(spec_error(
+                spec,
+                format!(
+                    "applied={:?} is none of applied=500, applied=502, applied=503, applied=504, applied=drop",
+                    crate::reply::shorten(lost, 40)
+                ),
+            )),
+        };
+    }
     let (status, option) = match lower.split_once(':') {
         Some((s, o)) => (s, Some(o)),
         None => (lower.as_str(), None),
@@ -111,18 +169,29 @@ fn parse_item(spec: &str, item: &str) -> Result<Fault, Error> {
             return Err(spec_error(
                 spec,
                 format!(
-                    "{:?} is none of 429, 500, 502, 503, 504, delay=MS, drop, concurrent",
+                    "{:?} is none of 429, 500, 502, 503, 504, applied=STATUS, applied=drop, delay=MS, drop, concurrent",
                     crate::reply::shorten(item, 40)
                 ),
             ))
         }
     };
+    let seconds = |n: &str, what: &str| {
+        number(spec, n, what, MAX_RETRY_AFTER).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+    };
     let retry_after = match option {
-        None => (status == 429).then_some(1),
-        Some(o) => match o.strip_prefix("retry-after=") {
-            Some(n) => Some(number(spec, n, "retry-after", MAX_RETRY_AFTER)?),
-            None => return Err(spec_error(spec, "the only option is :retry-after=SECONDS")),
-        },
+        None => (status == 429).then_some(RetryAfter::Seconds(1)),
+        Some(o) => {
+            if let Some(n) = o.strip_prefix("retry-after-date=") {
+                Some(RetryAfter::DateIn(seconds(n, "retry-after-date")?))
+            } else if let Some(n) = o.strip_prefix("retry-after=") {
+                Some(RetryAfter::Seconds(seconds(n, "retry-after")?))
+            } else {
+                return Err(spec_error(
+                    spec,
+                    "the options are :retry-after=SECONDS and :retry-after-date=SECONDS",
+                ));
+            }
+        }
     };
     Ok(Fault::Status {
         status,
@@ -232,12 +301,15 @@ impl Queue {
 }
 
 /// What a request meets, all sources together: the delays add up, `concurrent` happens once,
-/// and the first status or drop (header before path prefix before queue) ends the request.
+/// the first status or drop (header before path prefix before queue) ends the request, and
+/// the first `applied=…` loses the answer of a request that was carried out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub delay: Duration,
     pub concurrent: bool,
     pub end: Option<Fault>,
+    /// How the answer is lost after the request was handled; moot when `end` is set.
+    pub lost: Option<Lost>,
 }
 
 impl Plan {
@@ -247,6 +319,9 @@ impl Plan {
             match fault {
                 Fault::Delay(d) => plan.delay += d,
                 Fault::Concurrent => plan.concurrent = true,
+                Fault::Applied(lost) => {
+                    plan.lost.get_or_insert(lost);
+                }
                 f if plan.end.is_none() && f.ends_request() => plan.end = Some(f),
                 _ => {}
             }
@@ -266,15 +341,45 @@ mod tests {
                 "429",
                 &[Fault::Status {
                     status: 429,
-                    retry_after: Some(1),
+                    retry_after: Some(RetryAfter::Seconds(1)),
                 }],
             ),
             (
                 "429:retry-after=3",
                 &[Fault::Status {
                     status: 429,
-                    retry_after: Some(3),
+                    retry_after: Some(RetryAfter::Seconds(3)),
                 }],
+            ),
+            (
+                "429:retry-after=0",
+                &[Fault::Status {
+                    status: 429,
+                    retry_after: Some(RetryAfter::Seconds(0)),
+                }],
+            ),
+            (
+                "429:Retry-After-Date=400",
+                &[Fault::Status {
+                    status: 429,
+                    retry_after: Some(RetryAfter::DateIn(400)),
+                }],
+            ),
+            (
+                "503:retry-after-date=86400",
+                &[Fault::Status {
+                    status: 503,
+                    retry_after: Some(RetryAfter::DateIn(86_400)),
+                }],
+            ),
+            ("applied=502", &[Fault::Applied(Lost::Status(502))]),
+            ("APPLIED=drop", &[Fault::Applied(Lost::Drop)]),
+            (
+                "delay=5,applied=504",
+                &[
+                    Fault::Delay(Duration::from_millis(5)),
+                    Fault::Applied(Lost::Status(504)),
+                ],
             ),
             (
                 "503",
@@ -300,8 +405,39 @@ mod tests {
             "delay=x",
             "delay=999999999",
             "drop,",
+            "429:retry-after=86401",
+            "429:retry-after-date=86401",
+            "429:retry-after-date=",
+            "429:retry-after-date=-1",
+            "429:retry-after-date=1.5",
+            "429:retry-after-date",
+            "applied=429",
+            "applied=200",
+            "applied=",
+            "applied",
+            "applied=drop:retry-after=1",
+            "applied=503:retry-after=1",
         ] {
             assert!(parse_spec(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn specs_print_as_parsed() {
+        for text in [
+            "429:retry-after=0",
+            "429:retry-after-date=400",
+            "503",
+            "applied=500",
+            "applied=drop",
+            "delay=5,concurrent,drop",
+        ] {
+            let printed: Vec<String> = parse_spec(text)
+                .unwrap()
+                .iter()
+                .map(Fault::to_string)
+                .collect();
+            assert_eq!(printed.join(","), text);
         }
     }
 
@@ -313,6 +449,18 @@ mod tests {
         let d = Rule::parse_option("delay=100").unwrap();
         assert_eq!(d.remaining, None);
         assert!(Rule::parse_option("500@").is_err());
+        let a = Rule::parse_option("applied=drop@PATCHx3").unwrap();
+        assert_eq!(a.spec, [Fault::Applied(Lost::Drop)]);
+        assert_eq!((a.method.as_deref(), a.remaining), (Some("PATCH"), Some(3)));
+        let d = Rule::parse_option("429:retry-after-date=400x1").unwrap();
+        assert_eq!(
+            d.spec,
+            [Fault::Status {
+                status: 429,
+                retry_after: Some(RetryAfter::DateIn(400))
+            }]
+        );
+        assert_eq!(d.remaining, Some(1));
 
         let mut q = Queue::new(vec![r]);
         assert!(q.take("GET", "/beta/x").is_empty());
@@ -336,5 +484,17 @@ mod tests {
                 retry_after: None
             })
         );
+        assert_eq!(plan.lost, None);
+
+        let header = parse_spec("applied=502").unwrap();
+        let queued = parse_spec("applied=drop,delay=3").unwrap();
+        let plan = Plan::from_sources(&[&header, &queued]);
+        assert_eq!(
+            plan.lost,
+            Some(Lost::Status(502)),
+            "the header's comes first"
+        );
+        assert_eq!(plan.end, None);
+        assert_eq!(plan.delay, Duration::from_millis(3));
     }
 }

@@ -1,6 +1,7 @@
 //! The Graph look-alike itself: which requests are Graph requests, how their paths map onto the
-//! stores, and GET (one object or a page of a collection) and PATCH as Graph answers them, with
-//! faults applied first and every request recorded.
+//! stores, and GET (one object or a page of a collection), PATCH and the bound function
+//! `getOmaSettingPlainTextValue` as Graph answers them, with faults applied (before the
+//! request, or to its answer for `applied=…`) and every request recorded.
 
 use std::io;
 use std::pin::Pin;
@@ -18,7 +19,8 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::{authorize, Access};
 use crate::clock;
-use crate::fault::{self, Fault, Plan};
+use crate::fault::{self, Fault, Lost, Plan, RetryAfter};
+use crate::oma;
 use crate::reply::{json_response, shorten, Detail, Failure, RequestContext};
 use crate::sandbox::{Recorded, Sandbox};
 use crate::store::Stored;
@@ -217,9 +219,15 @@ async fn answer(sandbox: &Sandbox, route: &GraphRoute, req: &Incoming) -> Outcom
         }) => return fault_failure(status, retry_after).respond(&req.ctx).into(),
         _ => {}
     }
-    match serve(sandbox, api, route, req, plan.concurrent).await {
+    let outcome: Outcome = match serve(sandbox, api, route, req, plan.concurrent).await {
         Ok(response) => response.into(),
         Err(f) => f.respond(&req.ctx).into(),
+    };
+    // `applied=…`: the work is done (and saved); the answer, whatever it was, is lost.
+    match plan.lost {
+        None => outcome,
+        Some(Lost::Drop) => Outcome::Drop,
+        Some(Lost::Status(status)) => lost_answer(status).respond(&req.ctx).into(),
     }
 }
 
@@ -240,8 +248,30 @@ fn fault_plan(sandbox: &Sandbox, route: &GraphRoute, req: &Incoming) -> Result<P
     Ok(Plan::from_sources(&[&from_header, &from_path, &queued]))
 }
 
-fn fault_failure(status: u16, retry_after: Option<u64>) -> Failure {
-    let (code, message) = match status {
+fn fault_failure(status: u16, retry_after: Option<RetryAfter>) -> Failure {
+    let (code, message) = fault_words(status);
+    let mut f = Failure::new(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        code,
+        format!("{message} (injected by the sandbox)"),
+    );
+    f.retry_after = retry_after;
+    f
+}
+
+/// The answer `applied=STATUS` puts in place of the real one, which Graph's gateway lost.
+fn lost_answer(status: u16) -> Failure {
+    let (code, message) = fault_words(status);
+    Failure::new(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        code,
+        format!("{message} (injected by the sandbox after the request was carried out)"),
+    )
+}
+
+/// The error code and message of an injected status.
+fn fault_words(status: u16) -> (&'static str, &'static str) {
+    match status {
         429 => (
             "TooManyRequests",
             "Too many requests; wait as Retry-After says, then try again.",
@@ -256,14 +286,7 @@ fn fault_failure(status: u16, retry_after: Option<u64>) -> Failure {
             "InternalServerError",
             "The service failed while handling the request.",
         ),
-    };
-    let mut f = Failure::new(
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        code,
-        format!("{message} (injected by the sandbox)"),
-    );
-    f.retry_after = retry_after.map(|s| s.min(u32::MAX as u64) as u32);
-    f
+    }
 }
 
 /// Where a Graph path points.
@@ -277,6 +300,12 @@ enum Address {
     Singleton(String),
     /// An object addressed by id alone (the network access configuration path).
     Id(String),
+    /// `deviceConfigurations/{id}/getOmaSettingPlainTextValue(…)`: the call's decoded
+    /// argument list, `(…)`.
+    PlainText {
+        id: String,
+        args: String,
+    },
 }
 
 async fn serve(
@@ -296,6 +325,9 @@ async fn serve(
     let schema = policy_core::embedded::schema(api);
     let address = resolve(schema, &segments)?;
     let links = Links::new(req, route, api);
+    if let Address::PlainText { id, args } = &address {
+        return plain_text(sandbox, api, id, args, req, &links, concurrent).await;
+    }
     if let Address::Collection(set) = &address {
         return if req.method == Method::GET {
             list(sandbox, api, set, req, &links)
@@ -355,6 +387,14 @@ fn resolve(schema: &Schema, segs: &[String]) -> Result<Address, Failure> {
             id: check_id(config)?,
         });
     }
+    if let ["deviceManagement", "deviceConfigurations", config, call] = s.as_slice() {
+        if let Some(args) = oma::plain_text_call(call) {
+            return Ok(Address::PlainText {
+                id: check_id(config)?,
+                args: args.to_string(),
+            });
+        }
+    }
     if let ["deviceManagement", "deviceConfigurations", config, "microsoft.graph.windowsDomainJoinConfiguration", "networkAccessConfigurations", id] =
         s.as_slice()
     {
@@ -393,7 +433,7 @@ fn find(
         Address::Member { set, id } => store.get(id).filter(|s| &s.set == set).map(|_| id.clone()),
         Address::Singleton(path) => store.singleton_id(path),
         Address::Id(id) => store.get(id).map(|_| id.clone()),
-        Address::Collection(_) => None,
+        Address::Collection(_) | Address::PlainText { .. } => None,
     };
     found.ok_or_else(|| Failure::not_found(&format!("/{api}/{}", shorten(shown, 200))))
 }
@@ -504,7 +544,11 @@ fn list(
             .iter()
             .skip(q.skip)
             .take(page)
-            .map(|s| Value::Object(project(&s.value, q.select.as_deref())))
+            .map(|s| {
+                let mut item = project(&s.value, q.select.as_deref());
+                oma::mask(&mut item);
+                Value::Object(item)
+            })
             .collect();
         (items, all.len())
     };
@@ -538,7 +582,7 @@ fn list(
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
 }
 
-/// The object with `@odata.context` first, as Graph writes a single entity.
+/// The object with `@odata.context` first, as Graph writes a single entity, secrets masked.
 fn entity_body(stored: &Stored, links: &Links, select: Option<&[String]>) -> Value {
     let fragment = if stored.singleton {
         stored.set.clone()
@@ -548,6 +592,7 @@ fn entity_body(stored: &Stored, links: &Links, select: Option<&[String]>) -> Val
     let mut body = Map::new();
     body.insert("@odata.context".into(), json!(links.context(&fragment)));
     body.extend(project(&stored.value, select));
+    oma::mask(&mut body);
     Value::Object(body)
 }
 
@@ -634,12 +679,13 @@ fn patch(
     req: &Incoming,
     links: &Links,
 ) -> Result<Response, Failure> {
-    let body = patch_body(req)?;
+    let mut body = patch_body(req)?;
     let mut stores = sandbox.stores();
     let store = stores.get_mut(api);
     let schema = store.schema();
     let stored = store.get_mut(id).ok_or_else(|| Failure::not_found(id))?;
     check_type(schema, stored.type_id, body.get("@odata.type"))?;
+    oma::resolve_patch(id, &stored.value, &mut body)?;
     let body = Value::Object(body);
     let rejected: Vec<Detail> = validate_as(schema, stored.type_id, &body, Mode::Patch)
         .into_iter()
@@ -728,6 +774,60 @@ fn touch(schema: &Schema, stored: &mut Stored) {
             .value
             .insert("lastModifiedDateTime".into(), json!(clock::rfc3339_now()));
     }
+}
+
+/// `GET …/deviceConfigurations/{id}/getOmaSettingPlainTextValue(secretReferenceValueId='…')`:
+/// the plain value of one of the object's secrets, to a token that may write (as Graph wants
+/// `DeviceManagementConfiguration.ReadWrite.All` for it); 404 for a reference the object does
+/// not have.
+async fn plain_text(
+    sandbox: &Sandbox,
+    api: ApiVersion,
+    id: &str,
+    args: &str,
+    req: &Incoming,
+    links: &Links,
+    concurrent: bool,
+) -> Result<Response, Failure> {
+    if req.method != Method::GET {
+        return Err(Failure::method_not_allowed(req.method.as_str(), "GET"));
+    }
+    authorize(&req.headers, Access::Write)?;
+    let reference = oma::reference_argument(args, req.query.as_deref())?;
+    let member = Address::Member {
+        set: DEVICE_CONFIGURATIONS.into(),
+        id: id.to_string(),
+    };
+    let id = find(
+        sandbox,
+        api,
+        &member,
+        &format!("{DEVICE_CONFIGURATIONS}/{id}"),
+    )?;
+    if concurrent {
+        change_elsewhere(sandbox, api, &id);
+        sandbox.save().await;
+    }
+    let plain = {
+        let stores = sandbox.stores();
+        stores
+            .get(api)
+            .get(&id)
+            .and_then(|s| oma::plain_value(&s.value, &reference))
+            .cloned()
+    };
+    let plain = match plain {
+        Some(Value::String(s)) => s,
+        Some(Value::Null) | None => return Err(oma::unknown_reference(&id, &reference)),
+        Some(other) => other.to_string(),
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "@odata.context": links.context("Edm.String"),
+            "value": plain,
+        }),
+    ))
 }
 
 /// The `concurrent` fault: another administrator saves the object first.

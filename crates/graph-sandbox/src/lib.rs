@@ -5,7 +5,9 @@
 //! version's schema from `policy-core`, seeded with the seed examples and large sample objects,
 //! and saved to a state file after every change. It answers list, GET and PATCH as Graph does,
 //! in Graph's error shape, with CORS for the browser, and can inject faults (throttling, outages,
-//! delays, dropped connections, concurrent edits) on request.
+//! delays, dropped connections, concurrent edits, answers lost after the work was done) on
+//! request. Encrypted OMA settings are kept as Graph keeps them: masked in every answer,
+//! revealed by `getOmaSettingPlainTextValue`.
 //!
 //! **Local use only.** Access tokens are decoded but their signatures are never checked: the
 //! sandbox trusts any well-formed token, including the unsigned ones it mints itself at
@@ -17,8 +19,9 @@
 //! Module map: [`graph`] answers Graph requests; [`control`] the `/_sandbox/*` endpoints;
 //! [`access`] says who may talk to it (Host, Origin, control secret); [`envelope`] applies
 //! that and stamps every response (ids, date, CORS); [`fault`] is the fault grammar and
-//! queue; [`auth`] mints and checks tokens; [`store`] and [`seed`] hold the objects;
-//! [`sandbox`] is the shared state; [`server`] assembles and serves; [`cli`] reads options.
+//! queue; [`oma`] keeps encrypted OMA settings secret; [`auth`] mints and checks tokens;
+//! [`store`] and [`seed`] hold the objects; [`sandbox`] is the shared state; [`server`]
+//! assembles and serves; [`cli`] reads options.
 
 pub mod access;
 pub mod auth;
@@ -29,6 +32,7 @@ pub mod envelope;
 pub mod error;
 pub mod fault;
 pub mod graph;
+pub mod oma;
 pub mod reply;
 pub mod sandbox;
 pub mod seed;

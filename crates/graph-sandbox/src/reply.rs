@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
 use crate::clock;
+use crate::fault::RetryAfter;
 
 /// Identifies one request in headers and error bodies; made by [`crate::envelope`] before any
 /// handler runs, so that errors and the `request-id` header agree.
@@ -40,8 +41,9 @@ pub struct Failure {
     pub message: String,
     pub target: Option<String>,
     pub details: Vec<Detail>,
-    /// Seconds; `u32` keeps the type small enough to return by value everywhere.
-    pub retry_after: Option<u32>,
+    /// Seconds or a date that many seconds ahead; `u32` keeps the type small enough to return
+    /// by value everywhere.
+    pub retry_after: Option<RetryAfter>,
     /// The methods a 405 answer lists in `Allow`.
     pub allow: Option<&'static str>,
 }
@@ -122,8 +124,17 @@ impl Failure {
     pub fn respond(&self, ctx: &RequestContext) -> Response {
         let mut response = json_response(self.status, &self.body(ctx));
         let headers = response.headers_mut();
-        if let Some(secs) = self.retry_after {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        match self.retry_after {
+            Some(RetryAfter::Seconds(secs)) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            Some(RetryAfter::DateIn(secs)) => {
+                // An HTTP date is ASCII, so it is always a valid header value.
+                if let Ok(date) = HeaderValue::from_str(&clock::http_date_in(u64::from(secs))) {
+                    headers.insert(header::RETRY_AFTER, date);
+                }
+            }
+            None => {}
         }
         if let Some(allow) = self.allow {
             headers.insert(header::ALLOW, HeaderValue::from_static(allow));

@@ -1,6 +1,6 @@
 //! The state a fresh sandbox starts from: the five seed examples (as copied, with three fixes, into
-//! `seed/`), large sample objects for the heavier editor screens, and objects from `--seed`
-//! files.
+//! `seed/`), large sample objects for the heavier editor screens, a custom profile with an
+//! encrypted OMA setting, and objects from `--seed` files.
 
 use std::path::Path;
 
@@ -82,6 +82,13 @@ pub const MANY_OMA_SETTINGS_ID: &str = "5a4dbe7a-0000-4000-8000-000000000004";
 /// How many OMA settings it has.
 pub const MANY_OMA_SETTINGS_COUNT: usize = 50;
 
+/// The id of the beta Windows 10 custom profile with an encrypted OMA setting.
+pub const ENCRYPTED_OMA_ID: &str = "5a4dbe7a-0000-4000-8000-000000000005";
+/// The plain value of its encrypted setting, `omaSettings[2]`.
+pub const ENCRYPTED_OMA_SECRET: &str = "s3cret-value";
+/// The `secretReferenceValueId` of that secret in a fresh sandbox.
+pub const ENCRYPTED_OMA_REFERENCE: &str = "5a4dbe7a-0000-4000-8000-000000000005_2_5eed0a5ec2e7";
+
 /// The objects every fresh sandbox holds.
 pub fn builtin() -> Stores {
     let mut stores = Stores::default();
@@ -105,6 +112,12 @@ pub fn builtin() -> Stores {
         ApiVersion::Beta,
         many_oma_settings(),
         "androidWorkProfileCustomConfiguration",
+    );
+    insert_builtin(
+        &mut stores,
+        ApiVersion::Beta,
+        encrypted_oma_settings(),
+        "windows10CustomConfiguration",
     );
     stores
 }
@@ -174,6 +187,52 @@ fn many_oma_settings() -> Value {
         .collect();
     if let Some(map) = object.as_object_mut() {
         map.insert("omaSettings".into(), Value::Array(settings));
+    }
+    object
+}
+
+/// A Windows 10 custom profile with three OMA settings as Graph stores them: a plain string,
+/// a plain integer and an encrypted string (see [`crate::oma`]).
+fn encrypted_oma_settings() -> Value {
+    let mut object = sample(
+        ApiVersion::Beta,
+        "windows10CustomConfiguration",
+        ENCRYPTED_OMA_ID,
+        "Windows 10 custom, encrypted OMA setting (sandbox sample)",
+    )
+    .unwrap_or_else(|| json!({}));
+    let settings = json!([
+        {
+            "@odata.type": "#microsoft.graph.omaSettingString",
+            "displayName": "Proxy server",
+            "description": "A plain string setting",
+            "omaUri": "./Vendor/MSFT/Policy/Config/Connectivity/ProxyServer",
+            "value": "proxy.example.com:8080",
+            "isEncrypted": false,
+            "secretReferenceValueId": null
+        },
+        {
+            "@odata.type": "#microsoft.graph.omaSettingInteger",
+            "displayName": "Screen timeout",
+            "description": "A plain integer setting",
+            "omaUri": "./Vendor/MSFT/Policy/Config/DeviceLock/MaxInactivityTimeDeviceLock",
+            "value": 15,
+            "isReadOnly": false,
+            "isEncrypted": false,
+            "secretReferenceValueId": null
+        },
+        {
+            "@odata.type": "#microsoft.graph.omaSettingString",
+            "displayName": "Wi-Fi pre-shared key",
+            "description": "An encrypted string setting: Graph shows its value as ****",
+            "omaUri": "./Vendor/MSFT/WiFi/Profile/SandboxWiFi/WlanXml",
+            "value": ENCRYPTED_OMA_SECRET,
+            "isEncrypted": true,
+            "secretReferenceValueId": ENCRYPTED_OMA_REFERENCE
+        }
+    ]);
+    if let Some(map) = object.as_object_mut() {
+        map.insert("omaSettings".into(), settings);
     }
     object
 }

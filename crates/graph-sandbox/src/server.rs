@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -153,7 +154,10 @@ async fn fallback(
     }
     let path = request.uri().path().to_string();
     if let Some(dist) = &state.sandbox.config.dist {
-        if request.method() == Method::GET || request.method() == Method::HEAD {
+        let method = request.method();
+        if (method == Method::GET || method == Method::HEAD)
+            && !is_state_file(dist, state.sandbox.config.state_file.as_deref(), &path).await
+        {
             let Ok(mut response) = ServeDir::new(dist).oneshot(request).await;
             if response.status() != StatusCode::NOT_FOUND {
                 if path.ends_with("/redirect.html") {
@@ -170,6 +174,47 @@ async fn fallback(
         }
     }
     Failure::not_found(&path).respond(&ctx)
+}
+
+/// True when a static path names the state file (which holds the plain values of encrypted
+/// OMA settings) or one of its temporary files, so that `--dist .` never serves them.
+async fn is_state_file(dist: &Path, state: Option<&Path>, path: &str) -> bool {
+    let Some(state) = state else {
+        return false;
+    };
+    let Some(decoded) = graph::percent_decode(path) else {
+        return false; // The file server refuses it too.
+    };
+    let wanted = dist.join(decoded.trim_start_matches('/'));
+    let (Ok(wanted_dir), Ok(state_dir)) = (
+        tokio::fs::canonicalize(wanted.parent().unwrap_or(dist)).await,
+        tokio::fs::canonicalize(
+            state
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+        .await,
+    ) else {
+        return false;
+    };
+    let (Some(name), Some(state_name)) = (wanted.file_name(), state.file_name()) else {
+        return false;
+    };
+    let (name, state_name) = (name.to_string_lossy(), state_name.to_string_lossy());
+    if wanted_dir == state_dir
+        && (name == state_name || name.starts_with(&format!(".{state_name}.")))
+    {
+        return true;
+    }
+    // A link (or another name) to the file itself.
+    match (
+        tokio::fs::canonicalize(&wanted).await,
+        tokio::fs::canonicalize(state).await,
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Binds the listening socket; port 0 picks a free one. Refuses any address that is not

@@ -17,7 +17,8 @@ pub struct Stored {
     /// True when the set is a singleton.
     pub singleton: bool,
     pub type_id: TypeId,
-    /// The whole object as GET returns it, `@odata.type` and `id` included.
+    /// The whole object, `@odata.type` and `id` included, as GET returns it except that
+    /// encrypted OMA settings hold their plain values here (see [`crate::oma`]).
     pub value: Map<String, Value>,
 }
 
@@ -100,6 +101,7 @@ impl Store {
             self.objects
                 .retain(|other, s| s.set != set.path || *other == id);
         }
+        crate::oma::assign_references(&id, &mut map);
         self.objects.insert(
             id.clone(),
             Stored {

@@ -1,11 +1,12 @@
-//! Every fault kind, asked for by header, by path prefix, by the control endpoint and at
-//! start-up. (`drop` needs a socket: see `sockets.rs`.)
+//! Every fault kind, asked for by header, by path prefix, by the control endpoint, at start-up
+//! and through the in-process queue. (`drop` and `applied=drop` need a socket: see
+//! `sockets.rs`.)
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
 use axum::http::{header, Method, StatusCode};
-use graph_sandbox::fault::Rule;
+use graph_sandbox::fault::{parse_spec, Rule};
 use graph_sandbox::Config;
 use serde_json::json;
 
@@ -239,4 +240,234 @@ async fn bad_specs_and_prefix_links() {
         next.starts_with(&format!("http://{HOST}/_fault/delay=1/beta/deviceManagement/deviceConfigurations?$top=2&$skiptoken=2")),
         "{next}"
     );
+}
+
+/// The `Retry-After` date of an answer, checked to be an IMF-fixdate, as seconds from now.
+fn seconds_until(r: &Reply) -> u64 {
+    let text = r.header("retry-after").expect("a Retry-After header");
+    let when = httpdate::parse_http_date(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    // Written back the same way: the fixed form, day name and GMT included.
+    assert_eq!(httpdate::fmt_http_date(when), text);
+    assert!(text.ends_with(" GMT") && text.len() == 29, "{text:?}");
+    when.duration_since(SystemTime::now())
+        .unwrap_or_default()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn retry_after_zero_and_dates_every_way() {
+    for way in WAYS {
+        let h = Harness::new();
+        let r = get_with_fault(&h, way, "429:retry-after=0").await;
+        r.graph_error(429, "TooManyRequests");
+        assert_eq!(r.header("retry-after"), Some("0"), "{way:?}");
+
+        let r = get_with_fault(&h, way, "429:retry-after-date=400").await;
+        r.graph_error(429, "TooManyRequests");
+        let wait = seconds_until(&r);
+        assert!((398..=400).contains(&wait), "{way:?}: {wait}");
+
+        let r = get_with_fault(&h, way, "503:retry-after-date=0").await;
+        r.graph_error(503, "ServiceUnavailable");
+        assert!(seconds_until(&r) <= 1, "{way:?}");
+    }
+    // Start-up option, and the in-process queue the e2e tests' `TestSandbox::fault` fills.
+    let h = Harness::with(Config {
+        faults: vec![Rule::parse_option("429:retry-after-date=86400@PATCHx1").unwrap()],
+        ..Config::default()
+    });
+    h.sandbox.faults().push(Rule {
+        spec: parse_spec("429:retry-after=0").unwrap(),
+        method: Some("PATCH".into()),
+        path_contains: None,
+        remaining: Some(1),
+    });
+    let uri = format!("{CONFIGS}/{GENERAL}");
+    let r = h.patch(&uri, &json!({"displayName": "x"})).await;
+    r.graph_error(429, "TooManyRequests");
+    assert!((86_398..=86_400).contains(&seconds_until(&r)));
+    let r = h.patch(&uri, &json!({"displayName": "x"})).await;
+    r.graph_error(429, "TooManyRequests");
+    assert_eq!(r.header("retry-after"), Some("0"));
+    assert_eq!(
+        h.patch(&uri, &json!({"displayName": "x"})).await.status,
+        StatusCode::OK
+    );
+    // Beyond the bound: refused like any bad spec.
+    h.get(&format!("/_fault/429:retry-after-date=86401{uri}"))
+        .await
+        .graph_error(400, "BadRequest");
+}
+
+/// Ways to ask for a fault for one PATCH: the three of [`get_with_fault`], plus the start-up
+/// option and the in-process queue (as `TestSandbox::fault` does).
+#[derive(Debug, Clone, Copy)]
+enum PatchWay {
+    Header,
+    Prefix,
+    Control,
+    StartUp,
+    InProcess,
+}
+
+/// Sends a PATCH of the seed object's display name with `spec` asked for in `way`.
+async fn patch_with_fault(way: PatchWay, spec: &str, name: &str) -> (Harness, Reply) {
+    let h = match way {
+        PatchWay::StartUp => Harness::with(Config {
+            faults: vec![Rule::parse_option(&format!("{spec}@PATCHx1")).unwrap()],
+            ..Config::default()
+        }),
+        _ => Harness::new(),
+    };
+    let path = format!("{CONFIGS}/{GENERAL}");
+    let uri = match way {
+        PatchWay::Prefix => format!(
+            "/_fault/{}{path}",
+            spec.replace(':', "%3A").replace('=', "%3D")
+        ),
+        _ => path,
+    };
+    let mut req = h
+        .request(Method::PATCH, &uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    match way {
+        PatchWay::Header => req = req.header("x-sandbox-fault", spec),
+        PatchWay::Control => {
+            let r = h
+                .send(
+                    h.control(Method::POST, "/_sandbox/faults")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(Body::from(
+                            json!({"spec": spec, "method": "PATCH"}).to_string(),
+                        ))
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        PatchWay::InProcess => h.sandbox.faults().push(Rule {
+            spec: parse_spec(spec).unwrap(),
+            method: Some("PATCH".into()),
+            path_contains: None,
+            remaining: Some(1),
+        }),
+        PatchWay::Prefix | PatchWay::StartUp => {}
+    }
+    let body = json!({"displayName": name}).to_string();
+    let r = h.send(req.body(Body::from(body)).unwrap()).await;
+    (h, r)
+}
+
+#[tokio::test]
+async fn applied_status_stores_the_patch_then_loses_the_answer_every_way() {
+    let ways = [
+        PatchWay::Header,
+        PatchWay::Prefix,
+        PatchWay::Control,
+        PatchWay::StartUp,
+        PatchWay::InProcess,
+    ];
+    let statuses = [
+        (500, "InternalServerError"),
+        (502, "BadGateway"),
+        (503, "ServiceUnavailable"),
+        (504, "GatewayTimeout"),
+    ];
+    for way in ways {
+        for (status, code) in statuses {
+            let name = format!("applied {way:?} {status}");
+            let (h, r) = patch_with_fault(way, &format!("applied={status}"), &name).await;
+            let error = r.graph_error(status, code);
+            assert!(
+                error["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("after the request was carried out"),
+                "{error}"
+            );
+            assert_eq!(r.header("retry-after"), None);
+            // The work was done: stored, version bumped, and the next request is normal.
+            let stored = h.stored("beta", GENERAL).await;
+            assert_eq!(stored["displayName"], name.as_str(), "{way:?} {status}");
+            assert_eq!(stored["version"], 8, "{way:?} {status}");
+            let again = h.get(&format!("{CONFIGS}/{GENERAL}")).await;
+            assert_eq!(again.status, StatusCode::OK);
+            assert_eq!(again.json["displayName"], name.as_str());
+            let recorded = h.sandbox.recorded();
+            assert_eq!(recorded[0].method, "PATCH");
+            assert_eq!(recorded[0].status, Some(status), "{way:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn applied_loses_any_answer_and_yields_to_a_status() {
+    let h = Harness::new();
+    let uri = format!("{CONFIGS}/{GENERAL}");
+    // A GET is carried out too; its answer is lost all the same.
+    let r = h
+        .send(
+            h.request(Method::GET, &uri)
+                .header("x-sandbox-fault", "applied=504")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    r.graph_error(504, "GatewayTimeout");
+
+    // A PATCH the service refuses stores nothing, and its 400 is lost behind the 502.
+    let before = h.stored("beta", GENERAL).await;
+    let r = h
+        .send(
+            h.request(Method::PATCH, &uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-sandbox-fault", "applied=502")
+                .body(Body::from(r#"{"passwordMinimumLength": "eight"}"#))
+                .unwrap(),
+        )
+        .await;
+    r.graph_error(502, "BadGateway");
+    assert_eq!(h.stored("beta", GENERAL).await, before);
+
+    // With a status in the same spec the request is never carried out.
+    let r = h
+        .send(
+            h.request(Method::PATCH, &uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-sandbox-fault", "applied=502,503")
+                .body(Body::from(r#"{"displayName": "never"}"#))
+                .unwrap(),
+        )
+        .await;
+    r.graph_error(503, "ServiceUnavailable");
+    assert_eq!(h.stored("beta", GENERAL).await, before);
+
+    // Listed as written.
+    let queued = h
+        .send(
+            h.control(Method::POST, "/_sandbox/faults")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    json!({"spec": "delay=1,applied=drop"}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(queued.json["value"][0]["spec"], "delay=1,applied=drop");
+    for bad in [
+        "applied=429",
+        "applied=404",
+        "applied=",
+        "applied=drop:retry-after=1",
+    ] {
+        let r = h
+            .send(
+                h.request(Method::GET, &uri)
+                    .header("x-sandbox-fault", bad)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        r.graph_error(400, "BadRequest");
+    }
 }

@@ -8,5 +8,6 @@ mod hostile;
 mod listener;
 mod objects;
 mod protocol;
+mod secrets;
 mod sockets;
 mod state;

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use graph_sandbox::auth::{TokenRequest, DEFAULT_UPN, TENANT_ID};
 use graph_sandbox::envelope::{ALLOW_HEADERS, ALLOW_METHODS, EXPOSE_HEADERS};
-use graph_sandbox::seed::{MANY_OMA_SETTINGS_COUNT, MANY_OMA_SETTINGS_ID};
+use graph_sandbox::seed::{ENCRYPTED_OMA_ID, MANY_OMA_SETTINGS_COUNT, MANY_OMA_SETTINGS_ID};
 use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
 use policy_core::token::{TokenInfo, READ_PERMISSION, WRITE_PERMISSION};
@@ -648,7 +648,26 @@ fn seeded_objects_validate_in_their_stores() {
         }
     }
     assert_eq!(stores.v1.len(), 3);
-    assert_eq!(stores.beta.len(), 9);
+    assert_eq!(stores.beta.len(), 10);
+    let encrypted = stores.beta.get(ENCRYPTED_OMA_ID).unwrap();
+    assert_eq!(
+        encrypted.value["@odata.type"],
+        "#microsoft.graph.windows10CustomConfiguration"
+    );
+    let kinds: Vec<&Value> = encrypted.value["omaSettings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["@odata.type"])
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "#microsoft.graph.omaSettingString",
+            "#microsoft.graph.omaSettingInteger",
+            "#microsoft.graph.omaSettingString"
+        ]
+    );
     let many = stores.beta.get(MANY_OMA_SETTINGS_ID).unwrap();
     let settings = many.value["omaSettings"].as_array().unwrap();
     assert_eq!(settings.len(), MANY_OMA_SETTINGS_COUNT);

@@ -120,6 +120,88 @@ async fn drop_closes_the_connection_every_way() {
 }
 
 #[tokio::test]
+async fn applied_drop_stores_then_closes_every_way() {
+    let server = start(Config {
+        faults: vec![Rule::parse_option("applied=drop@PATCHx1").unwrap()],
+        ..Config::default()
+    })
+    .await;
+    let base = server.url();
+    let c = client();
+    let object = general_url(&server);
+    let patch = |url: &str, name: &str| {
+        c.patch(url)
+            .bearer_auth(token())
+            .json(&json!({ "displayName": name }))
+    };
+    let names = ["start-up", "header", "prefix", "control", "in process"];
+
+    // Start-up option.
+    let r = patch(&object, names[0]).send().await;
+    let e = r.expect_err("start-up applied=drop");
+    assert!(!e.is_status() && !e.is_timeout(), "{e:?}");
+    assert_eq!(stored_object(&server).await["displayName"], names[0]);
+
+    // Header.
+    let r = patch(&object, names[1])
+        .header("x-sandbox-fault", "applied=drop")
+        .send()
+        .await;
+    assert!(r.is_err(), "header applied=drop: {r:?}");
+    assert_eq!(stored_object(&server).await["displayName"], names[1]);
+
+    // Path prefix.
+    let r = patch(
+        &format!("{base}/_fault/applied=drop{CONFIGS}/{GENERAL}"),
+        names[2],
+    )
+    .send()
+    .await;
+    assert!(r.is_err(), "prefix applied=drop: {r:?}");
+    assert_eq!(stored_object(&server).await["displayName"], names[2]);
+
+    // Control endpoint.
+    let queued = c
+        .post(format!("{base}/_sandbox/faults"))
+        .header("x-sandbox-secret", server.secret())
+        .json(&json!({"spec": "applied=drop", "method": "PATCH"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queued.status(), 201);
+    let r = patch(&object, names[3]).send().await;
+    assert!(r.is_err(), "queued applied=drop: {r:?}");
+    assert_eq!(stored_object(&server).await["displayName"], names[3]);
+
+    // The in-process queue, as the e2e tests' `TestSandbox::fault` fills it.
+    server.sandbox.faults().push(Rule {
+        spec: graph_sandbox::fault::parse_spec("applied=drop").unwrap(),
+        method: Some("PATCH".into()),
+        path_contains: None,
+        remaining: Some(1),
+    });
+    let r = patch(&object, names[4]).send().await;
+    assert!(r.is_err(), "in-process applied=drop: {r:?}");
+    let after = stored_object(&server).await;
+    assert_eq!(after["displayName"], names[4]);
+    assert_eq!(
+        after["version"],
+        7 + names.len() as i64,
+        "each PATCH applied once"
+    );
+
+    // Each dropped PATCH is recorded without a status, each GET with 200.
+    let recorded = server.sandbox.recorded();
+    let patches: Vec<Option<u16>> = recorded
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(patches, [None; 5]);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn real_socket_headers_and_429() {
     let server = start(Config::default()).await;
     let r = client()
