@@ -531,7 +531,8 @@ impl Handles {
                         p.changes()
                             .iter()
                             .map(|c| c.property.clone())
-                            .filter(|c| !mine.contains(&c.as_str()))
+                            // Graph moves the concurrency stamps on every write, ours too.
+                            .filter(|c| !mine.contains(&c.as_str()) && c != "version")
                             .collect()
                     })
                     .unwrap_or_default();

@@ -432,6 +432,18 @@ impl Page {
             .expect("the tab takes the session");
     }
 
+    /// A PNG of what the browser shows now (for the README's pictures and for debugging).
+    pub async fn screenshot(&self) -> Vec<u8> {
+        self.client.screenshot().await.expect("a screenshot")
+    }
+
+    /// Clicks the first element matching `css` the way WebDriver does, and says why not when it
+    /// cannot (another element covers it, it is out of view): `None` when the click went in.
+    pub async fn try_click(&self, css: &str) -> Option<String> {
+        let el = self.client.find(Locator::Css(css)).await.ok()?;
+        el.click().await.err().map(|e| e.to_string())
+    }
+
     /// Gives a local file to a file input, as choosing it in the file dialog does.
     pub async fn choose_file(&self, css: &str, path: &std::path::Path) {
         let input = self.wait_for(css).await;

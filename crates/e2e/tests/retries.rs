@@ -57,8 +57,12 @@ async fn a_long_retry_after_is_waited_in_full_and_send_waits_too() {
 
     // Zero: retried at the next tick.
     h.sandbox.fault("429:retry-after=0", "PATCH", 1);
-    h.page.send_and_wait_saved().await;
-    assert_eq!(stored_name(&h), json!("After a date"));
+    h.page.send().await;
+    h.page
+        .until("the name stored after the retry", || async {
+            (stored_name(&h) == json!("After a date")).then_some(())
+        })
+        .await;
     let statuses: Vec<_> = h.sandbox.patches().iter().map(|p| p.status).collect();
     assert_eq!(
         statuses,
