@@ -160,7 +160,8 @@ impl Edm {
 pub(crate) enum Fault {
     /// Not the JSON kind the type needs.
     WrongType,
-    /// A number with a fraction (or beyond `i64`'s form) where a whole one is needed.
+    /// A number with a fraction (or written as a float within `i64`'s range, such as `5.0`)
+    /// where a whole one is needed.
     NotInteger,
     /// A number beyond the type's bounds.
     OutOfRange,
@@ -195,8 +196,12 @@ fn integer_fault(edm: Edm, value: &Value) -> Option<Fault> {
     let (lo, hi) = edm.integer_range()?;
     let in_range = if let Some(i) = n.as_i64() {
         i >= lo && i <= hi
-    } else if n.as_u64().is_some() {
-        false // Larger than i64::MAX.
+    } else if n.as_u64().is_some()
+        || n.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 2f64.powi(63))
+    {
+        // Larger than i64::MAX, or a whole number beyond i64 and u64 (serde_json reads a float).
+        false
     } else {
         return Some(Fault::NotInteger);
     };

@@ -15,6 +15,7 @@ pub mod edm;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod endpoint;
+pub mod generate;
 pub mod graph_error;
 pub mod label;
 pub mod model;
@@ -45,6 +46,9 @@ pub enum Error {
     /// A chain of base types loops.
     #[error("the base types of {0} form a cycle")]
     BaseTypeCycle(String),
+    /// A type declares (or inherits) two properties of one name.
+    #[error("type {0} has two properties named {1}")]
+    DuplicateProperty(String, String),
     /// The CSDL document cannot be read.
     #[error("metadata (CSDL) is not readable: {0}")]
     Csdl(String),
