@@ -97,8 +97,9 @@ pub fn policy(scripts: &[&str], styles: &[&str]) -> String {
         // sandbox (CSP cannot name an IPv6 literal, so [::1] is out; 127.0.0.1 and localhost
         // are in).
         "connect-src 'self' https: http://localhost:* http://127.0.0.1:*".to_string(),
-        // MSAL.js renews tokens in a hidden frame of the sign-in host.
-        "frame-src https:".to_string(),
+        // MSAL.js renews tokens in a hidden frame of the sign-in host, which comes back to the
+        // redirect page on this origin.
+        "frame-src 'self' https:".to_string(),
         "worker-src 'self'".to_string(),
         "object-src 'none'".to_string(),
         "base-uri 'none'".to_string(),
@@ -215,6 +216,7 @@ mod tests {
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'none'",
+            "frame-src 'self' https:",
             "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
         ] {
             assert!(p.contains(part), "{part} in {p}");
