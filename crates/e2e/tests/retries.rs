@@ -63,7 +63,14 @@ async fn a_long_retry_after_is_waited_in_full_and_send_waits_too() {
             (stored_name(&h) == json!("After a date")).then_some(())
         })
         .await;
-    let statuses: Vec<_> = h.sandbox.patches().iter().map(|p| p.status).collect();
+    // The recording of a request follows its answer: wait for the fourth.
+    let statuses = h
+        .page
+        .until("four PATCHes recorded", || async {
+            let s: Vec<_> = h.sandbox.patches().iter().map(|p| p.status).collect();
+            (s.len() >= 4).then_some(s)
+        })
+        .await;
     assert_eq!(
         statuses,
         [Some(429), Some(200), Some(429), Some(200)],
