@@ -1,13 +1,13 @@
 //! The Intune configuration editor in the browser: a Yew app over the pure `policy-core` crate.
 //! `api` is the only module that touches the network.
 
-pub mod api;
 pub mod app;
 pub mod auth;
 pub mod bench_hooks;
 pub mod clipboard;
 pub mod components;
 pub mod drafts;
+pub mod net;
 pub mod panic;
 pub mod schemas;
 pub mod session;

@@ -19,7 +19,7 @@ fn main() {
     // What the linked form needs is on its way while the app mounts.
     let link = page_link();
     let api = link.api.unwrap_or(Settings::default().api);
-    intune_editor::api::prefetch(api, link.type_name.as_deref());
+    intune_editor::net::prefetch(api, link.type_name.as_deref());
     if link.type_name.is_none() {
         yew::Renderer::<App>::new().render();
         return;

@@ -1,12 +1,12 @@
 //! The schema of each API version, as far as it is loaded.
 //!
 //! The app does not carry the schemas in its wasm: a form needs only its type's pack
-//! (`policy_core::pack`, a few KB), which `api::ensure_type` fetches beside the app before the
-//! form opens; the whole version (`api::ensure_whole`) only when an object or a file is of a
+//! (`policy_core::pack`, a few KB), which `net::ensure_type` fetches beside the app before the
+//! form opens; the whole version (`net::ensure_whole`) only when an object or a file is of a
 //! type no pack brought. Everything loaded is merged into one [`SchemaData`] per version, and
 //! each merge builds a new [`Schema`] that [`schema`] hands out from then on. The object
 //! browser's lists come from the version's catalog (`policy_core::catalog`, a few KB,
-//! `api::ensure_catalog`), or from the whole version once that is in.
+//! `net::ensure_catalog`), or from the whole version once that is in.
 //!
 //! Invariants: a merge only appends, so a [`TypeId`](policy_core::TypeId) taken from an earlier
 //! schema means the same type in every later one (documents keep theirs across loads); a

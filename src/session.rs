@@ -6,8 +6,8 @@ use policy_core::endpoint::{Cloud, EndpointError, GraphBase};
 use policy_core::model::ApiVersion;
 use serde_json::Value;
 
-use crate::api::Connection;
 use crate::auth::{SignIn, SignedIn};
+use crate::net::Connection;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {

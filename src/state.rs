@@ -235,13 +235,6 @@ impl Document {
         }
     }
 
-    /// The body Send writes: the patch's, with the revealed secrets in place of their masks.
-    pub fn body_to_send(&self) -> Option<Value> {
-        let mut body = self.patch()?.as_ref().ok()?.body()?;
-        policy_core::secrets::fill(&mut body, &self.masks, &self.revealed);
-        Some(body)
-    }
-
     /// The draft as it may be stored: no secret in clear.
     pub fn draft_to_store(&self) -> Value {
         let mut v = self.draft_value();

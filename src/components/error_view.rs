@@ -5,8 +5,8 @@ use policy_core::graph_error::status_text;
 use policy_core::token::WRITE_PERMISSION;
 use yew::prelude::*;
 
-use crate::api::ApiError;
 use crate::clipboard::copy_text;
+use crate::net::ApiError;
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorViewProps {

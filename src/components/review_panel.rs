@@ -6,8 +6,8 @@ use policy_core::patch::{Change, DiffError, Patch, SkipReason};
 use serde_json::Value;
 use yew::prelude::*;
 
-use crate::api::Connection;
 use crate::clipboard::copy_text;
+use crate::net::Connection;
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -119,7 +119,7 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
     *shown.borrow_mut() = open;
     let has_body = patch.is_some_and(|p| !p.is_empty());
     let preview = match (&props.request, patch) {
-        (Some((conn, target)), Some(p)) if open => p.body().map(|b| conn.patch_preview(target, &b)),
+        (Some((conn, target)), Some(p)) if open => conn.patch_preview(target, p),
         _ => None,
     };
     let on_toggle = {
