@@ -1,6 +1,7 @@
 //! Small conversions the widgets share: date-time text for `<input type=datetime-local>`, base64
 //! for file uploads, numbers typed as text, and the browser's clock.
 
+use policy_core::dates;
 use serde_json::Value;
 
 /// Seconds since the Unix epoch, from the browser's clock.
@@ -8,51 +9,10 @@ pub fn now_seconds() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// `2016-12-31T23:56:33.957-08:00` → `2017-01-01T07:56:33` (UTC, as a datetime-local value).
 /// `None` when the text is not a valid date-time, so the widget can fall back to plain text.
 pub fn rfc3339_to_utc_local(s: &str) -> Option<String> {
-    if !policy_core::edm::is_date_time_offset(s) {
-        return None;
-    }
-    let num = |a: usize, b: usize| s.get(a..b)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
-    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    let offset_minutes = if s.ends_with('Z') {
-        0
-    } else {
-        let z = &s[s.len() - 6..];
-        let sign = if z.starts_with('-') { -1 } else { 1 };
-        sign * (z[1..3].parse::<i64>().ok()? * 60 + z[4..6].parse::<i64>().ok()?)
-    };
-    let total = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_minutes * 60;
-    let (y, mo, d) = civil_from_days(total.div_euclid(86400));
-    let t = total.rem_euclid(86400);
-    Some(format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
-        t / 3600,
-        t % 3600 / 60,
-        t % 60
-    ))
+    dates::parse_rfc3339(s).map(dates::format_utc_date_time)
 }
 
 /// A datetime-local value (`YYYY-MM-DDTHH:MM[:SS]`) read as UTC → RFC 3339 with `Z`.

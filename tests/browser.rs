@@ -11,6 +11,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use intune_editor::app::{document_from_saved, saved_draft};
+use intune_editor::components::field::SchemaRef;
 use intune_editor::components::form_view::FormView;
 use intune_editor::components::review_panel::ReviewPanel;
 use intune_editor::components::token_panel::TokenPanel;
@@ -155,7 +156,7 @@ fn Harness(props: &HarnessProps) -> Html {
     };
     html! {
         <>
-            <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
+            <FormView schema={SchemaRef(doc.schema())} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
                 server={doc.server_messages.clone()} {on_edit} />
             <ReviewPanel {patch} {request} blocked={doc.send_blocked(true).map(AttrValue::from)} busy={false} on_send={Callback::noop()} />
         </>

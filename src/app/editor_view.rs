@@ -9,10 +9,11 @@ use super::docs::draft_key;
 use super::effects::Ctx;
 use super::store::{AppAction, AppState};
 use crate::clipboard::download_json;
+use crate::components::field::secret::Secrets;
+use crate::components::field::SchemaRef;
 use crate::components::form_view::FormView;
 use crate::components::problem_summary::ProblemSummary;
 use crate::components::review_panel::{change_rows, ReviewPanel};
-use crate::components::secret_field::Secrets;
 use crate::drafts;
 use crate::state::{Action, Origin};
 
@@ -172,7 +173,7 @@ pub fn editor_view(
             { for conflict_view }
             <div class="editor-body">
                 <ContextProvider<Secrets> context={secrets}>
-                    <FormView api={doc.api} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
+                    <FormView schema={SchemaRef(doc.schema())} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
                         server={doc.server_messages.clone()} {on_edit} />
                 </ContextProvider<Secrets>>
                 <ReviewPanel {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} />

@@ -18,7 +18,7 @@ use yew::prelude::*;
 
 use crate::components::connection_panel::ConnectionPanel;
 use crate::components::error_view::ErrorView;
-use crate::components::object_browser::ObjectBrowser;
+use crate::components::object_browser::{CatalogRef, ObjectBrowser};
 use crate::drafts;
 use crate::session::{page_link, Settings};
 use crate::state::Action;
@@ -304,7 +304,7 @@ pub fn App() -> Html {
                 <aside class="side">
                     if state.side {
                         <ConnectionPanel settings={s.clone()} on_change={on_settings} />
-                        <ObjectBrowser api={s.api} schema_rev={state.schema_rev} catalog_error={state.catalog_error.clone().map(AttrValue::from)} {on_catalog_retry} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
+                        <ObjectBrowser api={s.api} catalog={crate::schemas::catalog(s.api).map(CatalogRef)} catalog_error={state.catalog_error.clone().map(AttrValue::from)} {on_catalog_retry} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
                             has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
                             {on_open} {on_open_singleton} {on_file} {on_new} />
                         { drafts_panel::drafts_panel(&ctx, &saved, &unreadable) }

@@ -1,21 +1,22 @@
 //! The form of the open object, generated from the schema: the type's own settings first, then
 //! what it inherits, each base type a group; a filter box finds a field in big types.
 
-use crate::schemas::schema;
 use policy_core::label::label;
-use policy_core::model::{ApiVersion, Property, TypeId, ValueType};
+use policy_core::model::TypeId;
 use policy_core::FieldPath;
 use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::property_field::PropertyField;
+use super::field::decide::weight;
+use super::field::property::PropertyField;
+use super::field::SchemaRef;
 use super::PropRef;
 use crate::state::{Draft, Problems, Shared};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct FormViewProps {
-    pub api: ApiVersion,
+    pub schema: SchemaRef,
     pub type_id: TypeId,
     pub draft: Draft,
     pub problems: Shared<Problems>,
@@ -34,19 +35,9 @@ pub fn matches_filter(name: &str, filter: &str) -> bool {
 /// Fields in the first render of a form, and added by each later one: the top of a big form is
 /// on screen and usable at once, and the rest follows a batch per task, so typing is never
 /// blocked for long (a field costs about half a millisecond to build). A group (a list or a
-/// nested object) counts as `GROUP_WEIGHT` fields: it builds several widgets.
+/// nested object) counts as several fields (`field::decide::weight`): it builds several widgets.
 pub const FIRST_FIELDS: usize = 24;
 pub const MORE_FIELDS: usize = 48;
-pub const GROUP_WEIGHT: usize = 6;
-
-fn weight(p: &Property) -> usize {
-    if p.collection || matches!(p.value_type, ValueType::Structured(_)) {
-        GROUP_WEIGHT
-    } else {
-        1
-    }
-}
-
 #[component]
 pub fn FormView(props: &FormViewProps) -> Html {
     // The benchmark reads these: rendering a type's form from data in hand to painted DOM.
@@ -67,7 +58,7 @@ pub fn FormView(props: &FormViewProps) -> Html {
     } else {
         FIRST_FIELDS
     };
-    let s = schema(props.api);
+    let s = props.schema.0;
     let t = s.get(props.type_id);
     let total = t.properties.len();
     let total_weight: usize = t.properties.iter().map(weight).sum();
@@ -120,7 +111,7 @@ pub fn FormView(props: &FormViewProps) -> Html {
                 })
                 .map(|p| {
                     html! {
-                        <PropertyField key={p.name.clone()} api={props.api} prop={PropRef(p)}
+                        <PropertyField key={p.name.clone()} schema={props.schema} prop={PropRef(p)}
                             value={props.draft.get(&p.name).cloned()}
                             problems={props.problems.for_property(&p.name)}
                             server={props.server.clone()} on_edit={props.on_edit.clone()} />

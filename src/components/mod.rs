@@ -1,20 +1,16 @@
-//! The editor's components, one per file. Widgets get a value and an `on_change` and look
-//! nothing up; [`value_editor`] decides, in one place, which widget a property gets.
+//! The editor's components, one per file. The form's fields are in [`field`], where one
+//! function ([`field::decide`]) decides which field and widget a property gets; no component
+//! looks a schema up globally: the form gets its schema as a prop.
 
-pub mod collection_editor;
-pub mod complex_editor;
 pub mod connection_panel;
 pub mod error_view;
-pub mod field_row;
+pub mod field;
 pub mod form_view;
 pub mod object_browser;
 pub mod problem_summary;
-pub mod property_field;
 pub mod review_panel;
-pub mod secret_field;
 pub mod sign_in_panel;
 pub mod token_panel;
-pub mod value_editor;
 
 use policy_core::model::Property;
 use policy_core::Problem;

@@ -9,11 +9,22 @@ use yew::prelude::*;
 
 use crate::state::Shared;
 
+/// A catalog as loaded, compared by identity (a new one is a new load).
+#[derive(Debug, Clone)]
+pub struct CatalogRef(pub std::rc::Rc<policy_core::catalog::Catalog>);
+
+impl PartialEq for CatalogRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ObjectBrowserProps {
     pub api: ApiVersion,
-    /// `schemas::revision()`: the lists of collections and types follow the catalog once it is in.
-    pub schema_rev: u32,
+    /// The version's catalog (a few KB), once it is in: the lists show before any type is
+    /// loaded.
+    pub catalog: Option<CatalogRef>,
     /// Why the lists of collections and types could not be loaded.
     pub catalog_error: Option<AttrValue>,
     pub on_catalog_retry: Callback<()>,
@@ -51,8 +62,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     let name_filter = use_state(String::new);
     let type_filter = use_state(String::new);
     let new_type = use_state(String::new);
-    // The version's catalog (a few KB): the lists show before any type is loaded.
-    let catalog = crate::schemas::catalog(props.api);
+    let catalog = props.catalog.as_ref().map(|c| c.0.clone());
     let collections: Vec<&str> = catalog
         .as_deref()
         .map(|c| c.collections.iter().map(String::as_str).collect())

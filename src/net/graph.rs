@@ -25,20 +25,27 @@ pub struct Connection {
     pub signed_in: Option<SignedIn>,
 }
 
-/// Everything that can go wrong with a request, in words for the page.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything that can go wrong with a request, in words for the page (its `Display` is the
+/// one-line summary; `components::error_view` adds the advice).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// No token was given: nothing is sent.
+    #[error("no access token: sign in or paste one")]
     NoToken,
     /// Graph answered with an error status.
+    #[error("Graph answered {}: {}", .0.status, .0.display_message())]
     Graph(Box<GraphError>),
     /// The request never got an answer (offline, DNS, CORS, connection dropped).
+    #[error("the request got no answer ({0})")]
     Network(String),
     /// The answer was not what Graph sends (not JSON, not an object).
+    #[error("the answer is not what Graph sends: {0}")]
     BadResponse(String),
     /// A link pointed outside the chosen Graph base: the token is not sent there.
+    #[error("{0} is outside the chosen Graph base; the token was not sent there")]
     ForeignUrl(String),
     /// MSAL.js could not give a token; `again` when only signing in again can fix it.
+    #[error("no token from the sign-in: {message}")]
     SignIn { message: String, again: bool },
 }
 

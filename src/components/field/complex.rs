@@ -1,25 +1,21 @@
 //! A structured (complex) value as a fieldset: a kind chooser when the declared type has
 //! concrete derived kinds (the seven OMA setting kinds), then a row per property.
 
-use crate::schemas::schema;
-use policy_core::edm::Edm;
 use policy_core::label::label;
-use policy_core::model::{ApiVersion, TypeId, ValueType};
+use policy_core::model::{Schema, TypeId};
 use policy_core::Problem;
 use serde_json::{Map, Value};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::collection_editor::CollectionEditor;
-use super::field_row::{help_text, FieldRow};
-use super::secret_field::SecretField;
-use super::value_editor::ValueEditor;
-use super::{input_id, PropRef};
+use super::decide::{decide, Kind, Widget};
+use super::row::{help_text, FieldRow};
+use super::{editor, flags, input_id, Field, PropRef, SchemaRef};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ComplexEditorProps {
-    pub api: ApiVersion,
+    pub schema: SchemaRef,
     pub declared: TypeId,
     pub path: AttrValue,
     pub value: Value,
@@ -32,8 +28,7 @@ pub struct ComplexEditorProps {
 }
 
 /// The concrete type a value is, from its `@odata.type` when that names a kind of `declared`.
-pub fn actual_type(api: ApiVersion, declared: TypeId, value: &Value) -> TypeId {
-    let s = schema(api);
+pub fn actual_type(s: &Schema, declared: TypeId, value: &Value) -> TypeId {
     value
         .get("@odata.type")
         .and_then(Value::as_str)
@@ -43,8 +38,7 @@ pub fn actual_type(api: ApiVersion, declared: TypeId, value: &Value) -> TypeId {
 }
 
 /// A new value of a kind, keeping the properties the old value shares with it.
-pub fn switch_kind(api: ApiVersion, kind: TypeId, old: &Value) -> Value {
-    let s = schema(api);
+pub fn switch_kind(s: &Schema, kind: TypeId, old: &Value) -> Value {
     let t = s.get(kind);
     let mut map = Map::new();
     map.insert("@odata.type".into(), Value::String(t.odata_type()));
@@ -60,7 +54,7 @@ pub fn switch_kind(api: ApiVersion, kind: TypeId, old: &Value) -> Value {
 
 #[component]
 pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
-    let s = schema(props.api);
+    let s = props.schema.0;
     let declared = s.get(props.declared);
     let kinds = s.concrete_types(props.declared);
     let path = props.path.to_string();
@@ -68,10 +62,9 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
     if props.value.is_null() {
         let on_change = props.on_change.clone();
         let first = kinds.first().copied();
-        let api = props.api;
         let onclick = Callback::from(move |_| {
             if let Some(k) = first {
-                on_change.emit(switch_kind(api, k, &Value::Null));
+                on_change.emit(switch_kind(s, k, &Value::Null));
             }
         });
         return html! {
@@ -86,17 +79,16 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
     let Some(map) = props.value.as_object() else {
         return html! { <p class="error">{ "This value is not an object; edit the JSON or clear it." }</p> };
     };
-    let actual = actual_type(props.api, props.declared, &props.value);
+    let actual = actual_type(s, props.declared, &props.value);
     let t = s.get(actual);
 
     let chooser = if kinds.len() > 1 || declared.is_abstract {
         let on_change = props.on_change.clone();
         let old = props.value.clone();
-        let api = props.api;
         let onchange = Callback::from(move |e: Event| {
             let name = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(k) = schema(api).find(&name) {
-                on_change.emit(switch_kind(api, k, &old));
+            if let Some(k) = s.find(&name) {
+                on_change.emit(switch_kind(s, k, &old));
             }
         });
         let kind_path = format!("{path}.@odata.type");
@@ -125,7 +117,6 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
         html! {}
     };
 
-    let has_file_name = t.property("fileName").is_some();
     let rows = t.properties.iter().map(|p| {
         let child_path: AttrValue = format!("{path}.{}", p.name).into();
         let value = map.get(&p.name).cloned().unwrap_or(Value::Null);
@@ -137,7 +128,8 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
             obj.insert(name.clone(), v);
             on_change.emit(Value::Object(obj));
         });
-        let on_file = (has_file_name && p.value_type == ValueType::Primitive(Edm::Binary)).then(|| {
+        let decision = decide(p, Some(map), props.read_only, flags(props.schema));
+        let on_file = matches!(decision.kind, Kind::Single(Widget::File { with_name: true })).then(|| {
             let on_change = props.on_change.clone();
             let base = props.value.clone();
             let name = p.name.clone();
@@ -149,25 +141,24 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
                 on_change.emit(Value::Object(obj));
             })
         });
-        let read_only = props.read_only || p.read_only;
-        let encrypted = map.get("isEncrypted").and_then(Value::as_bool) == Some(true);
-        let editor = if encrypted && p.name == "value" {
-            // An encrypted setting's value: never shown as Graph's mask (see `secret_field`).
-            let reference = map
-                .get("secretReferenceValueId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            html! { <SecretField path={child_path.clone()} reference={AttrValue::from(reference)} {value}
-                        on_change={set} {read_only} /> }
-        } else if p.collection {
-            html! { <CollectionEditor api={props.api} prop={PropRef(p)} path={child_path.clone()} value={crate::state::Shared::new(value)}
-                        on_change={set} {read_only} problems={props.problems.clone()} /> }
-        } else {
-            html! { <ValueEditor api={props.api} prop={PropRef(p)} path={child_path.clone()} value={value}
-                        on_change={set} {read_only} problems={props.problems.clone()} {on_file} /> }
-        };
-        let group = p.collection || matches!(p.value_type, ValueType::Structured(_));
+        let reference = map
+            .get("secretReferenceValueId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let read_only = decision.read_only;
+        let group = decision.group;
+        let editor = editor(Field {
+            schema: props.schema,
+            prop: PropRef(p),
+            decision,
+            path: child_path.clone(),
+            value: Shared::new(value),
+            on_change: set,
+            problems: props.problems.clone(),
+            on_file,
+            reference: AttrValue::from(reference),
+        });
         html! {
             <FieldRow key={p.name.clone()} name={p.name.clone()} path={child_path.clone()} help={help_text(s, p)}
                 problems={props.problems.clone()} {read_only} {group}>

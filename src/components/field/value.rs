@@ -1,26 +1,26 @@
-//! One value of one property, with the widget its type calls for. This is the one place that
-//! maps schema types to widgets: toggle, number, select, multi-select, date-time, date, time,
-//! text, file upload (base64) and, for structured values, a nested fieldset.
+//! One single value with the widget [`super::decide`] chose for it: toggle, number, select,
+//! multi-select, date-time, date, time, text, file upload (base64) or a secret.
 
 use policy_core::edm::{format_number, Edm};
-use policy_core::model::ValueType;
 use policy_core::Problem;
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::complex_editor::ComplexEditor;
-use super::{input_id, message_id, problems_at, PropRef};
+use super::decide::Widget;
+use super::secret::SecretField;
+use super::{input_id, message_id, problems_at, PropRef, SchemaRef};
 use crate::state::Shared;
 use crate::util::{
     base64_encode, display_text, number_from_text, rfc3339_to_utc_local, utc_local_to_rfc3339,
 };
-use policy_core::model::ApiVersion;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ValueEditorProps {
-    pub api: ApiVersion,
+    pub schema: SchemaRef,
     pub prop: PropRef,
+    /// What [`super::decide`] chose for this value.
+    pub widget: Widget,
     pub path: AttrValue,
     pub value: Value,
     pub on_change: Callback<Value>,
@@ -28,10 +28,13 @@ pub struct ValueEditorProps {
     pub read_only: bool,
     /// Problems at this path and below.
     pub problems: Shared<Vec<Problem>>,
-    /// Set by a fieldset whose type has a `fileName` beside this binary value: an upload then
-    /// reports the content and the file's name together.
+    /// For a file whose object has a `fileName` beside it: an upload reports the content and
+    /// the file's name together.
     #[prop_or_default]
     pub on_file: Option<Callback<(String, String)>>,
+    /// For a secret: its `secretReferenceValueId`.
+    #[prop_or_default]
+    pub reference: AttrValue,
 }
 
 /// The attributes every input shares: `id`, `name` (its JSON path), `aria-invalid` and
@@ -58,36 +61,30 @@ fn common(props: &ValueEditorProps) -> Common {
 
 #[component]
 pub fn ValueEditor(props: &ValueEditorProps) -> Html {
-    let p = props.prop.0;
-    match p.value_type {
-        ValueType::Primitive(edm) => primitive(props, edm),
-        ValueType::Enum(id) => {
-            let e = crate::schemas::schema(props.api).enum_type(id);
-            let members: Vec<String> = e.members.iter().map(|(m, _)| m.clone()).collect();
-            if e.flags {
-                flags_select(props, &members)
-            } else {
-                enum_select(props, &members)
-            }
-        }
-        ValueType::Structured(type_id) => html! {
-            <ComplexEditor api={props.api} declared={type_id} path={props.path.clone()}
-                value={props.value.clone()} on_change={props.on_change.clone()}
-                read_only={props.read_only} nullable={p.nullable} problems={props.problems.clone()} />
+    let members = |e| -> Vec<String> {
+        props
+            .schema
+            .0
+            .enum_type(e)
+            .members
+            .iter()
+            .map(|(m, _)| m.clone())
+            .collect()
+    };
+    match props.widget {
+        Widget::Toggle => toggle(props),
+        Widget::Number(edm) => number_input(props, edm),
+        Widget::DateTime => date_time(props),
+        Widget::Date => text_input(props, "date"),
+        Widget::Time => text_input(props, "time"),
+        Widget::Text => text_input(props, "text"),
+        Widget::File { .. } => binary(props),
+        Widget::Select(e) => enum_select(props, &members(e)),
+        Widget::Flags(e) => flags_select(props, &members(e)),
+        Widget::Secret => html! {
+            <SecretField path={props.path.clone()} reference={props.reference.clone()} value={props.value.clone()}
+                on_change={props.on_change.clone()} read_only={props.read_only} />
         },
-        ValueType::Unresolved => text_input(props, "text"),
-    }
-}
-
-fn primitive(props: &ValueEditorProps, edm: Edm) -> Html {
-    match edm {
-        Edm::Boolean => toggle(props),
-        e if e.is_numeric() => number_input(props, e),
-        Edm::DateTimeOffset => date_time(props),
-        Edm::Date => text_input(props, "date"),
-        Edm::TimeOfDay => text_input(props, "time"),
-        Edm::Binary | Edm::Stream => binary(props),
-        _ => text_input(props, "text"),
     }
 }
 

@@ -4,23 +4,21 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::schemas::schema;
 use policy_core::label::label;
-use policy_core::model::{ApiVersion, ValueType};
 use policy_core::sample::single_value;
 use policy_core::Problem;
 use serde_json::Value;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::complex_editor::switch_kind;
-use super::value_editor::ValueEditor;
-use super::{input_id, message_id, problems_at, PropRef};
+use super::complex::switch_kind;
+use super::decide::{item, Decision, Kind};
+use super::{editor, flags, input_id, message_id, problems_at, Field, PropRef, SchemaRef};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct CollectionEditorProps {
-    pub api: ApiVersion,
+    pub schema: SchemaRef,
     pub prop: PropRef,
     pub path: AttrValue,
     /// The list (or null), shared with the draft: not copied to render it.
@@ -97,10 +95,10 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
     };
     let kind = use_state(|| None::<String>);
 
-    let s = schema(props.api);
+    let s = props.schema.0;
     let p = props.prop.0;
-    let kinds = match p.value_type {
-        ValueType::Structured(t) => s.concrete_types(t),
+    let kinds = match item(p, flags(props.schema)) {
+        Kind::Group(t) => s.concrete_types(t),
         _ => Vec::new(),
     };
     let path = props.path.to_string();
@@ -113,28 +111,19 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
         let on_change = props.on_change.clone();
         let limit = limit.clone();
         let list = props.value.clone();
-        let api = props.api;
         let kind = kind.clone();
         let kinds = kinds.clone();
         let prop = props.prop;
         Callback::from(move |_| {
             let new_item = match kinds.as_slice() {
-                [] => match prop.0.value_type {
-                    ValueType::Primitive(_) | ValueType::Enum(_) => {
-                        // A blank text or the first member; numbers start at their minimum.
-                        match single_value(schema(api), prop.0, false, 0) {
-                            Value::String(_) => Value::String(String::new()),
-                            other => other,
-                        }
-                    }
-                    _ => Value::Null,
+                // A blank text or the first member; numbers start at their minimum.
+                [] => match single_value(s, prop.0, false, 0) {
+                    Value::String(_) => Value::String(String::new()),
+                    other => other,
                 },
                 [first, ..] => {
-                    let chosen = (*kind)
-                        .as_deref()
-                        .and_then(|k| schema(api).find(k))
-                        .unwrap_or(*first);
-                    switch_kind(api, chosen, &Value::Null)
+                    let chosen = (*kind).as_deref().and_then(|k| s.find(k)).unwrap_or(*first);
+                    switch_kind(s, chosen, &Value::Null)
                 }
             };
             let mut next = list.as_array().cloned().unwrap_or_default();
@@ -164,7 +153,7 @@ pub fn CollectionEditor(props: &CollectionEditorProps) -> Html {
         <div class="collection" data-path={props.path.clone()} data-growing={growing.then_some("true")}>
             <ol class="items">
                 { for items.iter().take(visible).enumerate().map(|(index, value)| html! {
-                    <CollectionItem key={index} {index} {count} value={value.clone()} api={props.api} prop={props.prop}
+                    <CollectionItem key={index} {index} {count} value={value.clone()} schema={props.schema} prop={props.prop}
                         path={AttrValue::from(format!("{path}[{index}]"))} on_item={on_item.clone()}
                         read_only={props.read_only} problems={props.problems.clone()} />
                 }) }
@@ -201,7 +190,7 @@ pub struct CollectionItemProps {
     pub index: usize,
     pub count: usize,
     pub value: Value,
-    pub api: ApiVersion,
+    pub schema: SchemaRef,
     pub prop: PropRef,
     pub path: AttrValue,
     pub on_item: Callback<(usize, ItemOp)>,
@@ -220,14 +209,29 @@ pub fn CollectionItem(props: &CollectionItemProps) -> Html {
         .on_item
         .reform(move |v: Value| (index, ItemOp::Set(v)));
     let path = props.path.as_str();
+    let kind = item(props.prop.0, flags(props.schema));
+    let editor = editor(Field {
+        schema: props.schema,
+        prop: props.prop,
+        decision: Decision {
+            kind,
+            group: matches!(kind, Kind::Group(_)),
+            read_only: props.read_only,
+        },
+        path: props.path.clone(),
+        value: Shared::new(props.value.clone()),
+        on_change,
+        problems: props.problems.clone(),
+        on_file: None,
+        reference: AttrValue::default(),
+    });
     html! {
         <li class="item" data-path={props.path.clone()}>
             // A structured item's fields carry their own labels; a plain value gets one here.
-            if !matches!(props.prop.0.value_type, ValueType::Structured(_)) {
+            if !matches!(kind, Kind::Group(_)) {
                 <label class="item-label" for={input_id(path)}>{ format!("Item {}", index + 1) }</label>
             }
-            <ValueEditor api={props.api} prop={props.prop} path={props.path.clone()} value={props.value.clone()}
-                {on_change} read_only={props.read_only} problems={props.problems.clone()} />
+            { editor }
             if !props.read_only {
                 <span class="item-actions">
                     <button type="button" title="Move up" aria-label={format!("Move item {} up", index + 1)}

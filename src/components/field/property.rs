@@ -1,21 +1,18 @@
 //! One top-level property of the open object. It re-renders only when its own value, its
 //! problems or Graph's messages for it change.
 
-use crate::schemas::schema;
-use policy_core::model::{ApiVersion, ValueType};
 use policy_core::{FieldPath, Problem};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::collection_editor::CollectionEditor;
-use super::field_row::{help_text, FieldRow};
-use super::value_editor::ValueEditor;
-use super::PropRef;
+use super::decide::decide;
+use super::row::{help_text, FieldRow};
+use super::{editor, flags, Field, PropRef, SchemaRef};
 use crate::state::Shared;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct PropertyFieldProps {
-    pub api: ApiVersion,
+    pub schema: SchemaRef,
     pub prop: PropRef,
     pub value: Option<Shared<Value>>,
     pub problems: Shared<Vec<Problem>>,
@@ -27,7 +24,7 @@ pub struct PropertyFieldProps {
 #[component]
 pub fn PropertyField(props: &PropertyFieldProps) -> Html {
     let p = props.prop.0;
-    let s = schema(props.api);
+    let s = props.schema.0;
     let name = p.name.clone();
     let on_edit = props.on_edit.clone();
     let on_change = Callback::from(move |v: Value| on_edit.emit((name.clone(), Some(v))));
@@ -44,23 +41,22 @@ pub fn PropertyField(props: &PropertyFieldProps) -> Html {
         .filter(|(fp, _)| fp.top_property() == p.name && fp.as_str() != p.name)
         .map(|(fp, m)| html! { <p class="error server">{ format!("Graph, at {fp}: {m}") }</p> })
         .collect();
-    let group = p.collection || matches!(p.value_type, ValueType::Structured(_));
-    let editor = if p.collection {
-        let value = props
+    let decision = decide(p, None, false, flags(props.schema));
+    let group = decision.group;
+    let editor = editor(Field {
+        schema: props.schema,
+        prop: props.prop,
+        decision,
+        path: path.clone(),
+        value: props
             .value
             .clone()
-            .unwrap_or_else(|| Shared::new(Value::Null));
-        html! { <CollectionEditor api={props.api} prop={props.prop} path={path.clone()} {value}
-        {on_change} read_only={p.read_only} problems={props.problems.clone()} /> }
-    } else {
-        let value = props
-            .value
-            .as_ref()
-            .map(|v| (*v.0).clone())
-            .unwrap_or(Value::Null);
-        html! { <ValueEditor api={props.api} prop={props.prop} path={path.clone()} {value}
-        {on_change} read_only={p.read_only} problems={props.problems.clone()} /> }
-    };
+            .unwrap_or_else(|| Shared::new(Value::Null)),
+        on_change,
+        problems: props.problems.clone(),
+        on_file: None,
+        reference: AttrValue::default(),
+    });
     html! {
         <FieldRow name={p.name.clone()} {path} help={help_text(s, p)} problems={props.problems.clone()}
             {server} read_only={p.read_only} {group}>
