@@ -1,42 +1,141 @@
 //! The command line: options into a [`Config`], the host and the port, or a request for help.
+//! The options are declared once, with `clap`; their doc comments are the `--help` text.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::error::ErrorKind;
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
 use policy_core::endpoint::percent_encode;
 use policy_core::model::ApiVersion;
 
 use crate::access::{self, SECRET_ENV, SECRET_HEADER};
 use crate::fault::Rule;
 use crate::sandbox::Config;
-use crate::Error;
 
-pub const USAGE: &str = "\
-graph-sandbox: a local look-alike of Microsoft Graph for the Intune editor (local use only: it
-trusts unsigned tokens).
+/// A command line that cannot be understood; `print` it (it names the argument and why, and
+/// ends with the usage line) and exit with status 2.
+pub type Error = clap::Error;
 
-Usage: graph-sandbox [OPTIONS]
+/// The options as `clap` reads them; [`parse_with_secret`] turns them into [`Options`]. (No
+/// `Debug`: it holds the secret.)
+#[derive(Parser)]
+#[command(
+    name = "graph-sandbox",
+    about = "graph-sandbox: a local look-alike of Microsoft Graph for the Intune editor (local use
+only: it trusts unsigned tokens).",
+    next_line_help = true,
+    disable_help_flag = true,
+    args_override_self = true
+)]
+struct Args {
+    /// The address to listen on, a loopback one only: 127.0.0.1 (default), ::1 or localhost
+    #[arg(long, value_name = "HOST", default_value = "127.0.0.1", value_parser = loopback_host,
+        hide_default_value = true, verbatim_doc_comment)]
+    host: String,
+    /// The port to listen on (default: 8080); 0 picks a free one, and the first line printed
+    /// says which
+    #[arg(long, value_name = "PORT", default_value_t = 8080, value_parser = port,
+        hide_default_value = true, verbatim_doc_comment)]
+    port: u16,
+    /// Serve the built web app from DIR at / (with a generated /config.json that points it at
+    /// this sandbox)
+    #[arg(long, value_name = "DIR", value_parser = built_app, verbatim_doc_comment)]
+    dist: Option<PathBuf>,
+    /// Where the objects are saved after every change (default: .sandbox-state.json in the
+    /// current directory); it is read at start unless --reset is given
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = ".sandbox-state.json",
+        hide_default_value = true,
+        verbatim_doc_comment
+    )]
+    state: PathBuf,
+    /// Start from the seed objects, not from the state file
+    #[arg(long)]
+    reset: bool,
+    /// Inject a fault into the Graph requests that match, repeatable. @METHOD limits it to one
+    /// method (@PATCH), xCOUNT to the next COUNT matching requests; without xCOUNT it lasts
+    /// as long as the process. SPEC is one or more of these, joined by commas:
+    ///   STATUS[:retry-after=N]     answer 429, 500, 502, 503 or 504 instead, with
+    ///                              Retry-After: N seconds (a 429 says 1 unless told)
+    ///   STATUS:retry-after-date=N  the same, Retry-After as the HTTP date N seconds ahead
+    ///   applied=STATUS|drop        carry the request out, then lose its answer: replaced by
+    ///                              that status (500, 502, 503 or 504) or a closed connection
+    ///   delay=MS                   wait MS milliseconds (at most 60000), then go on
+    ///   drop                       close the connection without any answer
+    ///   concurrent                 first change the object as another administrator would
+    #[arg(long = "fault", value_name = "SPEC[@METHOD][xCOUNT]", value_parser = fault_rule,
+        verbatim_doc_comment)]
+    faults: Vec<Rule>,
+    /// Answer successful PATCHes with 204 and no body (Graph's own answer) instead of the
+    /// updated object
+    #[arg(long = "respond-204", verbatim_doc_comment)]
+    respond_204: bool,
+    /// The API version, v1.0 or beta, of the --seed files that follow it (default: beta)
+    #[arg(long = "seed-api", value_name = "VERSION", value_parser = api_version,
+        verbatim_doc_comment)]
+    seed_apis: Vec<ApiVersion>,
+    /// Add the objects of FILE (one object, or a Graph list {"value": [...]}) on top of the
+    /// state, repeatable
+    #[arg(long = "seed", value_name = "FILE", verbatim_doc_comment)]
+    seeds: Vec<PathBuf>,
+    /// Also answer browser pages of this origin (CORS), such as http://localhost:8081: scheme,
+    /// host and port only; repeatable. The sandbox's own origin is always allowed
+    #[arg(long = "allow-origin", value_name = "URL", value_parser = origin,
+        verbatim_doc_comment)]
+    allowed_origins: Vec<String>,
+    /// The control secret the /_sandbox/* routes want in the header x-sandbox-secret (16 to
+    /// 256 visible characters). Default: the SANDBOX_SECRET environment variable (which the
+    /// process list does not show), else a random one; printed at start
+    // Checked after parsing: an error must not repeat the secret.
+    #[arg(long, value_name = "SECRET", verbatim_doc_comment)]
+    secret: Option<String>,
+    /// Show this text
+    #[arg(short, long, action = ArgAction::Help)]
+    help: Option<bool>,
+}
 
-  --host HOST            address to listen on, a loopback one only (default 127.0.0.1)
-  --port PORT            port to listen on; 0 picks a free one (default 8080)
-  --dist DIR             serve the built web app from DIR at / (and generate /config.json)
-  --state FILE           where the objects are saved after every change
-                         (default .sandbox-state.json in the current directory)
-  --reset                start from the seed objects, not from the state file
-  --fault SPEC[@METHOD][xCOUNT]
-                         inject a fault into matching Graph requests, repeatable;
-                         SPEC is 429[:retry-after=N] | 500 | 502 | 503[:retry-after=N] | 504 |
-                         delay=MS | drop | concurrent, several joined by commas; without
-                         xCOUNT it applies for the life of the process
-  --respond-204          answer successful PATCHes with 204 and no body
-  --seed-api v1.0|beta   the API of the --seed files after it (default beta)
-  --seed FILE            add the objects of FILE (one object or {\"value\": [...]}), repeatable
-  --allow-origin URL     also answer browser pages of this origin (CORS), e.g.
-                         http://localhost:8081; repeatable (its own origin is always allowed)
-  --secret SECRET        the control secret the /_sandbox/* routes want in the header
-                         x-sandbox-secret (16 to 256 visible characters); default: the
-                         SANDBOX_SECRET environment variable, else a random one; printed at start
-  -h, --help             show this text
-";
+fn loopback_host(host: &str) -> Result<String, String> {
+    if access::is_loopback_name(host) {
+        Ok(host.to_string())
+    } else {
+        Err("the sandbox trusts unsigned tokens, so it listens on loopback addresses only (127.0.0.1, ::1, localhost)".into())
+    }
+}
+
+fn port(text: &str) -> Result<u16, String> {
+    text.parse()
+        .map_err(|_| "not a port number (0 to 65535)".to_string())
+}
+
+fn built_app(dir: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(dir);
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err("not a directory (build the web app first)".into())
+    }
+}
+
+fn fault_rule(text: &str) -> Result<Rule, crate::Error> {
+    Rule::parse_option(text)
+}
+
+/// An API version as `ApiVersion::parse` reads it.
+fn api_version(text: &str) -> Result<ApiVersion, String> {
+    ApiVersion::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = ApiVersion::ALL.iter().map(|v| v.as_str()).collect();
+        format!("use {}", names.join(" or "))
+    })
+}
+
+fn origin(url: &str) -> Result<String, String> {
+    access::normalize_origin(url).ok_or_else(|| {
+        "expected an origin such as http://localhost:8081 (scheme, host and port only)".into()
+    })
+}
 
 /// What the command line asks for.
 #[derive(Debug, Clone)]
@@ -77,100 +176,91 @@ impl Options {
     }
 }
 
-/// Reads the command line; the control secret may also come from `SANDBOX_SECRET`.
-pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Error> {
+/// The `--help` text.
+pub fn help() -> String {
+    Args::command().render_help().to_string()
+}
+
+/// Reads the command line (without the program's name); the control secret may also come from
+/// `SANDBOX_SECRET`.
+pub fn parse<I, T>(args: I) -> Result<Command, Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let env_secret = std::env::var(SECRET_ENV).ok();
     parse_with_secret(args, env_secret)
 }
 
 /// [`parse`] with the value of `SANDBOX_SECRET` given (unset or empty: `None`).
-pub fn parse_with_secret<I: IntoIterator<Item = String>>(
-    args: I,
-    env_secret: Option<String>,
-) -> Result<Command, Error> {
-    let mut options = Options {
-        host: "127.0.0.1".into(),
-        port: 8080,
+pub fn parse_with_secret<I, T>(args: I, env_secret: Option<String>) -> Result<Command, Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let argv =
+        std::iter::once(OsString::from("graph-sandbox")).chain(args.into_iter().map(Into::into));
+    let matches = match Args::command().try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) if e.kind() == ErrorKind::DisplayHelp => return Ok(Command::Help),
+        Err(e) => return Err(e),
+    };
+    // Each --seed takes the API of the last --seed-api before it, so the order matters.
+    let indices = |id: &str| -> Vec<usize> {
+        matches
+            .indices_of(id)
+            .map(Iterator::collect)
+            .unwrap_or_default()
+    };
+    let (api_at, seed_at) = (indices("seed_apis"), indices("seeds"));
+    let args = Args::from_arg_matches(&matches)?;
+    let seeds = args
+        .seeds
+        .into_iter()
+        .zip(seed_at)
+        .map(|(file, at)| {
+            let api = api_at
+                .iter()
+                .zip(&args.seed_apis)
+                .rev()
+                .find(|(i, _)| **i < at)
+                .map_or(ApiVersion::Beta, |(_, api)| *api);
+            (file, api)
+        })
+        .collect();
+    let mut allowed_origins: Vec<String> = Vec::new();
+    for origin in args.allowed_origins {
+        if !allowed_origins.contains(&origin) {
+            allowed_origins.push(origin);
+        }
+    }
+    // Checked here, not by a value parser, so that no error repeats the secret; the variable
+    // is checked even when --secret wins over it, since a bad one is a mistake worth saying.
+    let env_secret = env_secret.filter(|s| !s.is_empty());
+    for (source, secret) in [("--secret", &args.secret), (SECRET_ENV, &env_secret)] {
+        if let Some(secret) = secret {
+            access::check_secret(secret).map_err(|e| {
+                Args::command().error(ErrorKind::ValueValidation, format!("{source}: {e}"))
+            })?;
+        }
+    }
+    let secret = args.secret.or(env_secret);
+    Ok(Command::Run(Box::new(Options {
+        host: args.host,
+        port: args.port,
         config: Config {
-            state_file: Some(PathBuf::from(".sandbox-state.json")),
+            state_file: Some(args.state),
+            reset: args.reset,
+            faults: args.faults,
+            respond_204: args.respond_204,
+            seeds,
+            dist: args.dist,
+            secret,
+            allowed_origins,
             redact_credentials: true,
             ..Config::default()
         },
-    };
-    if let Some(secret) = env_secret.filter(|s| !s.is_empty()) {
-        access::check_secret(&secret).map_err(|e| Error::Usage(format!("{SECRET_ENV}: {e}")))?;
-        options.config.secret = Some(secret);
-    }
-    let mut seed_api = ApiVersion::Beta;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .ok_or_else(|| Error::Usage(format!("{name} needs a value")))
-        };
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--host" => {
-                let host = value("--host")?;
-                if !access::is_loopback_name(&host) {
-                    return Err(Error::Usage(format!(
-                        "--host {host}: the sandbox trusts unsigned tokens, so it listens on loopback addresses only (127.0.0.1, ::1, localhost)"
-                    )));
-                }
-                options.host = host;
-            }
-            "--port" => {
-                let port = value("--port")?;
-                options.port = port
-                    .parse()
-                    .map_err(|_| Error::Usage(format!("--port {port}: not a port number")))?;
-            }
-            "--dist" => options.config.dist = Some(PathBuf::from(value("--dist")?)),
-            "--state" => options.config.state_file = Some(PathBuf::from(value("--state")?)),
-            "--reset" => options.config.reset = true,
-            "--respond-204" => options.config.respond_204 = true,
-            "--fault" => options
-                .config
-                .faults
-                .push(Rule::parse_option(&value("--fault")?)?),
-            "--seed-api" => {
-                let api = value("--seed-api")?;
-                seed_api = ApiVersion::parse(&api)
-                    .ok_or_else(|| Error::Usage(format!("--seed-api {api}: use v1.0 or beta")))?;
-            }
-            "--seed" => options
-                .config
-                .seeds
-                .push((PathBuf::from(value("--seed")?), seed_api)),
-            "--allow-origin" => {
-                let url = value("--allow-origin")?;
-                let origin = access::normalize_origin(&url).ok_or_else(|| {
-                    Error::Usage(format!(
-                        "--allow-origin {url}: expected an origin such as http://localhost:8081 (scheme, host and port only)"
-                    ))
-                })?;
-                if !options.config.allowed_origins.contains(&origin) {
-                    options.config.allowed_origins.push(origin);
-                }
-            }
-            "--secret" => {
-                let secret = value("--secret")?;
-                access::check_secret(&secret)
-                    .map_err(|e| Error::Usage(format!("--secret: {e}")))?;
-                options.config.secret = Some(secret);
-            }
-            other => return Err(Error::Usage(format!("unknown argument {other:?}"))),
-        }
-    }
-    if let Some(dist) = &options.config.dist {
-        if !dist.is_dir() {
-            return Err(Error::Usage(format!(
-                "--dist {}: not a directory (build the web app first)",
-                dist.display()
-            )));
-        }
-    }
-    Ok(Command::Run(Box::new(options)))
+    })))
 }
 
 #[cfg(test)]
@@ -287,5 +377,60 @@ mod tests {
             o.banner(9000, "s")[1],
             "Open the editor: http://127.0.0.1:9000/?graph=http%3A%2F%2F127.0.0.1%3A9000&api=beta"
         );
+    }
+
+    #[test]
+    fn help_documents_every_option() {
+        for flag in ["-h", "--help"] {
+            assert!(matches!(parse_with_secret([flag], None), Ok(Command::Help)));
+        }
+        Args::command().debug_assert();
+        let help = help();
+        for arg in Args::command().get_arguments() {
+            let long = arg.get_long().unwrap();
+            assert!(help.contains(&format!("--{long}")), "{long}");
+            assert!(arg.get_help().is_some(), "--{long} has no help text");
+        }
+    }
+
+    #[test]
+    fn seeds_take_the_api_named_before_them_and_repeats_keep_the_last() {
+        let o = run(&[
+            "--seed-api",
+            "v1",
+            "--seed",
+            "a.json",
+            "--seed-api=beta",
+            "--seed=b.json",
+            "--port",
+            "1",
+            "--port",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(
+            o.config.seeds,
+            vec![
+                (PathBuf::from("a.json"), ApiVersion::V1),
+                (PathBuf::from("b.json"), ApiVersion::Beta)
+            ]
+        );
+        assert_eq!(o.port, 2);
+        assert_eq!(
+            o.config.state_file,
+            Some(PathBuf::from(".sandbox-state.json"))
+        );
+    }
+
+    #[test]
+    fn a_refused_secret_is_not_repeated() {
+        let secret = "not secret enough";
+        for e in [
+            run(&["--secret", secret]).unwrap_err(),
+            run_with(&[], Some(secret)).unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::ValueValidation);
+            assert!(!e.to_string().contains(secret), "{e}");
+        }
     }
 }

@@ -5,20 +5,21 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use graph_sandbox::cli::{self, Command, USAGE};
+use graph_sandbox::cli::{self, Command};
 use graph_sandbox::{server, Error, Sandbox};
 
 fn main() -> ExitCode {
-    let command = match cli::parse(std::env::args().skip(1)) {
+    let command = match cli::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("graph-sandbox: {e}");
+            // Names the argument and why, then the usage line.
+            eprint!("graph-sandbox: {}", e.render());
             return ExitCode::from(2);
         }
     };
     let options = match command {
         Command::Help => {
-            print!("{USAGE}");
+            print!("{}", cli::help());
             return ExitCode::SUCCESS;
         }
         Command::Run(o) => *o,

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::dates::parse_http_date;
 use crate::edm::truncate;
 use crate::path::FieldPath;
 
@@ -45,38 +46,6 @@ impl RetryAfter {
 /// The delay before retry `attempt` (0-based) when the service gave none: capped exponential.
 pub fn backoff_seconds(attempt: u32) -> u64 {
     (1u64 << attempt.min(6)).min(60)
-}
-
-fn parse_http_date(s: &str) -> Option<i64> {
-    // "Sun, 06 Nov 1994 08:49:37 GMT"
-    let (_, rest) = s.split_once(", ")?;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    if parts.len() != 5 || parts[4] != "GMT" {
-        return None;
-    }
-    let day: i64 = parts[0].parse().ok()?;
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| *m == parts[1])? as i64 + 1;
-    // Four digits, as the format says: no arithmetic below can overflow.
-    let year: i64 = parts[2].parse().ok().filter(|y| (1..=9999).contains(y))?;
-    let time: Vec<i64> = parts[3]
-        .split(':')
-        .map(|x| x.parse().ok())
-        .collect::<Option<Vec<_>>>()?;
-    if time.len() != 3 || !(1..=31).contains(&day) || time[0] > 23 || time[1] > 59 || time[2] > 60 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146097 + doe - 719468;
-    Some(days * 86400 + time[0] * 3600 + time[1] * 60 + time[2])
 }
 
 /// Intune's own error, which it serialises as JSON inside `error.message`.

@@ -11,6 +11,7 @@ pub mod command;
 pub mod constraints;
 #[cfg(feature = "csdl")]
 pub mod csdl;
+pub mod dates;
 pub mod edm;
 #[cfg(feature = "embedded")]
 pub mod embedded;

@@ -7,93 +7,73 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+use clap::{ArgAction, Parser, ValueEnum};
+
 use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
 use policy_core::{validate, FieldPath, Mode, Problem, Severity};
 use serde::Serialize;
 use serde_json::Value;
 
-const USAGE: &str = "usage: policy-lint [--api v1.0|beta] [--patch] [--format text|json] FILE...
-  --api      the Graph API version the objects belong to (default: beta)
-  --patch    check PATCH bodies: read-only properties are warnings
-  --format   text (default): one 'FILE: PATH: message' line a problem; json: one document
-  FILE       a JSON file with one object or a Graph list response ({\"value\": [...]}); - reads standard input
-exit status: 0 no errors, 1 errors found, 2 usage error or unreadable input";
+/// The command line. Its doc comments are the `--help` text, line by line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "policy-lint",
+    about = "Checks exported Intune configuration objects (Graph JSON) against Microsoft's metadata,
+offline: the editor's own validation, for scripts and pipelines.",
+    after_help = "Exit status: 0 when no file has an error, 1 when any file has one, 2 for a usage
+error or a file that cannot be read as JSON.",
+    next_line_help = true,
+    disable_help_flag = true,
+    args_override_self = true
+)]
+struct Options {
+    /// The Graph API version the objects come from, v1.0 or beta (default: beta); it picks
+    /// the schema they are checked against
+    #[arg(long, value_name = "VERSION", default_value = "beta", value_parser = api_version,
+        hide_default_value = true, verbatim_doc_comment)]
+    api: ApiVersion,
+    /// Check each object as a PATCH body: properties it leaves out are not missing, and
+    /// read-only ones are warnings (Graph sets them; the editor never sends them)
+    #[arg(long, verbatim_doc_comment)]
+    patch: bool,
+    /// text (default): one `FILE: PATH: severity: message [code]` line a problem on
+    /// standard output, and a count of files, errors and warnings on standard error;
+    /// json: one document for all files on standard output
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Text,
+        hide_default_value = true, hide_possible_values = true, verbatim_doc_comment)]
+    format: Format,
+    /// The files to check, each holding one object or a Graph list response
+    /// ({"value": [...]}); - reads standard input
+    #[arg(value_name = "FILE", required = true, verbatim_doc_comment)]
+    files: Vec<String>,
+    /// Show this text
+    #[arg(short, long, action = ArgAction::Help)]
+    help: Option<bool>,
+}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
     Json,
 }
 
-#[derive(Debug)]
-struct Options {
-    api: ApiVersion,
-    mode: Mode,
-    format: Format,
-    files: Vec<String>,
-}
-
-/// What the command line asked for, or why it cannot be understood.
-enum Parsed {
-    Run(Options),
-    Help,
-}
-
-fn parse_args(args: &[String]) -> Result<Parsed, String> {
-    let mut opts = Options {
-        api: ApiVersion::Beta,
-        mode: Mode::Object,
-        format: Format::Text,
-        files: Vec::new(),
-    };
-    let mut i = 0;
-    let mut only_files = false;
-    while i < args.len() {
-        let arg = &args[i];
-        i += 1;
-        if only_files || arg == "-" || !arg.starts_with('-') {
-            opts.files.push(arg.clone());
-            continue;
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (arg.as_str(), None),
-        };
-        let mut value = |what: &str| -> Result<String, String> {
-            if let Some(v) = inline.clone() {
-                return Ok(v);
-            }
-            let v = args
-                .get(i)
-                .cloned()
-                .ok_or(format!("{what} needs a value"))?;
-            i += 1;
-            Ok(v)
-        };
-        match name {
-            "--" => only_files = true,
-            "-h" | "--help" => return Ok(Parsed::Help),
-            "--patch" => opts.mode = Mode::Patch,
-            "--api" => {
-                let v = value("--api")?;
-                opts.api =
-                    ApiVersion::parse(&v).ok_or(format!("--api takes v1.0 or beta, not {v:?}"))?;
-            }
-            "--format" => {
-                opts.format = match value("--format")?.as_str() {
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    other => return Err(format!("--format takes text or json, not {other:?}")),
-                }
-            }
-            other => return Err(format!("unknown option {other:?}")),
+impl Options {
+    fn mode(&self) -> Mode {
+        if self.patch {
+            Mode::Patch
+        } else {
+            Mode::Object
         }
     }
-    if opts.files.is_empty() {
-        return Err("no FILE given".into());
-    }
-    Ok(Parsed::Run(opts))
+}
+
+/// An API version as `ApiVersion::parse` reads it.
+fn api_version(text: &str) -> Result<ApiVersion, String> {
+    ApiVersion::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = ApiVersion::ALL.iter().map(|v| v.as_str()).collect();
+        format!("use {}", names.join(" or "))
+    })
 }
 
 #[derive(Serialize)]
@@ -143,17 +123,19 @@ fn check_document(doc: &Value, opts: &Options) -> Vec<Problem> {
             .enumerate()
             .flat_map(|(i, item)| {
                 let prefix = FieldPath::root().prop("value").index(i);
-                validate(s, item, opts.mode).into_iter().map(move |mut p| {
-                    p.path = if p.path.is_root() {
-                        prefix.clone()
-                    } else {
-                        FieldPath::parse(&format!("{prefix}.{}", p.path))
-                    };
-                    p
-                })
+                validate(s, item, opts.mode())
+                    .into_iter()
+                    .map(move |mut p| {
+                        p.path = if p.path.is_root() {
+                            prefix.clone()
+                        } else {
+                            FieldPath::parse(&format!("{prefix}.{}", p.path))
+                        };
+                        p
+                    })
             })
             .collect(),
-        None => validate(s, doc, opts.mode),
+        None => validate(s, doc, opts.mode()),
     }
 }
 
@@ -193,16 +175,16 @@ fn severity_word(s: Severity) -> &'static str {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let opts = match parse_args(&args) {
-        Ok(Parsed::Run(o)) => o,
-        Ok(Parsed::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("policy-lint: {e}\n{USAGE}");
+    let opts = match Options::try_parse() {
+        Ok(o) => o,
+        // Anything but `--help` is a usage error: it names the argument and why.
+        Err(e) if e.use_stderr() => {
+            eprint!("policy-lint: {}", e.render());
             return ExitCode::from(2);
+        }
+        Err(help) => {
+            print!("{}", help.render());
+            return ExitCode::SUCCESS;
         }
     };
     let mut reports = Vec::new();
@@ -262,5 +244,49 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_option_is_documented() {
+        let command = Options::command();
+        command.clone().debug_assert();
+        for arg in command.get_arguments() {
+            assert!(
+                arg.get_help().is_some(),
+                "{:?} has no help text",
+                arg.get_id()
+            );
+        }
+        let help = command.clone().render_help().to_string();
+        assert!(help.contains("Exit status: 0"), "{help}");
+    }
+
+    #[test]
+    fn options_read_as_before() {
+        let o =
+            Options::try_parse_from(["policy-lint", "a.json", "--api=v1", "--patch", "-"]).unwrap();
+        assert_eq!(o.api, ApiVersion::V1);
+        assert_eq!(o.mode(), Mode::Patch);
+        assert_eq!(o.format, Format::Text);
+        assert_eq!(o.files, ["a.json", "-"]);
+        // The last of a repeated option wins; after `--` everything is a file.
+        let o = Options::try_parse_from([
+            "policy-lint",
+            "--format",
+            "json",
+            "--format",
+            "text",
+            "--",
+            "--patch",
+        ])
+        .unwrap();
+        assert_eq!((o.format, o.mode()), (Format::Text, Mode::Object));
+        assert_eq!(o.files, ["--patch"]);
     }
 }

@@ -492,7 +492,7 @@ fn the_binary_refuses_bad_options() {
         .arg("--help")
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&help.stdout).contains("--fault SPEC[@METHOD][xCOUNT]"));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--fault <SPEC[@METHOD][xCOUNT]>"));
 }
 
 #[tokio::test]
