@@ -547,7 +547,7 @@ fn drafts_survive_other_tabs_damaged_entries_and_older_formats() {
     put_raw(&theirs.key(), &serde_json::to_string(&theirs).unwrap());
     put_raw(
         "intune-editor.tab-alive|othertab",
-        &js_sys::Date::now().to_string(),
+        &(js_sys::Date::now() as u64).to_string(),
     );
     assert_eq!(drafts::others_editing(&object), 1);
     assert_eq!(

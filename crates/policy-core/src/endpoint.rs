@@ -83,7 +83,7 @@ pub enum EndpointError {
     #[error("the Graph base URL must be a scheme, a host and optionally a port and a path, such as https://graph.microsoft.us")]
     Shape,
     #[error(
-        "the Graph base URL may hold only letters, digits and - . _ ~ % = , : + / (not {0:?})"
+        "the Graph base URL may hold only letters, digits and - . _ ~ % = , : + / (not '{0}')"
     )]
     Character(char),
     #[error("the Graph base URL is not usable: {0}")]
