@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 
+use policy_core::json_read::{required, Fields, Read};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -64,12 +65,13 @@ pub fn tab_id() -> String {
     })
 }
 
-/// Says this tab is alive (call every few seconds), so other tabs leave its drafts alone.
+/// Says this tab is alive (call every few seconds), so other tabs leave its drafts alone. In
+/// whole milliseconds: formatting and parsing floats would cost the download tens of KB.
 pub fn beat() {
     if let Some(s) = local() {
         let _ = s.set_item(
             &format!("{ALIVE_PREFIX}{}", tab_id()),
-            &now_ms().to_string(),
+            &(now_ms() as u64).to_string(),
         );
     }
 }
@@ -87,12 +89,12 @@ fn alive(tab: &str) -> bool {
     }
     local()
         .and_then(|s| s.get_item(&format!("{ALIVE_PREFIX}{tab}")).ok().flatten())
-        .and_then(|t| t.parse::<f64>().ok())
-        .is_some_and(|t| now_ms() - t < ALIVE_MS)
+        .and_then(|t| t.parse::<u64>().ok())
+        .is_some_and(|t| now_ms() - (t as f64) < ALIVE_MS)
 }
 
-/// A draft as stored: written with serde, read by hand ([`SavedDraft::read`]), which costs the
-/// app's download a few KB less than a derive.
+/// A draft as stored: written with serde, read by hand ([`SavedDraft::read`], with
+/// `policy_core::json_read`), which costs the app's download a few KB less than a derive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SavedDraft {
     pub format: u32,
@@ -120,35 +122,30 @@ impl SavedDraft {
     /// missing or mistyped field, a newer format), so a damaged entry is listed, never
     /// half-read.
     pub fn read(text: &str) -> Option<SavedDraft> {
-        let mut v: Value = serde_json::from_str(text).ok()?;
-        let format = match v.get("format") {
-            None => 0,
-            Some(f) => u32::try_from(f.as_u64()?).ok()?,
-        };
+        SavedDraft::parse(text).ok()
+    }
+
+    /// [`SavedDraft::read`], saying why not.
+    fn parse(text: &str) -> Read<SavedDraft> {
+        let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let mut f = Fields::new(v, "a draft")?;
+        // The unversioned format before this one has none.
+        let format = f.u32("format")?.unwrap_or(0);
         if format > FORMAT {
-            return None;
+            return Err(format!("format {format} is newer than this editor's"));
         }
-        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let optional = |v: &Value, k: &str| match v.get(k) {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
-            Some(_) => None,
-        };
-        Some(SavedDraft {
+        Ok(SavedDraft {
             format,
-            tab: optional(&v, "tab")?.unwrap_or_default(),
-            base: text(&v, "base")?,
-            api: text(&v, "api")?,
-            object: text(&v, "object")?,
-            type_name: text(&v, "type")?,
-            set: optional(&v, "set")?,
-            id: optional(&v, "id")?,
-            saved_at: v.get("saved_at").and_then(Value::as_f64)?,
-            loaded: v
-                .get_mut("loaded")
-                .map(Value::take)
-                .filter(|l| !l.is_null()),
-            draft: v.get_mut("draft").map(Value::take)?,
+            tab: f.optional_string("tab")?.unwrap_or_default(),
+            base: f.string("base")?,
+            api: f.string("api")?,
+            object: f.string("object")?,
+            type_name: f.string("type")?,
+            set: f.optional_string("set")?,
+            id: f.optional_string("id")?,
+            saved_at: required("saved_at", f.f64("saved_at")?)?,
+            loaded: Some(f.take("loaded")).filter(|l| !l.is_null()),
+            draft: required("draft", f.remove("draft"))?,
         })
     }
 
@@ -221,7 +218,7 @@ fn entries() -> Vec<(String, String)> {
 pub fn load_for(object_key: &str) -> Option<SavedDraft> {
     let me = tab_id();
     let mut mine = None;
-    let mut orphans = Vec::new();
+    let mut orphans: Vec<(String, SavedDraft)> = Vec::new();
     for (k, text) in entries() {
         let Some(d) = SavedDraft::read(&text) else {
             continue;
@@ -238,8 +235,9 @@ pub fn load_for(object_key: &str) -> Option<SavedDraft> {
     if mine.is_some() {
         return mine;
     }
-    orphans.sort_by(|a, b| b.1.saved_at.total_cmp(&a.1.saved_at));
-    let (old_key, mut d) = orphans.into_iter().next()?;
+    let (old_key, mut d) = orphans
+        .into_iter()
+        .max_by(|a, b| a.1.saved_at.total_cmp(&b.1.saved_at))?;
     d.tab = me;
     d.format = FORMAT;
     if save(&d).is_ok() {
@@ -404,6 +402,69 @@ mod tests {
         assert_eq!(
             split("intune-editor.draft|b|beta|o|t9", None),
             ("intune-editor.draft|b|beta|o".to_string(), "t9".to_string())
+        );
+    }
+
+    /// The hand reader reads back exactly what serde writes, for every shape a draft takes.
+    #[test]
+    fn the_hand_reader_agrees_with_what_serde_writes() {
+        let values = [
+            json!(null),
+            json!({}),
+            json!({"displayName": "é \"quoted\" \u{1f600}", "n": -1.5e-7, "big": 18446744073709551615u64,
+                "list": [null, true, {"@odata.type": "#microsoft.graph.x"}], "nested": {"a": [[]]}}),
+            json!([1, "two", 3.25]),
+            json!("text"),
+        ];
+        let texts = ["", "t", "é|x", "new:microsoft.graph.x:k", "\u{0}\n\\"];
+        let optional = [
+            None,
+            Some(String::new()),
+            Some("deviceManagement/x".to_string()),
+        ];
+        let mut n = 0;
+        for (i, draft) in values.iter().enumerate() {
+            for (j, text) in texts.iter().enumerate() {
+                for set in &optional {
+                    let d = SavedDraft {
+                        format: [0, FORMAT][(i + j) % 2],
+                        tab: text.to_string(),
+                        base: format!("https://graph.example/{text}"),
+                        api: text.to_string(),
+                        object: text.to_string(),
+                        type_name: text.to_string(),
+                        set: set.clone(),
+                        id: optional[(i + j) % 3].clone(),
+                        loaded: values.get(j).cloned().filter(|v| !v.is_null()),
+                        draft: draft.clone(),
+                        saved_at: [0.0, 1_795_000_000_123.0, 0.5, -1.0, 1e300][j],
+                    };
+                    let written = serde_json::to_string(&d).unwrap();
+                    assert_eq!(SavedDraft::read(&written), Some(d), "{written}");
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, 75);
+        // What the reader refuses, it says why, naming the key.
+        let mut v = serde_json::to_value(SavedDraft {
+            format: FORMAT,
+            tab: String::new(),
+            base: "b".into(),
+            api: "beta".into(),
+            object: "o".into(),
+            type_name: "t".into(),
+            set: None,
+            id: None,
+            loaded: None,
+            draft: json!({}),
+            saved_at: 1.0,
+        })
+        .unwrap();
+        v["base"] = json!(null);
+        assert_eq!(
+            SavedDraft::parse(&v.to_string()),
+            Err("\"base\" is missing".to_string())
         );
     }
 }

@@ -15,7 +15,7 @@ use http_body::Frame;
 use percent_encoding::percent_decode_str;
 use policy_core::endpoint::{ObjectId, DEVICE_CONFIGURATIONS};
 use policy_core::model::{ApiVersion, Schema, TypeId};
-use policy_core::{validate_as, Mode};
+use policy_core::{validate_as, Code, Mode};
 use serde_json::{json, Map, Value};
 
 use crate::auth::{authorize, Access};
@@ -690,7 +690,7 @@ fn patch(
     let body = Value::Object(body);
     let rejected: Vec<Detail> = validate_as(schema, stored.type_id, &body, Mode::Patch)
         .into_iter()
-        .filter(|p| p.is_error() || p.code == "unknown-property")
+        .filter(|p| p.is_error() || p.code == Code::UnknownProperty)
         .map(|p| Detail {
             code: p.code.to_string(),
             message: p.message,

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::code::Code;
+
 /// The Edm primitive types the metadata uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Edm {
@@ -29,11 +31,11 @@ pub enum Edm {
 /// Why a primitive value was rejected: a stable code and our own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrimitiveProblem {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
-fn problem(code: &'static str, message: impl Into<String>) -> PrimitiveProblem {
+fn problem(code: Code, message: impl Into<String>) -> PrimitiveProblem {
     PrimitiveProblem {
         code,
         message: message.into(),
@@ -134,18 +136,18 @@ impl Edm {
     pub(crate) fn problem(self, fault: Fault, value: &Value) -> PrimitiveProblem {
         match (fault, value) {
             (Fault::NotInteger, Value::Number(n)) => problem(
-                "not-integer",
+                Code::NotInteger,
                 format!("Expected {}, found {n}.", self.describe()),
             ),
             (Fault::OutOfRange, Value::Number(n)) if self == Edm::Single => problem(
-                "out-of-range",
+                Code::OutOfRange,
                 format!("{n} is too large for a single-precision number."),
             ),
             (Fault::OutOfRange, Value::Number(n)) => problem(
-                "out-of-range",
+                Code::OutOfRange,
                 format!("{n} does not fit: expected {}.", self.describe()),
             ),
-            (Fault::NotFinite, _) => problem("not-finite", "The number must be finite."),
+            (Fault::NotFinite, _) => problem(Code::NotFinite, "The number must be finite."),
             (Fault::Lexical, Value::String(s)) => problem(
                 lexical_code(self),
                 format!("{:?} is not {}.", truncate(s, 60), self.describe()),
@@ -184,7 +186,7 @@ fn json_kind(value: &Value) -> &'static str {
 
 fn wrong_type(edm: Edm, value: &Value) -> PrimitiveProblem {
     problem(
-        "wrong-type",
+        Code::WrongType,
         format!("Expected {}, found {}.", edm.describe(), json_kind(value)),
     )
 }
@@ -233,14 +235,14 @@ fn string_fault(edm: Edm, s: &str) -> Option<Fault> {
 }
 
 /// The code of a string that is not the lexical form of `edm`.
-fn lexical_code(edm: Edm) -> &'static str {
+fn lexical_code(edm: Edm) -> Code {
     match edm {
-        Edm::Guid => "invalid-guid",
-        Edm::DateTimeOffset => "invalid-datetime",
-        Edm::Date => "invalid-date",
-        Edm::TimeOfDay => "invalid-time",
-        Edm::Duration => "invalid-duration",
-        _ => "invalid-base64",
+        Edm::Guid => Code::InvalidGuid,
+        Edm::DateTimeOffset => Code::InvalidDateTime,
+        Edm::Date => Code::InvalidDate,
+        Edm::TimeOfDay => Code::InvalidTime,
+        Edm::Duration => Code::InvalidDuration,
+        _ => Code::InvalidBase64,
     }
 }
 

@@ -6,11 +6,8 @@
 //! sandbox all use the same code, and `cargo test` runs it natively.
 
 pub mod catalog;
+pub mod code;
 pub mod command;
-#[cfg(feature = "csdl")]
-pub mod constraints;
-#[cfg(feature = "csdl")]
-pub mod csdl;
 pub mod dates;
 pub mod edm;
 #[cfg(feature = "embedded")]
@@ -18,6 +15,7 @@ pub mod embedded;
 pub mod endpoint;
 pub mod generate;
 pub mod graph_error;
+pub mod json_read;
 pub mod label;
 pub mod model;
 pub mod pack;
@@ -30,6 +28,7 @@ pub mod token;
 pub mod validate;
 pub mod weburl;
 
+pub use code::Code;
 pub use edm::Edm;
 pub use model::{ApiVersion, Schema, TypeId};
 pub use path::FieldPath;
@@ -50,7 +49,4 @@ pub enum Error {
     /// A type declares (or inherits) two properties of one name.
     #[error("type {0} has two properties named {1}")]
     DuplicateProperty(String, String),
-    /// The CSDL document cannot be read.
-    #[error("metadata (CSDL) is not readable: {0}")]
-    Csdl(String),
 }

@@ -292,7 +292,8 @@ impl Schema {
         Schema::from_data(data)
     }
 
-    /// Resolves names to indices; fails on a dangling base type or a cycle.
+    /// Resolves names to indices; fails on a dangling base type, a cycle or a property declared
+    /// twice in a type's chain.
     pub fn from_data(data: SchemaData) -> Result<Schema, Error> {
         let type_index: NameMap<TypeId> = data
             .types
@@ -370,11 +371,14 @@ impl Schema {
                 .cloned()
                 .unwrap_or_default();
             let required_count = properties.iter().filter(|p| p.is_required()).count();
-            let prop_index = properties
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.name.clone(), i))
-                .collect();
+            // CSDL forbids two properties of one name in a type (its own or inherited), and the
+            // validator's look-ups rely on it: schema data that has them is refused.
+            let mut prop_index = NameMap::default();
+            for (i, p) in properties.iter().enumerate() {
+                if prop_index.insert(p.name.clone(), i).is_some() {
+                    return Err(Error::DuplicateProperty(t.name.clone(), p.name.clone()));
+                }
+            }
             types.push(StructuredType {
                 name: t.name.clone(),
                 kind: t.kind,
@@ -501,5 +505,34 @@ impl Schema {
             .collect();
         out.sort_unstable_by(|a, b| self.get(*a).short_name().cmp(self.get(*b).short_name()));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by `tests/fuzz.rs` (`schema_data_hostile`): schema data with a type holding two
+    /// properties of one name was accepted, and validating that type's own sample then failed
+    /// the validator's assertion that a name finds the property it was matched to.
+    #[test]
+    fn a_property_declared_twice_is_refused() {
+        let own = r#"{"api":"v1.0","entrySets":[],"enums":[],"types":[
+            {"name":"microsoft.graph.a","kind":"entity","properties":[
+                {"name":"p","type":"Edm.String"},{"name":"p","type":"Edm.String"}]}]}"#;
+        let inherited = r#"{"api":"v1.0","entrySets":[],"enums":[],"types":[
+            {"name":"microsoft.graph.b","kind":"entity","properties":[
+                {"name":"p","type":"Edm.Int32"}]},
+            {"name":"microsoft.graph.a","kind":"entity","base":"microsoft.graph.b",
+                "properties":[{"name":"p","type":"Edm.String"}]}]}"#;
+        for json in [own, inherited] {
+            assert!(
+                matches!(
+                    Schema::from_json(json),
+                    Err(Error::DuplicateProperty(t, p)) if t == "microsoft.graph.a" && p == "p"
+                ),
+                "{json}"
+            );
+        }
     }
 }

@@ -45,18 +45,22 @@ impl SchemaData {
         let mut families = HashSet::new();
         let mut used_enums = HashSet::new();
         let mut work: Vec<usize> = Vec::new();
-        // A type with its bases and every type derived from it.
+        // A type with its bases and every type derived from it. Each type is visited once, so
+        // base types that form a cycle (data `Schema::from_data` refuses) cannot loop for ever.
         let with_family = |i: usize, work: &mut Vec<usize>| {
             work.push(i);
             let mut below = vec![i];
+            let mut seen = HashSet::from([i]);
             while let Some(j) = below.pop() {
                 for &c in children
                     .get(self.types[j].name.as_str())
                     .into_iter()
                     .flatten()
                 {
-                    work.push(c);
-                    below.push(c);
+                    if seen.insert(c) {
+                        work.push(c);
+                        below.push(c);
+                    }
                 }
             }
         };
@@ -176,6 +180,21 @@ pub fn pack_file(type_name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `tests/fuzz.rs` (`schema_data_hostile`): two types that name each other as base
+    /// made `pack` walk their derived types for ever, its work list growing until the process
+    /// ran out of memory.
+    #[test]
+    fn a_cycle_of_base_types_packs_without_looping() {
+        let data: SchemaData = serde_json::from_str(
+            r#"{"api":"beta","entrySets":[],"enums":[],"types":[
+                {"name":"microsoft.graph.a","kind":"entity","base":"microsoft.graph.b"},
+                {"name":"microsoft.graph.b","kind":"entity","base":"microsoft.graph.a"}]}"#,
+        )
+        .unwrap();
+        let pack = data.pack(&["microsoft.graph.a"]).unwrap();
+        assert_eq!(pack.types, data.types);
+    }
 
     #[test]
     fn pack_file_names_only_plain_graph_names() {

@@ -1,16 +1,13 @@
 //! Offline validation of a JSON object against the schema: every problem, each with its path, a
-//! stable code, a severity and a message of our own.
+//! stable [`Code`], a severity and a message of our own.
 //!
-//! Codes are part of the interface (the CLI prints them, the app keys its messages on them):
-//! `not-object`, `missing-odata-type`, `unknown-type`, `abstract-type`, `incompatible-type`,
-//! `wrong-type`, `not-integer`, `not-finite`, `out-of-range`, `too-long`, `too-many-items`,
-//! `not-nullable`, `invalid-enum`, `invalid-guid`, `invalid-datetime`, `invalid-date`,
-//! `invalid-time`, `invalid-duration`, `invalid-base64` (errors) and `unknown-property`,
-//! `navigation-property`, `read-only`, `missing-required`, `too-many-problems` (warnings).
+//! Codes are part of the interface (the CLI prints them, the app writes them into the page):
+//! see [`Code`] for the list and their strings.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::code::Code;
 use crate::edm::{format_number, truncate, Edm};
 use crate::model::{Property, Schema, StructuredType, TypeId, TypeKind, ValueType};
 use crate::path::{FieldPath, PathNode};
@@ -34,7 +31,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
     pub path: FieldPath,
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
 }
@@ -54,13 +51,13 @@ pub fn validate(schema: &Schema, value: &Value, mode: Mode) -> Vec<Problem> {
     let root = FieldPath::root();
     let node = PathNode::Root(&root);
     let Some(map) = value.as_object() else {
-        v.error(&node, "not-object", "Expected a JSON object.");
+        v.error(&node, Code::NotObject, "Expected a JSON object.");
         return v.finish();
     };
     match odata_type_of(map) {
         None => v.error(
             &node,
-            "missing-odata-type",
+            Code::MissingOdataType,
             "The object has no \"@odata.type\", so its type is unknown.",
         ),
         Some(t) => {
@@ -79,7 +76,7 @@ pub fn validate_as(schema: &Schema, expected: TypeId, value: &Value, mode: Mode)
     let root = FieldPath::root();
     let node = PathNode::Root(&root);
     let Some(map) = value.as_object() else {
-        v.error(&node, "not-object", "Expected a JSON object.");
+        v.error(&node, Code::NotObject, "Expected a JSON object.");
         return v.finish();
     };
     let id = match odata_type_of(map) {
@@ -141,7 +138,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         if self.dropped > 0 {
             self.problems.push(Problem {
                 path: FieldPath::root(),
-                code: "too-many-problems",
+                code: Code::TooManyProblems,
                 severity: Severity::Warning,
                 message: format!(
                     "{} more problems were not listed; fix the ones above first.",
@@ -152,7 +149,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         self.problems
     }
 
-    fn push(&mut self, node: &PathNode, code: &'static str, severity: Severity, message: String) {
+    fn push(&mut self, node: &PathNode, code: Code, severity: Severity, message: String) {
         if self.problems.len() >= MAX_PROBLEMS {
             self.dropped += 1;
             return;
@@ -165,11 +162,11 @@ impl<'s, 'v> Validator<'s, 'v> {
         });
     }
 
-    fn error(&mut self, node: &PathNode, code: &'static str, message: impl Into<String>) {
+    fn error(&mut self, node: &PathNode, code: Code, message: impl Into<String>) {
         self.push(node, code, Severity::Error, message.into());
     }
 
-    fn warning(&mut self, node: &PathNode, code: &'static str, message: impl Into<String>) {
+    fn warning(&mut self, node: &PathNode, code: Code, message: impl Into<String>) {
         self.push(node, code, Severity::Warning, message.into());
     }
 
@@ -188,7 +185,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         };
         self.error(
             node,
-            "abstract-type",
+            Code::AbstractType,
             format!(
                 "{} is an abstract type: a value must name a concrete kind in \"@odata.type\".{choice}",
                 t.short_name()
@@ -206,7 +203,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         if ty.kind == TypeKind::Complex {
             self.error(
                 &node,
-                "incompatible-type",
+                Code::IncompatibleType,
                 format!(
                     "{} is a part of an object, not an object Graph stores on its own.",
                     ty.short_name()
@@ -230,7 +227,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         let Some(name) = t.as_str() else {
             self.error(
                 node,
-                "wrong-type",
+                Code::WrongType,
                 "\"@odata.type\" must be text naming a type.",
             );
             return None;
@@ -238,7 +235,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         let Some(id) = self.types.find(self.schema, name) else {
             self.error(
                 node,
-                "unknown-type",
+                Code::UnknownType,
                 format!(
                     "{:?} is not a type this editor knows in the {} API.",
                     truncate(name, 80),
@@ -251,7 +248,7 @@ impl<'s, 'v> Validator<'s, 'v> {
             if !self.schema.is_same_or_derived(id, d) {
                 self.error(
                     node,
-                    "incompatible-type",
+                    Code::IncompatibleType,
                     format!(
                         "{} is not a kind of {}.",
                         self.schema.get(id).short_name(),
@@ -268,7 +265,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         if owner.navigation.iter().any(|n| n == name) {
             self.warning(
                 node,
-                "navigation-property",
+                Code::NavigationProperty,
                 format!(
                     "{name:?} is a relationship, not a setting: it is ignored here and never sent."
                 ),
@@ -276,7 +273,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         } else if !owner.is_open {
             self.warning(
                 node,
-                "unknown-property",
+                Code::UnknownProperty,
                 format!(
                     "{:?} is not a property of {} in the {} API; Graph may reject it.",
                     truncate(name, 80),
@@ -323,7 +320,7 @@ impl<'s, 'v> Validator<'s, 'v> {
                     let child = PathNode::Prop(node, &p.name);
                     self.warning(
                         &child,
-                        "missing-required",
+                        Code::MissingRequired,
                         format!("{} is required and missing.", p.name),
                     );
                 }
@@ -335,7 +332,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         if p.read_only && self.mode == Mode::Patch {
             self.warning(
                 node,
-                "read-only",
+                Code::ReadOnly,
                 format!(
                     "{} is read-only: Graph sets it, and the editor never sends it.",
                     p.name
@@ -351,7 +348,7 @@ impl<'s, 'v> Validator<'s, 'v> {
                         if items.len() > max as usize {
                             self.error(
                                 node,
-                                "too-many-items",
+                                Code::TooManyItems,
                                 format!(
                                     "At most {max} items are allowed; there are {}.",
                                     items.len()
@@ -366,7 +363,7 @@ impl<'s, 'v> Validator<'s, 'v> {
                 }
                 other => self.error(
                     node,
-                    "wrong-type",
+                    Code::WrongType,
                     format!("Expected a list, found {}.", describe_json(other)),
                 ),
             }
@@ -379,7 +376,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         if !p.nullable {
             self.error(
                 node,
-                "not-nullable",
+                Code::NotNullable,
                 "A value is required here; null is not allowed.",
             );
         }
@@ -410,7 +407,7 @@ impl<'s, 'v> Validator<'s, 'v> {
             let below = c.min.is_some_and(|m| x < m);
             let above = c.max.is_some_and(|m| x > m);
             if below || above {
-                self.error(node, "out-of-range", range_message(x, c.min, c.max));
+                self.error(node, Code::OutOfRange, range_message(x, c.min, c.max));
             }
         }
         if let Some(max) = c.max_length {
@@ -419,7 +416,7 @@ impl<'s, 'v> Validator<'s, 'v> {
                 if len > max as usize {
                     self.error(
                         node,
-                        "too-long",
+                        Code::TooLong,
                         format!("At most {max} characters are allowed; this has {len}."),
                     );
                 }
@@ -432,7 +429,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         let Some(s) = value.as_str() else {
             self.error(
                 node,
-                "wrong-type",
+                Code::WrongType,
                 format!(
                     "Expected the name of a member, found {}.",
                     describe_json(value)
@@ -469,7 +466,7 @@ impl<'s, 'v> Validator<'s, 'v> {
             };
             self.error(
                 node,
-                "invalid-enum",
+                Code::InvalidEnum,
                 format!(
                     "{:?} is not allowed. {what}: {shown}.",
                     truncate(&bad.join(","), 60)
@@ -482,7 +479,7 @@ impl<'s, 'v> Validator<'s, 'v> {
         let Some(map) = value.as_object() else {
             self.error(
                 node,
-                "wrong-type",
+                Code::WrongType,
                 format!(
                     "Expected an object of type {}, found {}.",
                     self.schema.get(declared).short_name(),

@@ -5,7 +5,7 @@
 use policy_core::embedded::schema;
 use policy_core::model::{ApiVersion, TypeKind};
 use policy_core::sample::sample_object;
-use policy_core::{validate, Mode};
+use policy_core::{validate, Code, Mode};
 
 #[test]
 fn every_editable_type_validates_a_full_sample() {
@@ -30,7 +30,7 @@ fn every_editable_type_validates_a_full_sample() {
             assert!(
                 problems
                     .iter()
-                    .all(|p| !p.is_error() && p.code != "read-only"),
+                    .all(|p| !p.is_error() && p.code != Code::ReadOnly),
                 "{api} {name}: {problems:#?}"
             );
         }

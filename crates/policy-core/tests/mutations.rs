@@ -17,7 +17,7 @@ use policy_core::edm::Edm;
 use policy_core::embedded::schema;
 use policy_core::generate::{self, Options};
 use policy_core::model::{ApiVersion, Constraints, Property, Schema, TypeId, TypeKind, ValueType};
-use policy_core::{validate, validate_as, FieldPath, Mode, Problem};
+use policy_core::{validate, validate_as, Code, FieldPath, Mode, Problem};
 use serde_json::{json, Map, Value};
 
 /// One step into a JSON value.
@@ -60,7 +60,7 @@ struct Case {
     change: Change,
     /// The code of the one error the change must give; `None` for a value at a limit, which
     /// must give no problem.
-    want: Option<&'static str>,
+    want: Option<Code>,
     /// What was changed, for the failure message and the counts.
     kind: &'static str,
     /// The declared constraint it passes or meets, if it is one (not the Edm type's range or an
@@ -121,15 +121,15 @@ fn whole(x: i128) -> Value {
 
 /// A declared limit of a numeric property moved by `delta` (0 or ±1), and the code its value
 /// past the limit gets. An integral type takes a whole limit as a whole number.
-fn moved(edm: Edm, limit: f64, delta: i8) -> (Value, &'static str) {
+fn moved(edm: Edm, limit: f64, delta: i8) -> (Value, Code) {
     let integral = edm.integer_range().is_some();
     if integral && limit.fract() == 0.0 && limit.abs() < 1e30 {
-        (whole(limit as i128 + delta as i128), "out-of-range")
+        (whole(limit as i128 + delta as i128), Code::OutOfRange)
     } else {
         let code = if integral {
-            "not-integer"
+            Code::NotInteger
         } else {
-            "out-of-range"
+            Code::OutOfRange
         };
         (json!(limit + delta as f64), code)
     }
@@ -156,7 +156,7 @@ impl Walk<'_> {
         &mut self,
         at: &[Seg],
         change: Change,
-        want: Option<&'static str>,
+        want: Option<Code>,
         kind: &'static str,
         p: Option<&Property>,
     ) {
@@ -201,7 +201,7 @@ impl Walk<'_> {
                 let full = Change::Repeat(one.clone(), n);
                 self.push(at, full, None, "max items", Some(p));
                 let over = Change::Repeat(one, n + 1);
-                self.push(at, over, Some("too-many-items"), "max items + 1", Some(p));
+                self.push(at, over, Some(Code::TooManyItems), "max items + 1", Some(p));
             }
         }
         for (i, item) in items.iter().enumerate() {
@@ -226,13 +226,13 @@ impl Walk<'_> {
                     self.push(
                         at,
                         mixed,
-                        Some("invalid-enum"),
+                        Some(Code::InvalidEnum),
                         "flags with a non-member",
                         None,
                     );
                 }
                 let bad = Change::To(json!(bad));
-                self.push(at, bad, Some("invalid-enum"), "enum non-member", None);
+                self.push(at, bad, Some(Code::InvalidEnum), "enum non-member", None);
             }
             ValueType::Structured(declared) => {
                 self.kinds = self.kinds.max(self.schema.concrete_types(declared).len());
@@ -286,7 +286,7 @@ impl Walk<'_> {
             if hi_ok && c.min.is_none_or(|m| m <= hi) {
                 self.push(at, Change::To(at_hi), None, "type maximum", None);
             }
-            let code = Some("out-of-range");
+            let code = Some(Code::OutOfRange);
             self.push(at, Change::To(below), code, "type minimum - 1", None);
             self.push(at, Change::To(above), code, "type maximum + 1", None);
         }
@@ -296,7 +296,7 @@ impl Walk<'_> {
             let full = Change::To(json!("é".repeat(n)));
             self.push(at, full, None, "max length", Some(p));
             let over = Change::To(json!("é".repeat(n + 1)));
-            self.push(at, over, Some("too-long"), "max length + 1", Some(p));
+            self.push(at, over, Some(Code::TooLong), "max length + 1", Some(p));
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
-use policy_core::{validate, Mode, Schema, Severity};
+use policy_core::{validate, Code, Mode, Schema, Severity};
 use serde_json::{json, Value};
 
 /// A small schema with every Edm type and every kind of constraint, so that each rule is tested
@@ -78,12 +78,12 @@ fn valid() -> Value {
 }
 
 /// The one assertion every case goes through: the problems of `mode`, as (path, code, severity).
-fn check(value: &Value, mode: Mode, want: &[(&str, &str, Severity)]) {
-    let got: Vec<(String, &str, Severity)> = validate(&test_schema(), value, mode)
+fn check(value: &Value, mode: Mode, want: &[(&str, Code, Severity)]) {
+    let got: Vec<(String, Code, Severity)> = validate(&test_schema(), value, mode)
         .into_iter()
         .map(|p| (p.path.to_string(), p.code, p.severity))
         .collect();
-    let want: Vec<(String, &str, Severity)> = want
+    let want: Vec<(String, Code, Severity)> = want
         .iter()
         .map(|(p, c, s)| (p.to_string(), *c, *s))
         .collect();
@@ -105,28 +105,28 @@ fn the_valid_object_is_valid() {
 
 #[test]
 fn primitives() {
-    let cases: Vec<(&str, Value, &str)> = vec![
-        ("flag", json!("true"), "wrong-type"),
-        ("b", json!(256), "out-of-range"),
-        ("b", json!(-1), "out-of-range"),
-        ("i32", json!(1.5), "not-integer"),
-        ("i32", json!(2147483648i64), "out-of-range"),
-        ("i32", json!("5"), "wrong-type"),
-        ("i64", json!(18446744073709551615u64), "out-of-range"),
-        ("single", json!(1e39), "out-of-range"),
-        ("double", json!("NaN"), "wrong-type"),
-        ("text", json!(5), "wrong-type"),
+    let cases: Vec<(&str, Value, Code)> = vec![
+        ("flag", json!("true"), Code::WrongType),
+        ("b", json!(256), Code::OutOfRange),
+        ("b", json!(-1), Code::OutOfRange),
+        ("i32", json!(1.5), Code::NotInteger),
+        ("i32", json!(2147483648i64), Code::OutOfRange),
+        ("i32", json!("5"), Code::WrongType),
+        ("i64", json!(18446744073709551615u64), Code::OutOfRange),
+        ("single", json!(1e39), Code::OutOfRange),
+        ("double", json!("NaN"), Code::WrongType),
+        ("text", json!(5), Code::WrongType),
         (
             "guid",
             json!("4b5f7085-7085-4b5f-8570-5f4b85705f4"),
-            "invalid-guid",
+            Code::InvalidGuid,
         ),
-        ("when", json!("2016-12-31T23:56:33"), "invalid-datetime"),
-        ("when", json!("2023-02-29T00:00:00Z"), "invalid-datetime"),
-        ("day", json!("2024-02-30"), "invalid-date"),
-        ("time", json!("25:00"), "invalid-time"),
-        ("span", json!("1 hour"), "invalid-duration"),
-        ("blob", json!("not base64!"), "invalid-base64"),
+        ("when", json!("2016-12-31T23:56:33"), Code::InvalidDateTime),
+        ("when", json!("2023-02-29T00:00:00Z"), Code::InvalidDateTime),
+        ("day", json!("2024-02-30"), Code::InvalidDate),
+        ("time", json!("25:00"), Code::InvalidTime),
+        ("span", json!("1 hour"), Code::InvalidDuration),
+        ("blob", json!("not base64!"), Code::InvalidBase64),
     ];
     for (key, v, code) in cases {
         check(&with(key, v), Mode::Object, &[(key, code, E)]);
@@ -138,18 +138,18 @@ fn ranges_and_lengths() {
     check(
         &with("i32", json!(0)),
         Mode::Object,
-        &[("i32", "out-of-range", E)],
+        &[("i32", Code::OutOfRange, E)],
     );
     check(
         &with("i32", json!(366)),
         Mode::Object,
-        &[("i32", "out-of-range", E)],
+        &[("i32", Code::OutOfRange, E)],
     );
     check(&with("i32", json!(1)), Mode::Object, &[]);
     check(
         &with("text", json!("héllo!")),
         Mode::Object,
-        &[("text", "too-long", E)],
+        &[("text", Code::TooLong, E)],
     );
 }
 
@@ -158,23 +158,23 @@ fn enums_and_flags() {
     check(
         &with("color", json!("blue")),
         Mode::Object,
-        &[("color", "invalid-enum", E)],
+        &[("color", Code::InvalidEnum, E)],
     );
     check(
         &with("color", json!(1)),
         Mode::Object,
-        &[("color", "wrong-type", E)],
+        &[("color", Code::WrongType, E)],
     );
     check(
         &with("days", json!("monday, sunday")),
         Mode::Object,
-        &[("days", "invalid-enum", E)],
+        &[("days", Code::InvalidEnum, E)],
     );
     check(&with("days", json!("tuesday")), Mode::Object, &[]);
     check(
         &with("color", json!("monday,green")),
         Mode::Object,
-        &[("color", "invalid-enum", E)],
+        &[("color", Code::InvalidEnum, E)],
     );
 }
 
@@ -183,17 +183,17 @@ fn collections() {
     check(
         &with("tags", json!(["a", "b", "c"])),
         Mode::Object,
-        &[("tags", "too-many-items", E)],
+        &[("tags", Code::TooManyItems, E)],
     );
     check(
         &with("tags", json!("a")),
         Mode::Object,
-        &[("tags", "wrong-type", E)],
+        &[("tags", Code::WrongType, E)],
     );
     check(
         &with("tags", json!(["a", 7])),
         Mode::Object,
-        &[("tags[1]", "wrong-type", E)],
+        &[("tags[1]", Code::WrongType, E)],
     );
 }
 
@@ -201,32 +201,36 @@ fn collections() {
 fn derived_and_abstract_complex_values() {
     let mut o = valid();
     o["settings"][1] = json!({"@odata.type": "#microsoft.graph.setting", "uri": "./y"});
-    check(&o, Mode::Object, &[("settings[1]", "abstract-type", E)]);
+    check(&o, Mode::Object, &[("settings[1]", Code::AbstractType, E)]);
     o["settings"][1] = json!({"uri": "./y"});
-    check(&o, Mode::Object, &[("settings[1]", "abstract-type", E)]);
+    check(&o, Mode::Object, &[("settings[1]", Code::AbstractType, E)]);
     o["settings"][1] = json!({"@odata.type": "#microsoft.graph.other"});
     check(
         &o,
         Mode::Object,
-        &[("settings[1].@odata.type", "incompatible-type", E)],
+        &[("settings[1].@odata.type", Code::IncompatibleType, E)],
     );
     o["settings"][1] = json!({"@odata.type": "microsoft.graph.nope"});
     check(
         &o,
         Mode::Object,
-        &[("settings[1].@odata.type", "unknown-type", E)],
+        &[("settings[1].@odata.type", Code::UnknownType, E)],
     );
     o["settings"][1] =
         json!({"@odata.type": "#microsoft.graph.settingInteger", "uri": "./y", "value": "x"});
-    check(&o, Mode::Object, &[("settings[1].value", "wrong-type", E)]);
+    check(
+        &o,
+        Mode::Object,
+        &[("settings[1].value", Code::WrongType, E)],
+    );
     o["settings"][1] = json!({"@odata.type": "#microsoft.graph.settingInteger", "uri": "./y"});
     check(
         &o,
         Mode::Object,
-        &[("settings[1].value", "missing-required", W)],
+        &[("settings[1].value", Code::MissingRequired, W)],
     );
     o["settings"][1] = json!([]);
-    check(&o, Mode::Object, &[("settings[1]", "wrong-type", E)]);
+    check(&o, Mode::Object, &[("settings[1]", Code::WrongType, E)]);
 }
 
 #[test]
@@ -234,12 +238,16 @@ fn nullability() {
     check(
         &with("flag", Value::Null),
         Mode::Object,
-        &[("flag", "not-nullable", E)],
+        &[("flag", Code::NotNullable, E)],
     );
     check(&with("i32", Value::Null), Mode::Object, &[]);
     let mut o = valid();
     o["settings"][0]["uri"] = Value::Null;
-    check(&o, Mode::Object, &[("settings[0].uri", "not-nullable", E)]);
+    check(
+        &o,
+        Mode::Object,
+        &[("settings[0].uri", Code::NotNullable, E)],
+    );
 }
 
 #[test]
@@ -247,12 +255,12 @@ fn unknown_navigation_and_annotations() {
     check(
         &with("bogus", json!(1)),
         Mode::Object,
-        &[("bogus", "unknown-property", W)],
+        &[("bogus", Code::UnknownProperty, W)],
     );
     check(
         &with("assignments", json!([])),
         Mode::Object,
-        &[("assignments", "navigation-property", W)],
+        &[("assignments", Code::NavigationProperty, W)],
     );
     check(&with("@odata.etag", json!("W/1")), Mode::Object, &[]);
     check(&with("i32@odata.type", json!("#Int32")), Mode::Object, &[]);
@@ -262,30 +270,30 @@ fn unknown_navigation_and_annotations() {
 fn top_level_type() {
     let mut o = valid();
     o.as_object_mut().unwrap().remove("@odata.type");
-    check(&o, Mode::Object, &[("", "missing-odata-type", E)]);
+    check(&o, Mode::Object, &[("", Code::MissingOdataType, E)]);
     check(
         &with("@odata.type", json!("#microsoft.graph.unknownThing")),
         Mode::Object,
-        &[("@odata.type", "unknown-type", E)],
+        &[("@odata.type", Code::UnknownType, E)],
     );
     check(
         &with("@odata.type", json!(3)),
         Mode::Object,
-        &[("@odata.type", "wrong-type", E)],
+        &[("@odata.type", Code::WrongType, E)],
     );
     check(
         &with("@odata.type", json!("microsoft.graph.thing")),
         Mode::Object,
         &[],
     );
-    check(&json!([1]), Mode::Object, &[("", "not-object", E)]);
+    check(&json!([1]), Mode::Object, &[("", Code::NotObject, E)]);
     let s = schema(ApiVersion::Beta);
     let problems = validate(
         s,
         &json!({"@odata.type": "#microsoft.graph.deviceConfiguration"}),
         Mode::Patch,
     );
-    assert_eq!(problems[0].code, "abstract-type");
+    assert_eq!(problems[0].code, Code::AbstractType);
     assert_eq!(problems[0].path.as_str(), "");
 }
 
@@ -295,12 +303,12 @@ fn patch_bodies() {
     check(
         &json!({"@odata.type": "#microsoft.graph.thing", "id": 5, "stamp": "x", "i32": 2}),
         Mode::Patch,
-        &[("id", "read-only", W), ("stamp", "read-only", W)],
+        &[("id", Code::ReadOnly, W), ("stamp", Code::ReadOnly, W)],
     );
     check(
         &json!({"@odata.type": "#microsoft.graph.thing"}),
         Mode::Object,
-        &[("flag", "missing-required", W)],
+        &[("flag", Code::MissingRequired, W)],
     );
 }
 
@@ -317,14 +325,17 @@ fn real_metadata_spellings() {
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(
             (p[0].path.as_str(), p[0].code),
-            ("omaSettings[0].value", "out-of-range")
+            ("omaSettings[0].value", Code::OutOfRange)
         );
     }
     let beta = schema(ApiVersion::Beta);
     let shared = json!({"@odata.type": "#microsoft.graph.sharedPCConfiguration", "allowedAccounts": "guest,domain"});
     assert!(validate(beta, &shared, Mode::Patch).is_empty());
     let shared = json!({"@odata.type": "#microsoft.graph.sharedPCConfiguration", "allowedAccounts": "guest,everyone"});
-    assert_eq!(validate(beta, &shared, Mode::Patch)[0].code, "invalid-enum");
+    assert_eq!(
+        validate(beta, &shared, Mode::Patch)[0].code,
+        Code::InvalidEnum
+    );
 }
 
 #[test]
@@ -336,5 +347,5 @@ fn hostile_sizes_are_bounded() {
         Mode::Object,
     );
     assert_eq!(problems.len(), policy_core::validate::MAX_PROBLEMS + 1);
-    assert_eq!(problems.last().unwrap().code, "too-many-problems");
+    assert_eq!(problems.last().unwrap().code, Code::TooManyProblems);
 }

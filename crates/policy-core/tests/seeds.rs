@@ -2,7 +2,7 @@
 
 use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
-use policy_core::{validate, Mode, Problem, Severity};
+use policy_core::{validate, Code, Mode, Problem, Severity};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
@@ -11,14 +11,14 @@ fn load(name: &str) -> Value {
 }
 
 /// Every (path, code, severity) of a validation, for exact comparisons.
-fn summary(problems: &[Problem]) -> Vec<(String, &'static str, Severity)> {
+fn summary(problems: &[Problem]) -> Vec<(String, Code, Severity)> {
     problems
         .iter()
         .map(|p| (p.path.to_string(), p.code, p.severity))
         .collect()
 }
 
-fn errors(problems: &[Problem]) -> Vec<(String, &'static str)> {
+fn errors(problems: &[Problem]) -> Vec<(String, Code)> {
     problems
         .iter()
         .filter(|p| p.is_error())
@@ -30,7 +30,7 @@ struct Case {
     file: &'static str,
     api: ApiVersion,
     mode: Mode,
-    errors: &'static [(&'static str, &'static str)],
+    errors: &'static [(&'static str, Code)],
 }
 
 const CASES: &[Case] = &[
@@ -38,37 +38,37 @@ const CASES: &[Case] = &[
         file: "androidWorkProfileCustomConfiguration.v1.0.request.json",
         api: ApiVersion::V1,
         mode: Mode::Object,
-        errors: &[("omaSettings[0]", "abstract-type")],
+        errors: &[("omaSettings[0]", Code::AbstractType)],
     },
     Case {
         file: "androidWorkProfileCustomConfiguration.v1.0.request.json",
         api: ApiVersion::V1,
         mode: Mode::Patch,
-        errors: &[("omaSettings[0]", "abstract-type")],
+        errors: &[("omaSettings[0]", Code::AbstractType)],
     },
     Case {
         file: "androidWorkProfileCustomConfiguration.v1.0.response.json",
         api: ApiVersion::V1,
         mode: Mode::Object,
-        errors: &[("omaSettings[0]", "abstract-type")],
+        errors: &[("omaSettings[0]", Code::AbstractType)],
     },
     Case {
         file: "androidForWorkGeneralDeviceConfiguration.beta.request.json",
         api: ApiVersion::Beta,
         mode: Mode::Object,
-        errors: &[("workProfilePasswordMinimumLength", "out-of-range")],
+        errors: &[("workProfilePasswordMinimumLength", Code::OutOfRange)],
     },
     Case {
         file: "androidForWorkGeneralDeviceConfiguration.beta.request.json",
         api: ApiVersion::Beta,
         mode: Mode::Patch,
-        errors: &[("workProfilePasswordMinimumLength", "out-of-range")],
+        errors: &[("workProfilePasswordMinimumLength", Code::OutOfRange)],
     },
     Case {
         file: "androidForWorkGeneralDeviceConfiguration.beta.response.json",
         api: ApiVersion::Beta,
         mode: Mode::Object,
-        errors: &[("workProfilePasswordMinimumLength", "out-of-range")],
+        errors: &[("workProfilePasswordMinimumLength", Code::OutOfRange)],
     },
     Case {
         file: "androidForWorkEnrollmentProfile.beta.request.json",
@@ -130,7 +130,7 @@ const CASES: &[Case] = &[
 fn seed_examples_validate_as_documented() {
     for case in CASES {
         let problems = validate(schema(case.api), &load(case.file), case.mode);
-        let want: Vec<(String, &str)> = case
+        let want: Vec<(String, Code)> = case
             .errors
             .iter()
             .map(|(p, c)| (p.to_string(), *c))
@@ -152,11 +152,11 @@ fn read_only_scope_tag_flag_warns_in_a_patch_body() {
     let problems = validate(schema(ApiVersion::Beta), &body, Mode::Patch);
     assert!(summary(&problems).contains(&(
         "supportsScopeTags".into(),
-        "read-only",
+        Code::ReadOnly,
         Severity::Warning
     )));
     let as_object = validate(schema(ApiVersion::Beta), &body, Mode::Object);
-    assert!(!as_object.iter().any(|p| p.code == "read-only"));
+    assert!(!as_object.iter().any(|p| p.code == Code::ReadOnly));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use clap::{ArgAction, Parser, ValueEnum};
 
 use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
-use policy_core::{validate, FieldPath, Mode, Problem, Severity};
+use policy_core::{validate, Code, FieldPath, Mode, Problem, Severity};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -83,30 +83,59 @@ struct FileReport {
     problems: Vec<Problem>,
 }
 
+/// Why a file cannot be checked: reported as its one problem, and the run ends with status 2.
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    /// The file (or standard input) cannot be read.
+    #[error("cannot read: {0}")]
+    Read(#[source] std::io::Error),
+    /// The bytes are not UTF-8; the number is where the first bad byte is.
+    #[error("not UTF-8 text (byte {0})")]
+    NotUtf8(usize),
+    /// The text is not JSON.
+    #[error("not valid JSON at line {line}, column {column}: {0}", line = .0.line(), column = .0.column())]
+    Json(#[source] serde_json::Error),
+}
+
+impl Error {
+    /// The problem code the file is reported with.
+    fn code(&self) -> Code {
+        match self {
+            Error::Read(_) | Error::NotUtf8(_) => Code::Unreadable,
+            Error::Json(_) => Code::InvalidJson,
+        }
+    }
+}
+
 /// A file that could not be read as JSON: reported, and the run ends with status 2.
-fn unreadable(file: &str, code: &'static str, message: String) -> FileReport {
+fn unreadable(file: &str, error: Error) -> FileReport {
     FileReport {
         file: file.to_string(),
         valid: false,
         problems: vec![Problem {
             path: FieldPath::root(),
-            code,
+            code: error.code(),
             severity: Severity::Error,
-            message,
+            message: error.to_string(),
         }],
     }
 }
 
-fn read_input(file: &str) -> Result<String, String> {
+fn read_input(file: &str) -> Result<String, Error> {
     let mut bytes = Vec::new();
     let result = if file == "-" {
         std::io::stdin().read_to_end(&mut bytes)
     } else {
         std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes))
     };
-    result.map_err(|e| format!("cannot read: {e}"))?;
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+    result.map_err(Error::Read)?;
+    String::from_utf8(bytes).map_err(|e| Error::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// The JSON document a file holds.
+fn read_document(file: &str) -> Result<Value, Error> {
+    let text = read_input(file)?;
+    serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(Error::Json)
 }
 
 /// Validates one document: an object, or each object of a list response under `value[i]`.
@@ -140,20 +169,9 @@ fn check_document(doc: &Value, opts: &Options) -> Vec<Problem> {
 }
 
 fn check_file(file: &str, opts: &Options) -> (FileReport, bool) {
-    let text = match read_input(file) {
-        Ok(t) => t,
-        Err(e) => return (unreadable(file, "unreadable", e), false),
-    };
-    let doc: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
-        Ok(v) => v,
-        Err(e) => {
-            let msg = format!(
-                "not valid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            );
-            return (unreadable(file, "invalid-json", msg), false);
-        }
+    let doc = match read_document(file) {
+        Ok(doc) => doc,
+        Err(e) => return (unreadable(file, e), false),
     };
     let problems = check_document(&doc, opts);
     let valid = !problems.iter().any(Problem::is_error);

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
                 stale = true;
             }
         } else if let Err(e) = std::fs::write(&path, &json) {
-            eprintln!("schema-gen: {}: {e}", path.display());
+            eprintln!("schema-gen: {}", schema_gen::Error::io(&path, e));
             return ExitCode::from(2);
         } else {
             println!("wrote {} ({} bytes)", path.display(), json.len());

@@ -4,6 +4,7 @@
 //! call, so it is tested natively.
 
 use policy_core::endpoint::{Cloud, GraphBase};
+use policy_core::json_read::Fields;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -58,8 +59,8 @@ impl CacheLocation {
 
 /// The `msal` section of `config.json`, as the host wrote it. Every field is optional; the
 /// metadata fields may be given as a JSON string (as MSAL.js takes them) or as an object.
-/// Read by hand ([`HostConfig::from_config`]): a serde derive for these few fields cost the
-/// app's download about 8 KB.
+/// Read by hand ([`HostConfig::from_config`], with `policy_core::json_read`): a serde derive for
+/// these few fields cost the app's download about 8 KB.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostConfig {
     pub client_id: String,
@@ -95,28 +96,6 @@ pub fn allowed_bases(config: Option<&Value>) -> Vec<GraphBase> {
         .unwrap_or_default()
 }
 
-/// A field of a JSON object that must be a string when it is there (`null` counts as absent).
-fn text_field(o: &Value, key: &str) -> Result<String, String> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(format!("\"{key}\" must be a string")),
-    }
-}
-
-/// A field that must be a list of strings when it is there.
-fn list_field(o: &Value, key: &str) -> Result<Vec<String>, String> {
-    match o.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| format!("\"{key}\" must be a list of strings")),
-        Some(_) => Err(format!("\"{key}\" must be a list of strings")),
-    }
-}
-
 impl HostConfig {
     /// Reads the `msal` key of a parsed `config.json`: `Ok(None)` when there is none, `Err` with
     /// a sentence for the page when it is there but malformed.
@@ -135,29 +114,21 @@ impl HostConfig {
     }
 
     fn read(v: &Value) -> Result<HostConfig, String> {
-        if !v.is_object() {
-            return Err("it must be an object".into());
-        }
-        let metadata = |key: &str| v.get(key).filter(|m| !m.is_null()).cloned();
-        let renewal = match v.get("tokenRenewalOffsetSeconds") {
-            None | Some(Value::Null) => None,
-            Some(n) => Some(
-                n.as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or("\"tokenRenewalOffsetSeconds\" must be a whole number of seconds")?,
-            ),
-        };
+        let mut f = Fields::new(v.clone(), "it")?;
+        let mut metadata = |key: &str| Some(f.take(key)).filter(|m| !m.is_null());
+        let authority_metadata = metadata("authorityMetadata");
+        let cloud_discovery_metadata = metadata("cloudDiscoveryMetadata");
         Ok(HostConfig {
-            client_id: text_field(v, "clientId")?,
-            tenant: text_field(v, "tenant")?,
-            redirect_uri: text_field(v, "redirectUri")?,
-            authority: text_field(v, "authority")?,
-            known_authorities: list_field(v, "knownAuthorities")?,
-            protocol_mode: text_field(v, "protocolMode")?,
-            authority_metadata: metadata("authorityMetadata"),
-            cloud_discovery_metadata: metadata("cloudDiscoveryMetadata"),
-            scopes: list_field(v, "scopes")?,
-            token_renewal_offset_seconds: renewal,
+            client_id: f.optional_string("clientId")?.unwrap_or_default(),
+            tenant: f.optional_string("tenant")?.unwrap_or_default(),
+            redirect_uri: f.optional_string("redirectUri")?.unwrap_or_default(),
+            authority: f.optional_string("authority")?.unwrap_or_default(),
+            known_authorities: f.strings("knownAuthorities")?,
+            protocol_mode: f.optional_string("protocolMode")?.unwrap_or_default(),
+            authority_metadata,
+            cloud_discovery_metadata,
+            scopes: f.strings("scopes")?,
+            token_renewal_offset_seconds: f.u32("tokenRenewalOffsetSeconds")?,
             graph_bases: Vec::new(),
         })
     }
@@ -180,17 +151,14 @@ impl UserOverrides {
     /// The overrides as stored (JSON text); the defaults for what is missing or not readable.
     pub fn read(stored: &str) -> UserOverrides {
         let v: Value = serde_json::from_str(stored).unwrap_or_default();
-        let text = |key: &str| text_field(&v, key).unwrap_or_default();
+        let mut f = Fields::new(v, "the settings").unwrap_or_default();
+        let mut text = |key: &str| f.optional_string(key).ok().flatten().unwrap_or_default();
         UserOverrides {
             client_id: text("clientId"),
             tenant: text("tenant"),
             redirect_uri: text("redirectUri"),
             authority: text("authority"),
-            cache_location: v
-                .get("cacheLocation")
-                .and_then(Value::as_str)
-                .and_then(CacheLocation::parse)
-                .unwrap_or_default(),
+            cache_location: CacheLocation::parse(&text("cacheLocation")).unwrap_or_default(),
         }
     }
 }

@@ -245,7 +245,7 @@ pub fn CollectionItem(props: &CollectionItemProps) -> Html {
             // The item's own messages: its widget's aria-describedby points here.
             <div class="field-messages" id={message_id(path)} aria-live="polite">
                 { for problems_at(&props.problems, path).map(|p| html! {
-                    <p class={if p.is_error() { "error" } else { "warning" }} data-code={p.code}>{ &p.message }</p>
+                    <p class={if p.is_error() { "error" } else { "warning" }} data-code={p.code.as_str()}>{ &p.message }</p>
                 }) }
             </div>
         </li>

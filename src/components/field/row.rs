@@ -59,7 +59,7 @@ pub fn FieldRow(props: &FieldRowProps) -> Html {
             <div class="field-help">{ &props.help }</div>
             <div class="field-messages" id={message_id(path)} aria-live="polite">
                 { for here.iter().map(|p| html! {
-                    <p class={if p.is_error() { "error" } else { "warning" }} data-code={p.code}>{ &p.message }</p>
+                    <p class={if p.is_error() { "error" } else { "warning" }} data-code={p.code.as_str()}>{ &p.message }</p>
                 }) }
                 { for props.server.iter().map(|m| html! { <p class="error server">{ format!("Graph: {m}") }</p> }) }
             </div>

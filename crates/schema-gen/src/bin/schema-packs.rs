@@ -14,28 +14,29 @@ use std::process::ExitCode;
 use policy_core::embedded::json;
 use policy_core::model::{ApiVersion, SchemaData};
 use policy_core::pack::pack_file;
+use schema_gen::Error;
 
-fn write(path: &Path, data: &SchemaData) -> Result<(), String> {
-    let text = serde_json::to_string(data).map_err(|e| e.to_string())?;
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+fn write(path: &Path, data: &SchemaData) -> Result<(), Error> {
+    let text = serde_json::to_string(data)?;
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
-fn run(out: &Path) -> Result<usize, String> {
+fn run(out: &Path) -> Result<usize, Error> {
     let mut count = 0;
     for api in ApiVersion::ALL {
-        let data: SchemaData = serde_json::from_str(json(api)).map_err(|e| e.to_string())?;
+        let data: SchemaData = serde_json::from_str(json(api))?;
         let dir = out.join(api.as_str());
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         write(&out.join(format!("{api}.json")), &data)?;
         write(
             &out.join(format!("{api}.catalog.json")),
             &data.catalog_data(),
         )?;
         for root in data.pack_roots() {
-            let file = pack_file(root).ok_or_else(|| format!("{root}: no file name"))?;
+            let file = pack_file(root).ok_or_else(|| Error::NoPackFile(root.to_string()))?;
             let pack = data
                 .pack(&[root])
-                .ok_or_else(|| format!("{root}: no pack"))?;
+                .ok_or_else(|| Error::NoPack(root.to_string()))?;
             write(&dir.join(file), &pack)?;
             count += 1;
         }

@@ -7,10 +7,9 @@
 
 use std::sync::OnceLock;
 
+use policy_core::edm::Edm;
+use policy_core::model::Constraints;
 use regex::Regex;
-
-use crate::edm::Edm;
-use crate::model::Constraints;
 
 /// A decision for a description that contradicts itself: `(type short name, property, min, max)`.
 /// `None` on both sides drops the range.

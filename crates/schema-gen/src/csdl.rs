@@ -10,11 +10,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::constraints;
-use crate::model::{
+use policy_core::model::{
     short_name, ApiVersion, EntrySetData, EnumData, PropertyData, SchemaData, StructuredTypeData,
     TypeKind,
 };
+
+use crate::constraints;
 use crate::Error;
 
 /// A property exactly as the CSDL declares it.
@@ -439,11 +440,15 @@ impl Csdl {
         })
     }
 
-    /// The type and its bases, most derived first.
+    /// The type and its bases, most derived first. Bases that form a cycle end the chain where
+    /// it comes back to a type already in it.
     fn chain(&self, name: &str) -> Vec<&CsdlType> {
-        let mut out = Vec::new();
+        let mut out: Vec<&CsdlType> = Vec::new();
         let mut cur = self.types.get(name);
         while let Some(t) = cur {
+            if out.iter().any(|seen| std::ptr::eq(*seen, t)) {
+                break;
+            }
             out.push(t);
             cur = t.base.as_ref().and_then(|b| self.types.get(b));
         }
@@ -481,4 +486,39 @@ fn is_server_managed(kind: TypeKind, name: &str, type_name: &str) -> bool {
 pub fn generate(xml: &str, api: ApiVersion) -> Result<Generated, Error> {
     let csdl = Csdl::parse(xml)?;
     csdl.to_schema(api)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by `crates/schema-gen/tests/fuzz.rs` (`csdl_hostile_documents`): a
+    /// `deviceManagement` whose base types lead back to it made the generator follow the bases
+    /// for ever, growing its list until the process ran out of memory.
+    #[test]
+    fn a_cycle_of_base_types_ends_the_chain() {
+        let xml = r#"<Schema Namespace="microsoft.graph" Alias="graph">
+            <EntityType Name="deviceManagement" BaseType="graph.root">
+                <NavigationProperty Name="things" Type="Collection(graph.thing)"/>
+            </EntityType>
+            <EntityType Name="root" BaseType="graph.deviceManagement"/>
+            <EntityType Name="thing"/>
+            <EntityContainer Name="GraphService">
+                <Singleton Name="deviceManagement" Type="graph.deviceManagement"/>
+            </EntityContainer>
+        </Schema>"#;
+        let g = generate(xml, ApiVersion::Beta).unwrap();
+        let paths: Vec<&str> = g
+            .schema
+            .entry_sets
+            .iter()
+            .map(|s| s.path.as_str())
+            .collect();
+        assert_eq!(paths, ["deviceManagement", "deviceManagement/things"]);
+        // What it generated is refused where schema data is resolved.
+        assert!(matches!(
+            policy_core::Schema::from_data(g.schema),
+            Err(policy_core::Error::BaseTypeCycle(_))
+        ));
+    }
 }
