@@ -110,6 +110,8 @@ pub async fn open_link(s: &Settings, type_name: Option<&str>, id: Option<&str>) 
         out.actions.push(info(
             "Sign in or paste an access token to load the linked object.".into(),
         ));
+        // It loads by itself once a token is there (see `App`).
+        out.actions.push(AppAction::AwaitCredential);
         return out;
     }
     match s.connection() {
@@ -172,6 +174,20 @@ pub async fn start_up(ctx: Ctx) {
         ctx.send(a);
     }
     if let Some((conn, target, set)) = later {
+        ctx.run_with(Op::Load { target, set }, 0, conn);
+    }
+}
+
+/// A token arrived for a link that waited for one: opens the link with it.
+pub async fn open_with_credential(ctx: Ctx) {
+    ctx.send(AppAction::CredentialArrived);
+    let s = ctx.state().settings.clone();
+    let link = page_link();
+    let opening = open_link(&s, link.type_name.as_deref(), link.id.as_deref()).await;
+    for a in opening.actions {
+        ctx.send(a);
+    }
+    if let Some((conn, target, set)) = opening.load {
         ctx.run_with(Op::Load { target, set }, 0, conn);
     }
 }

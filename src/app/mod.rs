@@ -115,6 +115,21 @@ pub fn App() -> Html {
         });
     }
 
+    // A linked object that waited for a token loads once one is there (pasted, signed in).
+    {
+        let ctx = ctx.clone();
+        // A whole token (a pasted JWT, not its first typed characters) or a signed-in account.
+        let s = &state.settings;
+        let whole = s.sign_in.active.is_some()
+            || policy_core::token::TokenInfo::decode(s.token.trim()).is_ok();
+        let ready = state.awaiting_credential && whole;
+        use_effect_with(ready, move |&ready| {
+            if ready {
+                wasm_bindgen_futures::spawn_local(link::open_with_credential(ctx));
+            }
+        });
+    }
+
     // Drafts: written at once when the page is hidden or closed; this tab says every few
     // seconds that it is alive, so other tabs leave its drafts alone, and learns when another
     // tab stores a draft of the object open here.

@@ -85,6 +85,9 @@ pub struct AppState {
     pub catalog_tries: u32,
     /// Counts changes of the stored drafts (another tab, a discard), so their list renders.
     pub drafts_rev: u32,
+    /// The page's link names an object that waits for a token: pasting one, signing in or a
+    /// kept token loads it (once).
+    pub awaiting_credential: bool,
 }
 
 impl AppState {
@@ -110,6 +113,7 @@ impl AppState {
             catalog_error: None,
             catalog_tries: 0,
             drafts_rev: 0,
+            awaiting_credential: false,
         }
     }
 
@@ -185,6 +189,10 @@ pub enum AppAction {
     Catalog(Option<String>),
     CatalogRetry,
     DraftsChanged,
+    /// The linked object could not load for want of a token: it loads when one arrives.
+    AwaitCredential,
+    /// A token arrived for the linked object: it is loading now.
+    CredentialArrived,
 }
 
 /// What the retry policy makes of a failure: a countdown, or an error to show.
@@ -336,6 +344,11 @@ impl Reducible for AppState {
                 next.catalog_error = None;
             }
             AppAction::DraftsChanged => next.drafts_rev += 1,
+            AppAction::AwaitCredential => next.awaiting_credential = true,
+            AppAction::CredentialArrived => {
+                next.awaiting_credential = false;
+                next.info = None;
+            }
         }
         Rc::new(next)
     }
@@ -485,6 +498,19 @@ mod tests {
             used.settings.base().unwrap().as_str(),
             "https://evil.example"
         );
+    }
+
+    #[test]
+    fn a_link_waiting_for_a_token_loads_once_one_arrives() {
+        let s = state().reduce(AppAction::AwaitCredential);
+        assert!(s.awaiting_credential && !s.settings.has_credential());
+        let mut pasted = s.settings.clone();
+        pasted.token = "t".into();
+        let s = s.reduce(AppAction::Settings(pasted));
+        // The page sees both and loads: once.
+        assert!(s.awaiting_credential && s.settings.has_credential());
+        let s = s.reduce(AppAction::CredentialArrived);
+        assert!(!s.awaiting_credential && s.info.is_none());
     }
 
     #[test]
