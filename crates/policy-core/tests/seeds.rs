@@ -231,3 +231,23 @@ fn every_device_configuration_type_is_present() {
         "officeConfiguration"
     );
 }
+
+/// The `officeConfiguration` singleton is declared with neither a base nor a key, but Graph's
+/// answer for it carries `id` like every entity's: no warning about it.
+#[test]
+fn a_singletons_own_answer_raises_no_warning_about_its_id() {
+    let beta = schema(ApiVersion::Beta);
+    let t = beta.get(beta.find("officeConfiguration").unwrap());
+    let id = t.property("id").expect("the singleton has entity's id");
+    assert!(id.read_only);
+    let answer = serde_json::json!({
+        "@odata.type": "#microsoft.graph.officeConfiguration",
+        "id": "5a4dbe7a-0000-4000-8000-0000000000ff",
+        "tenantCheckinStatuses": [],
+    });
+    let problems = validate(beta, &answer, Mode::Object);
+    assert!(
+        !problems.iter().any(|p| p.path.as_str() == "id"),
+        "{problems:#?}"
+    );
+}

@@ -417,6 +417,26 @@ impl Csdl {
                     constraints: c,
                 });
             }
+            // An entity declared with neither a base nor a key (the historical
+            // officeConfiguration) is still a Graph entity: it has `entity`'s `id`, which its
+            // own answers carry.
+            if t.kind == TypeKind::Entity
+                && t.base.is_none()
+                && t.key.is_empty()
+                && !properties.iter().any(|p| p.name == "id")
+            {
+                properties.insert(
+                    0,
+                    PropertyData {
+                        name: "id".into(),
+                        type_name: "Edm.String".into(),
+                        collection: false,
+                        nullable: true,
+                        read_only: true,
+                        constraints: Default::default(),
+                    },
+                );
+            }
             types.push(StructuredTypeData {
                 name: name.clone(),
                 kind: t.kind,
