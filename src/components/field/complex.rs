@@ -160,7 +160,7 @@ pub fn ComplexEditor(props: &ComplexEditorProps) -> Html {
             reference: AttrValue::from(reference),
         });
         html! {
-            <FieldRow key={p.name.clone()} name={p.name.clone()} path={child_path.clone()} help={help_text(s, p)}
+            <FieldRow key={p.name.clone()} name={p.name.clone()} path={child_path.clone()} help={help_text(p)}
                 problems={props.problems.clone()} {read_only} {group}>
                 { editor }
             </FieldRow>

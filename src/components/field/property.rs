@@ -24,7 +24,6 @@ pub struct PropertyFieldProps {
 #[component]
 pub fn PropertyField(props: &PropertyFieldProps) -> Html {
     let p = props.prop.0;
-    let s = props.schema.0;
     let name = p.name.clone();
     let on_edit = props.on_edit.clone();
     let on_change = Callback::from(move |v: Value| on_edit.emit((name.clone(), Some(v))));
@@ -58,7 +57,7 @@ pub fn PropertyField(props: &PropertyFieldProps) -> Html {
         reference: AttrValue::default(),
     });
     html! {
-        <FieldRow name={p.name.clone()} {path} help={help_text(s, p)} problems={props.problems.clone()}
+        <FieldRow name={p.name.clone()} {path} help={help_text(p)} problems={props.problems.clone()}
             {server} read_only={p.read_only} {group}>
             { editor }
             { for nested_server }

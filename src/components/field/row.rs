@@ -1,9 +1,8 @@
 //! A labelled row around one widget: the label (the property name made readable), our own help
 //! text, and the messages for its path, which the widget's `aria-describedby` points at.
 
-use policy_core::edm::{format_number, Edm};
 use policy_core::label::label;
-use policy_core::model::{Property, ValueType};
+use policy_core::model::Property;
 use policy_core::{Problem, Severity};
 use yew::prelude::*;
 
@@ -67,61 +66,8 @@ pub fn FieldRow(props: &FieldRowProps) -> Html {
     }
 }
 
-/// Our own words for what a property takes: its kind, limits and whether it may be empty.
-pub fn help_text(schema: &policy_core::Schema, p: &Property) -> String {
-    let c = &p.constraints;
-    let mut parts = Vec::new();
-    let kind = match p.value_type {
-        ValueType::Primitive(edm) => match edm {
-            Edm::Boolean => "On or off".to_string(),
-            Edm::String => "Text".to_string(),
-            Edm::Binary => "A file, sent as base64".to_string(),
-            // The limits below say more than the type's own range.
-            e if e.integer_range().is_some() && (c.min.is_some() || c.max.is_some()) => {
-                "Whole number".to_string()
-            }
-            e => {
-                let d = e.describe();
-                let mut s = d.to_string();
-                if let Some(f) = s.get_mut(0..1) {
-                    f.make_ascii_uppercase();
-                }
-                s
-            }
-        },
-        ValueType::Enum(e) => {
-            let e = schema.enum_type(e);
-            if e.flags {
-                format!("Any of {} options", e.members.len())
-            } else {
-                format!("One of {} options", e.members.len())
-            }
-        }
-        ValueType::Structured(t) => format!(
-            "A {} group",
-            label(schema.get(t).short_name()).to_ascii_lowercase()
-        ),
-        ValueType::Unresolved => "A value".to_string(),
-    };
-    parts.push(if p.collection {
-        format!("List. Each item: {}", kind.to_ascii_lowercase())
-    } else {
-        kind
-    });
-    match (c.min.map(format_number), c.max.map(format_number)) {
-        (Some(lo), Some(hi)) => parts.push(format!("from {lo} to {hi}")),
-        (Some(lo), None) => parts.push(format!("at least {lo}")),
-        (None, Some(hi)) => parts.push(format!("at most {hi}")),
-        _ => {}
-    }
-    if let Some(n) = c.max_length {
-        parts.push(format!("up to {n} characters"));
-    }
-    if let Some(n) = c.max_items {
-        parts.push(format!("up to {n} items"));
-    }
-    if !p.nullable && !p.read_only {
-        parts.push("required".into());
-    }
-    parts.join(", ") + "."
+/// Our own words for what a property takes: only what the user needs (see
+/// `policy_core::label::help`).
+pub fn help_text(p: &Property) -> String {
+    policy_core::label::help(p)
 }
