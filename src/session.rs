@@ -190,53 +190,44 @@ pub struct LinkParams {
     pub id: Option<String>,
 }
 
-/// The link parameters of the page's own URL.
+impl LinkParams {
+    /// The link parameters from a query's decoded values, as `get(name)` gives them (the first
+    /// of each name). A `token` parameter is ignored on purpose: tokens never travel in URLs.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> LinkParams {
+        let text = |name: &str| get(name).filter(|v| !v.is_empty());
+        LinkParams {
+            graph: text("graph"),
+            api: get("api").as_deref().and_then(ApiVersion::parse),
+            type_name: text("type"),
+            id: text("id"),
+        }
+    }
+}
+
+/// The link parameters of the page's own URL, decoded by the browser (`URLSearchParams`): no
+/// percent-decoding of ours.
 pub fn page_link() -> LinkParams {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .map(|q| parse_query(&q))
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .map(|params| LinkParams::from_query(|name| params.get(name)))
         .unwrap_or_default()
 }
 
-/// Reads the link parameters from a query string (`?graph=…&api=beta&type=…&id=…`). A `token`
-/// parameter is ignored on purpose: tokens never travel in URLs.
+/// The same from a query string, natively (tests, tools), decoded by `form_urlencoded`, which
+/// implements the URL standard's `application/x-www-form-urlencoded` parser as the browser does.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn parse_query(query: &str) -> LinkParams {
-    let mut out = LinkParams::default();
-    for pair in query.trim_start_matches('?').split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = decode_component(v);
-        match k {
-            "graph" if !v.is_empty() => out.graph = Some(v),
-            "api" => out.api = ApiVersion::parse(&v),
-            "type" if !v.is_empty() => out.type_name = Some(v),
-            "id" if !v.is_empty() => out.id = Some(v),
-            _ => {}
-        }
-    }
-    out
-}
-
-fn decode_component(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .into_owned()
+            .collect();
+    LinkParams::from_query(|name| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    })
 }
 
 /// The query string of a link to an object (never with a token).

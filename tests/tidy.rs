@@ -209,7 +209,10 @@ fn every_module_says_what_it_is() {
 
 #[test]
 fn the_checks_themselves_read_code_not_prose() {
-    assert_eq!(code(r#"let a = "fetch // Request"; // fetch"#), r#"let a = ""; "#);
+    assert_eq!(
+        code(r#"let a = "fetch // Request"; // fetch"#),
+        r#"let a = ""; "#
+    );
     assert!(has_word("web_sys::Request::new", "Request"));
     assert!(!has_word("RequestPreview", "Request"));
     assert!(!has_word("prefetch(api)", "fetch"));
