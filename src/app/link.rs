@@ -182,8 +182,13 @@ pub async fn start_up(ctx: Ctx) {
 pub async fn open_with_credential(ctx: Ctx) {
     ctx.send(AppAction::CredentialArrived);
     let s = ctx.state().settings.clone();
+    open_page_link(&ctx, &s).await;
+}
+
+/// Opens the page's link with the settings `s`, now: its actions, then its load.
+async fn open_page_link(ctx: &Ctx, s: &Settings) {
     let link = page_link();
-    let opening = open_link(&s, link.type_name.as_deref(), link.id.as_deref()).await;
+    let opening = open_link(s, link.type_name.as_deref(), link.id.as_deref()).await;
     for a in opening.actions {
         ctx.send(a);
     }
@@ -271,14 +276,7 @@ pub fn link_base_prompt(ctx: &Ctx, settings: &Settings, text: &str) -> Html {
                 }
                 s.take_demo_token(config.as_ref());
                 ctx.send(AppAction::AcceptLinkBase { config });
-                let link = page_link();
-                let opening = open_link(&s, link.type_name.as_deref(), link.id.as_deref()).await;
-                for a in opening.actions {
-                    ctx.send(a);
-                }
-                if let Some((conn, target, set)) = opening.load {
-                    ctx.run_with(Op::Load { target, set }, 0, conn);
-                }
+                open_page_link(&ctx, &s).await;
             });
         })
     };
