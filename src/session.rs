@@ -256,7 +256,7 @@ pub fn link_query_for(
     q
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -354,7 +354,7 @@ impl Reducible for AppState {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use policy_core::graph_error::GraphError;
