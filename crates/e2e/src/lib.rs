@@ -8,12 +8,22 @@
 //! wait for a selector or a text, set a field by its JSON path, read the drafts. Waits poll every
 //! 50 ms up to [`WAIT`]; there are no fixed sleeps.
 //!
-//! The tests live in `tests/`; `scripts/e2e.sh` builds the app and runs them, one at a time.
-//! The benchmark's driver (`src/bin/bench/`, run by `scripts/bench.sh`) uses the same harness.
+//! What the tests share lives here too, so each test file only says what it tests: [`seeds`]
+//! (the seeded objects' types and ids), [`cases`] (an object to open, the changes a person makes
+//! through each widget, the PATCH body they must produce and the assertion every successful send
+//! goes through) and [`spy`] (another host, to see where a token goes).
+//!
+//! The tests live in `tests/e2e/`, one module per topic in one test binary (one link of
+//! fantoccini and Chromium's driver code instead of one per topic); `scripts/e2e.sh` builds the
+//! app and runs them, one at a time. The benchmark's driver (`src/bin/bench/`, run by
+//! `scripts/bench.sh`) uses the same harness.
 
+pub mod cases;
 mod driver;
+mod http;
 mod page;
 mod sandbox;
+pub mod seeds;
 pub mod spy;
 
 use std::path::PathBuf;

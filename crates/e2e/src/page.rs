@@ -6,7 +6,7 @@
 //! as a person's would. Inputs are found by their id, `f-<json path>`.
 
 use std::future::Future;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -36,6 +36,8 @@ pub enum Widget {
 /// The browser session.
 pub struct Page {
     client: Client,
+    /// The chromedriver it goes through (`http://127.0.0.1:PORT`), for [`Page::cdp`].
+    driver: String,
 }
 
 /// The CSS selector of the input for a JSON path (ids hold dots and brackets).
@@ -70,7 +72,10 @@ impl Page {
             .connect(&driver.url())
             .await
             .unwrap_or_else(|e| panic!("no Chromium session through chromedriver: {e}"));
-        Page { client }
+        Page {
+            client,
+            driver: driver.url(),
+        }
     }
 
     /// Ends the session; chromedriver then stops Chromium.
@@ -108,7 +113,16 @@ impl Page {
 
     /// Polls `probe` every [`POLL`] until it gives a value; fails the test after [`WAIT`],
     /// saying what the page shows.
-    pub async fn until<T, F, Fut>(&self, what: &str, mut probe: F) -> T
+    pub async fn until<T, F, Fut>(&self, what: &str, probe: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        self.until_within(what, WAIT, probe).await
+    }
+
+    /// [`Page::until`] with a wait of its own (a throttled browser may need longer).
+    pub async fn until_within<T, F, Fut>(&self, what: &str, wait: Duration, mut probe: F) -> T
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Option<T>>,
@@ -118,14 +132,79 @@ impl Page {
             if let Some(v) = probe().await {
                 return v;
             }
-            if started.elapsed() > WAIT {
+            if started.elapsed() > wait {
                 panic!(
-                    "waited {WAIT:?} for {what}; the page shows:\n{}",
+                    "waited {wait:?} for {what}; the page shows:\n{}",
                     self.describe().await
                 );
             }
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Sends a Chrome DevTools Protocol command to the page (chromedriver's
+    /// `POST /session/{id}/goog/cdp/execute`) and returns its result, such as
+    /// `Network.emulateNetworkConditions` or `Emulation.setCPUThrottlingRate`.
+    pub async fn cdp(&self, command: &str, params: Value) -> Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let path = format!("/session/{session}/goog/cdp/execute");
+        let body = json!({ "cmd": command, "params": params });
+        let (status, answer) = crate::http::post_json(&self.driver, &path, &body)
+            .await
+            .unwrap_or_else(|e| panic!("{command}: no answer from chromedriver: {e}"));
+        assert_eq!(status, 200, "{command}: {answer}");
+        answer["value"].clone()
+    }
+
+    /// Polls an asynchronous script (its last argument is its callback) until it answers `true`.
+    pub async fn until_answered_true(&self, what: &str, script: &str, args: Vec<Value>) {
+        self.until(what, || async {
+            self.js_async(script, args.clone())
+                .await
+                .as_bool()
+                .unwrap_or(false)
+                .then_some(())
+        })
+        .await;
+    }
+
+    /// Waits until the select `#id` offers more than `n` options.
+    pub async fn wait_for_options(&self, id: &str, n: u64) {
+        self.until(&format!("more than {n} options in #{id}"), || async {
+            let have = self
+                .js(
+                    "return document.querySelectorAll('#' + arguments[0] + ' option').length;",
+                    vec![json!(id)],
+                )
+                .await;
+            (have.as_u64().unwrap_or(0) > n).then_some(())
+        })
+        .await;
+    }
+
+    /// Waits until the browser's new-draft list holds the beta types (its catalog is in).
+    pub async fn wait_for_type_list(&self) {
+        self.wait_for_options("new-type", 150).await;
+    }
+
+    /// Starts a new draft of `type_name` (qualified, `microsoft.graph.…`) from the browser and
+    /// waits until the document's title says `title`.
+    pub async fn start_draft(&self, type_name: &str, title: &str) {
+        self.js(
+            "const s = document.getElementById('new-type');
+             s.value = arguments[0];
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(type_name)],
+        )
+        .await;
+        self.click("#new-draft").await;
+        self.wait_for_text("#doc-title", title).await;
     }
 
     /// The text of the first element matching `css`, or `None` when there is none.
@@ -407,11 +486,7 @@ impl Page {
     /// switches to it; returns the handle of the tab that was current, for [`Page::switch_to`].
     pub async fn new_tab(&self) -> fantoccini::wd::WindowHandle {
         let previous = self.client.window().await.expect("the current tab");
-        let tab = self
-            .client
-            .new_window(true)
-            .await
-            .expect("a new tab opens");
+        let tab = self.client.new_window(true).await.expect("a new tab opens");
         self.client
             .switch_to_window(tab.handle)
             .await

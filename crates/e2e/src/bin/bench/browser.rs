@@ -1,13 +1,68 @@
 //! What is measured in the browser: a cold load (a new chromedriver, a fresh Chromium profile,
-//! one navigation), keystrokes into one field, and the in-wasm validation timer. Every figure is
-//! read in the page (User Timing marks, Resource Timing, event time stamps), so the WebDriver
-//! round trips around it do not count.
+//! one navigation), a warm second visit (the same, navigated again once the service worker has
+//! cached the app), keystrokes into one field, and the in-wasm validation timer; each plain or
+//! under Chromium's network and CPU throttling ([`Conditions`]). Every figure is read in the page
+//! (User Timing marks, Resource Timing, event time stamps), so the WebDriver round trips around
+//! it do not count.
 
-use e2e::{field, ChromeDriver, Page};
+use std::time::Duration;
+
+use e2e::{field, ChromeDriver, Page, WAIT};
 use fantoccini::elements::Element;
 use serde_json::{json, Value};
 
 use crate::stats::median;
+
+/// Throttled network: Lighthouse's "slow 4G" (mobile) figures, as DevTools applies them to
+/// every request: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
+pub const THROTTLE_LATENCY_MS: f64 = 150.0;
+pub const THROTTLE_DOWN_BITS: f64 = 1_600_000.0;
+pub const THROTTLE_UP_BITS: f64 = 750_000.0;
+/// Throttled CPU: the page's main thread runs 4 times slower.
+pub const THROTTLE_CPU_RATE: f64 = 4.0;
+
+/// What a measurement runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conditions {
+    /// The machine as it is, over loopback.
+    Plain,
+    /// Chromium's network and CPU throttling, through the DevTools protocol
+    /// (`Network.emulateNetworkConditions`, `Emulation.setCPUThrottlingRate`).
+    Throttled,
+}
+
+impl Conditions {
+    /// Applies the conditions to the page's tab; they last across its navigations.
+    pub async fn apply(self, page: &Page) {
+        if self == Conditions::Plain {
+            return;
+        }
+        page.cdp("Network.enable", json!({})).await;
+        page.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": false,
+                "latency": THROTTLE_LATENCY_MS,
+                "downloadThroughput": THROTTLE_DOWN_BITS / 8.0,
+                "uploadThroughput": THROTTLE_UP_BITS / 8.0,
+            }),
+        )
+        .await;
+        page.cdp(
+            "Emulation.setCPUThrottlingRate",
+            json!({ "rate": THROTTLE_CPU_RATE }),
+        )
+        .await;
+    }
+
+    /// How long a load may take before the run fails.
+    fn wait(self) -> Duration {
+        match self {
+            Conditions::Plain => WAIT,
+            Conditions::Throttled => Duration::from_secs(120),
+        }
+    }
+}
 
 /// A number a script returned (NaN when it returned something else).
 fn num(v: &Value) -> f64 {
@@ -27,9 +82,11 @@ pub struct Fetched {
     /// When its response had arrived.
     pub end_ms: f64,
     pub transfer_size: f64,
+    /// The service worker answered it (`workerStart` is set).
+    pub worker: bool,
 }
 
-/// One cold load of an object's link.
+/// One load of an object's link: a cold one, or a warm second visit.
 #[derive(Debug, Clone)]
 pub struct ColdLoad {
     /// Navigation start → `form-ready`.
@@ -59,24 +116,83 @@ return {
   marks: performance.getEntriesByType('mark').filter(m => m.startTime <= ready.startTime)
                     .map(m => [m.name, m.startTime]),
   fetched: entries.filter(e => e.startTime < ready.startTime)
-                  .map(e => ({ url: e.name, start: e.startTime, end: e.responseEnd, transfer: e.transferSize })),
+                  .map(e => ({ url: e.name, start: e.startTime, end: e.responseEnd, transfer: e.transferSize,
+                               worker: e.workerStart > 0 })),
   userAgent: navigator.userAgent,
 };"#;
 
-/// Opens `url` in a browser of its own and waits for the form; `check` is a field's JSON path
-/// and the value it must show, so a form that is there but empty does not count.
-pub async fn cold_load(url: &str, check: (&str, &str)) -> ColdLoad {
+/// True once the service worker controls the page and its cache holds the app: the page itself
+/// and every app file the page fetched (not Graph, the sandbox's routes or `config.json`, which
+/// the worker never keeps).
+const APP_CACHED: &str = r#"
+const done = arguments[arguments.length - 1];
+if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return done(false);
+const own = performance.getEntriesByType('resource').map(e => new URL(e.name))
+  .filter(u => u.origin === location.origin && !u.search && !/^\/(v1\.0|beta|_)/.test(u.pathname)
+               && !u.pathname.endsWith('/config.json'))
+  .map(u => u.href)
+  .concat([location.origin + '/']);
+Promise.all(own.map(u => caches.match(u, { ignoreVary: true })))
+  .then(hits => done(hits.every(h => !!h)), () => done(false));"#;
+
+/// Opens `url` in a browser of its own (under `conditions` from the first request on) and
+/// waits for the form; `check` is a field's JSON path and the value it must show, so a form that
+/// is there but empty does not count.
+pub async fn cold_load(url: &str, check: (&str, &str), conditions: Conditions) -> ColdLoad {
+    let driver = ChromeDriver::start();
+    let page = Page::open(&driver).await;
+    conditions.apply(&page).await;
+    page.goto(url).await;
+    let load = measure_load(&page, check, conditions).await;
+    page.close().await;
+    drop(driver);
+    load
+}
+
+/// A warm second visit: opens `url` in a browser of its own, waits for the form and until the
+/// service worker has cached the app, then (under `conditions`) opens `url` again and measures
+/// that load.
+pub async fn warm_load(url: &str, check: (&str, &str), conditions: Conditions) -> ColdLoad {
     let driver = ChromeDriver::start();
     let page = Page::open(&driver).await;
     page.goto(url).await;
+    measure_load(&page, check, Conditions::Plain).await;
+    page.until_within(
+        "the service worker to cache the app",
+        Duration::from_secs(30),
+        || async {
+            page.js_async(APP_CACHED, vec![])
+                .await
+                .as_bool()
+                .filter(|cached| *cached)
+        },
+    )
+    .await;
+    conditions.apply(&page).await;
+    page.goto(url).await;
+    let load = measure_load(&page, check, conditions).await;
+    page.close().await;
+    drop(driver);
+    load
+}
+
+/// Waits for the form of the page's current load and reads its figures.
+async fn measure_load(page: &Page, check: (&str, &str), conditions: Conditions) -> ColdLoad {
+    let wait = conditions.wait();
     let v = page
-        .until("the form-ready mark", || async {
+        .until_within("the form-ready mark", wait, || async {
             Some(page.js(COLLECT, vec![]).await).filter(|v| !v.is_null())
         })
         .await;
-    page.wait_for_value(check.0, check.1).await;
+    let (path, expected) = check;
+    page.until_within(
+        &format!("{} to hold {expected:?}", field(path)),
+        wait,
+        || async { page.value(path).await.filter(|v| v == expected) },
+    )
+    .await;
     let complete = page
-        .until("the form-complete mark", || async {
+        .until_within("the form-complete mark", wait, || async {
             let v = page
                 .js(
                     "const m = performance.getEntriesByName('form-complete')[0]; return m ? m.startTime : null;",
@@ -86,8 +202,6 @@ pub async fn cold_load(url: &str, check: (&str, &str)) -> ColdLoad {
             v.as_f64()
         })
         .await;
-    page.close().await;
-    drop(driver);
     ColdLoad {
         ready_ms: num(&v["ready"]),
         render_ms: num(&v["ready"]) - num(&v["renderStart"]),
@@ -101,6 +215,7 @@ pub async fn cold_load(url: &str, check: (&str, &str)) -> ColdLoad {
                 start_ms: num(&e["start"]),
                 end_ms: num(&e["end"]),
                 transfer_size: num(&e["transfer"]),
+                worker: e["worker"].as_bool().unwrap_or(false),
             })
             .collect(),
         marks: v["marks"]
@@ -152,6 +267,9 @@ fn is_graph(url: &str) -> bool {
 /// One keystroke, from its keydown's time stamp, in ms.
 #[derive(Debug, Clone, Copy)]
 pub struct Keystroke {
+    /// → the first animation frame after its `input` event was handled: the frame that shows
+    /// the keystroke's result. Over one frame (16.7 ms at 60 Hz) means the keystroke missed one.
+    pub next_frame: f64,
     /// → the second animation frame after its `input` event: the repaint is on screen.
     pub total: f64,
     /// → the first keydown listener ran (the browser was busy before that).
@@ -263,15 +381,21 @@ impl Session {
         drop(self.driver);
     }
 
+    /// Puts the browser under `conditions` from now on (for keystrokes: the CPU's slowdown).
+    pub async fn apply(&self, conditions: Conditions) {
+        conditions.apply(&self.page).await;
+    }
+
     /// Types `warmup + count` keys into the field at `path` with WebDriver, a digit and
-    /// Backspace in turn (so the value stays valid and ends as it began), one at a time: the
-    /// next key goes only once the last one is painted. The first `warmup` are left out.
+    /// Backspace in turn (so the value stays valid and ends as it began: one Backspace more, not
+    /// counted, when that number is odd), one at a time: the next key goes only once the last
+    /// one is painted. The first `warmup` are left out.
     pub async fn keystrokes(&self, path: &str, warmup: usize, count: usize) -> Vec<Keystroke> {
         let before = self.page.value(path).await;
         self.page.js(RECORD, vec![json!(format!("f-{path}"))]).await;
         let mut el = self.page.wait_for_field(path).await;
         let total = warmup + count;
-        for i in 0..total {
+        for i in 0..total + total % 2 {
             let key = if i % 2 == 0 { "5" } else { BACKSPACE };
             el = self.send_key(el, path, key).await;
             self.page.js_async(WAIT_SAMPLES, vec![json!(i + 1)]).await;
@@ -287,7 +411,9 @@ impl Session {
             .into_iter()
             .flatten()
             .skip(warmup)
+            .take(count)
             .map(|s| Keystroke {
+                next_frame: num(&s["frame"]) - num(&s["keydown"]),
                 total: num(&s["painted"]) - num(&s["keydown"]),
                 queued: num(&s["listener"]) - num(&s["keydown"]),
                 app: num(&s["inputEnd"]) - num(&s["inputStart"]),

@@ -1,30 +1,37 @@
 //! The benchmark (`scripts/bench.sh` builds the app in release and runs this): what a user waits
-//! for with the two heaviest objects of `../shared/bench-data`, measured in headless Chromium
-//! against the Graph sandbox (in-process, seeded with both objects, serving a copy of the built
-//! app taken at the start).
+//! for with two heavy objects (`crates/e2e/bench-data/`, built from the metadata by `data.rs`),
+//! measured in headless Chromium against the Graph sandbox (in-process, seeded with both
+//! objects, serving a copy of the built app taken at the start).
 //!
 //! For each object: the app files fetched until its form is ready and their size raw, gzip -9
 //! and brotli 11; navigation → filled-in form and the form's render time over cold loads, each
-//! in a new browser with a fresh profile; keystroke → repaint in a text and a number field; one
-//! full validation in wasm. Prints a table beside the targets and a React reference's figures,
-//! and writes the same figures as JSON.
+//! in a new browser with a fresh profile; keystroke → next frame and → repaint in a text and a
+//! number field; one full validation in wasm. With `--throttle`, cold loads and keystrokes
+//! again under network and CPU throttling; with `--warm`, a second visit once the service
+//! worker has cached the app (`runs.rs`). Prints a table beside the targets and a React
+//! reference's figures, and writes the same figures as JSON.
 //!
 //! ```text
 //! bench [--dist DIR] [--data DIR] [--out FILE] [--loads N] [--keys N] [--validations N]
+//!       [--throttle] [--warm]
 //! ```
 
 mod browser;
 mod cases;
+mod data;
 mod report;
+mod runs;
 mod sizes;
 mod stats;
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::time::Instant;
 
+use clap::{ArgAction, Parser};
 use serde_json::json;
 
-use browser::{cold_load, ColdLoad, Session};
+use browser::{cold_load, ColdLoad, Conditions, Session};
 use cases::Loaded;
 use report::{Figures, FileRow};
 use sizes::Sizes;
@@ -40,40 +47,86 @@ struct Options {
     loads: usize,
     keys: usize,
     validations: u32,
+    optional: runs::Flags,
 }
 
-const USAGE: &str =
-    "usage: bench [--dist DIR] [--data DIR] [--out FILE] [--loads N] [--keys N] [--validations N]";
+/// The command line; its doc comments are the `--help` text.
+#[derive(Parser)]
+#[command(
+    name = "bench",
+    about = "The benchmark's driver (scripts/bench.sh builds the app and runs it): measures the
+built app in headless Chromium against the Graph sandbox with the benchmark objects, prints a
+table beside the targets and writes the figures as JSON.",
+    next_line_help = true,
+    disable_help_flag = true,
+    args_override_self = true
+)]
+struct Args {
+    /// The built app to measure (default: dist/ of the repository); a copy is taken at the
+    /// start
+    #[arg(long, value_name = "DIR", verbatim_doc_comment)]
+    dist: Option<PathBuf>,
+    /// The folder of the benchmark objects, *.data.json (default: crates/e2e/bench-data,
+    /// built from the metadata)
+    #[arg(long, value_name = "DIR", verbatim_doc_comment)]
+    data: Option<PathBuf>,
+    /// Where to write the figures as JSON (default: target/bench/results.json of the
+    /// repository)
+    #[arg(long, value_name = "FILE", verbatim_doc_comment)]
+    out: Option<PathBuf>,
+    /// Cold loads of each object, each in a new browser with a fresh profile (default: 20)
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = positive::<usize>,
+        hide_default_value = true)]
+    loads: usize,
+    /// Keystrokes measured in each of an object's two fields, after 10 not counted
+    /// (default: 200)
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = positive::<usize>,
+        hide_default_value = true, verbatim_doc_comment)]
+    keys: usize,
+    /// Full validations of each object timed in wasm (default: 200)
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = positive::<u32>,
+        hide_default_value = true)]
+    validations: u32,
+    #[command(flatten)]
+    optional: runs::Flags,
+    /// Show this text
+    #[arg(short, long, action = ArgAction::Help)]
+    help: Option<bool>,
+}
+
+/// A count of 1 or more.
+fn positive<T: FromStr + PartialOrd + From<u8>>(text: &str) -> Result<T, String> {
+    text.parse::<T>()
+        .ok()
+        .filter(|n| *n >= T::from(1))
+        .ok_or_else(|| "not a positive whole number".to_string())
+}
 
 fn options() -> Result<Options, String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut o = Options {
-        dist: root.join("dist"),
-        data: root.join("../shared/bench-data"),
-        out: root.join("target/bench/results.json"),
-        loads: 20,
-        keys: 200,
-        validations: 200,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
-        let count = |v: String| {
-            v.parse::<usize>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(format!("{flag}: {v:?} is not a positive whole number"))
-        };
-        match flag.as_str() {
-            "--dist" => o.dist = value()?.into(),
-            "--data" => o.data = value()?.into(),
-            "--out" => o.out = value()?.into(),
-            "--loads" => o.loads = count(value()?)?,
-            "--keys" => o.keys = count(value()?)?,
-            "--validations" => o.validations = count(value()?)? as u32,
-            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        // Anything but `--help` is a usage error: it names the argument and why.
+        Err(e) if e.use_stderr() => {
+            eprint!("bench: {}", e.render());
+            std::process::exit(2);
         }
-    }
+        Err(help) => {
+            print!("{}", help.render());
+            std::process::exit(0);
+        }
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = Options {
+        dist: args.dist.unwrap_or_else(|| root.join("dist")),
+        data: args.data.unwrap_or_else(data::dir),
+        out: args
+            .out
+            .unwrap_or_else(|| root.join("target/bench/results.json")),
+        loads: args.loads,
+        keys: args.keys,
+        validations: args.validations,
+        optional: args.optional,
+    };
     if !o.dist.join("index.html").is_file() {
         return Err(format!(
             "{} has no built app: run `trunk build --release` first (scripts/bench.sh does)",
@@ -208,7 +261,7 @@ async fn run() -> Result<(), String> {
     // which the first of the cold loads would otherwise pay for alone.
     eprintln!("bench: warming up (one load, not counted)");
     let (path, shown) = check(&objects[0]);
-    cold_load(&link(&objects[0]), (&path, &shown)).await;
+    cold_load(&link(&objects[0]), (&path, &shown), Conditions::Plain).await;
 
     // The cold loads of the two objects take turns, so a change in the machine's load
     // while they run falls on both alike.
@@ -216,7 +269,7 @@ async fn run() -> Result<(), String> {
     for i in 0..o.loads {
         for (l, out) in objects.iter().zip(loads.iter_mut()) {
             let (path, shown) = check(l);
-            let load = cold_load(&link(l), (&path, &shown)).await;
+            let load = cold_load(&link(l), (&path, &shown), Conditions::Plain).await;
             eprintln!(
                 "bench: cold load {}/{} of {}: form ready at {:.1} ms (render {:.1} ms)",
                 i + 1,
@@ -250,7 +303,18 @@ async fn run() -> Result<(), String> {
             text_keys,
             number_keys,
             validation,
+            optional: runs::Optional::default(),
         });
+    }
+    // The optional runs (--throttle, --warm), once the default run's figures are in.
+    let plan = runs::Plan {
+        flags: o.optional,
+        loads: o.loads,
+        keys: o.keys,
+    };
+    let optional = runs::optional(&objects, &link, &check, plan).await;
+    for (f, optional) in figures.iter_mut().zip(optional) {
+        f.optional = optional;
     }
     sandbox.stop().await;
 
@@ -286,6 +350,9 @@ async fn run() -> Result<(), String> {
             "keystrokes": o.keys,
             "warmup_keystrokes": WARMUP_KEYS,
             "validations": o.validations,
+            "throttled": o.optional.throttle,
+            "warm": o.optional.warm,
+            "throttling": report::throttling_json(),
         },
         "objects": figures.iter().map(report::json).collect::<Vec<_>>(),
     });
@@ -296,4 +363,35 @@ async fn run() -> Result<(), String> {
     std::fs::write(&o.out, text + "\n").map_err(|e| format!("{}: {e}", o.out.display()))?;
     println!("figures written to {}", o.out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line() {
+        let command = Args::command();
+        command.clone().debug_assert();
+        for arg in command.get_arguments() {
+            assert!(
+                arg.get_help().is_some(),
+                "{:?} has no help text",
+                arg.get_id()
+            );
+        }
+        let args = Args::try_parse_from(["bench", "--loads", "1", "--validations=3"]).unwrap();
+        assert_eq!((args.loads, args.keys, args.validations), (1, 200, 3));
+        for bad in [
+            ["--keys", "0"],
+            ["--loads", "-1"],
+            ["--validations", "4294967296"],
+        ] {
+            assert!(
+                Args::try_parse_from(["bench", bad[0], bad[1]]).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
 }

@@ -3,8 +3,12 @@
 
 use serde_json::{json, Value};
 
-use crate::browser::{ColdLoad, Keystroke, Validation};
+use crate::browser::{
+    ColdLoad, Keystroke, Validation, THROTTLE_CPU_RATE, THROTTLE_DOWN_BITS, THROTTLE_LATENCY_MS,
+    THROTTLE_UP_BITS,
+};
 use crate::cases::Loaded;
+use crate::runs::Optional;
 use crate::sizes::Sizes;
 use crate::stats::{median, percentile};
 
@@ -12,8 +16,9 @@ use crate::stats::{median, percentile};
 /// stricter reading).
 pub const GZIP_TARGET: u64 = 165_000;
 pub const GZIP_CEILING: u64 = 300_000;
-/// Keystroke → repaint, p95, in ms.
-pub const KEYSTROKE_P95_TARGET_MS: f64 = 4.0;
+/// Keydown → the first animation frame after the `input` event was handled, p95, in ms: one
+/// frame at 60 Hz, so no keystroke misses a frame.
+pub const KEYSTROKE_FRAME_P95_TARGET_MS: f64 = 16.7;
 
 /// An app file the page fetched before its form was ready.
 pub struct FileRow {
@@ -35,6 +40,8 @@ pub struct Figures<'a> {
     pub text_keys: Vec<Keystroke>,
     pub number_keys: Vec<Keystroke>,
     pub validation: Validation,
+    /// What the optional runs (`--throttle`, `--warm`) measured.
+    pub optional: Optional,
 }
 
 impl Figures<'_> {
@@ -228,20 +235,30 @@ pub fn table(f: &Figures) -> String {
         ("text", c.text_field, &f.text_keys),
         ("number", c.number_field, &f.number_keys),
     ] {
-        let total = keys(k, |k| k.total);
-        let p95 = percentile(&total, 95.0);
+        let next_frame = keys(k, |k| k.next_frame);
+        let p95 = percentile(&next_frame, 95.0);
         out.push_str(&format!(
             "  keystrokes into {path} ({what}, {}):\n",
-            total.len()
+            next_frame.len()
         ));
         row(
             &mut out,
             [
-                "  keydown → repaint, p50 / p95",
-                &format!("{:.1} / {p95:.1} ms", median(&total)),
-                &format!("p95 ≤ {KEYSTROKE_P95_TARGET_MS} ms"),
+                "  keydown → next frame, p50 / p95",
+                &p50_p95(&next_frame),
+                &format!("p95 ≤ {KEYSTROKE_FRAME_P95_TARGET_MS} ms"),
+                "",
+                verdict(p95 <= KEYSTROKE_FRAME_P95_TARGET_MS),
+            ],
+        );
+        row(
+            &mut out,
+            [
+                "  keydown → repaint (2nd frame), p50 / p95",
+                &p50_p95(&keys(k, |k| k.total)),
+                "",
                 &format!("{} / {} ms", r.keystroke_ms.0, r.keystroke_ms.1),
-                verdict(p95 <= KEYSTROKE_P95_TARGET_MS),
+                "",
             ],
         );
         for (what, part) in [
@@ -297,7 +314,119 @@ pub fn table(f: &Figures) -> String {
             &format!("(page clock step {:.3} ms)", v.clock_step_ms),
         ],
     );
+    optional_rows(&mut out, f);
     out
+}
+
+/// `p50 / p95 ms` of a sample.
+fn p50_p95(samples: &[f64]) -> String {
+    format!(
+        "{:.1} / {:.1} ms",
+        median(samples),
+        percentile(samples, 95.0)
+    )
+}
+
+/// The throttling as the table names it.
+pub fn throttling() -> String {
+    format!(
+        "{THROTTLE_LATENCY_MS} ms RTT, {} Mbit/s down, {} kbit/s up, CPU ×{THROTTLE_CPU_RATE}",
+        THROTTLE_DOWN_BITS / 1e6,
+        THROTTLE_UP_BITS / 1e3
+    )
+}
+
+/// A second-visit or throttled load series: navigation → form, and how many of the requests
+/// before the form went through the service worker.
+fn load_rows(out: &mut String, what: &str, loads: &[ColdLoad]) {
+    let ready: Vec<f64> = loads.iter().map(|l| l.ready_ms).collect();
+    let requests: usize = loads.iter().map(|l| l.fetched.len()).sum();
+    let through: usize = loads
+        .iter()
+        .map(|l| l.fetched.iter().filter(|f| f.worker).count())
+        .sum();
+    row(
+        out,
+        [
+            &format!("{what}: navigation → form ({})", loads.len()),
+            &p50_p95(&ready),
+            "",
+            "",
+            &format!("{through} of {requests} requests via the worker"),
+        ],
+    );
+    let phase = |pick: &dyn Fn(&ColdLoad) -> f64| {
+        format!("{:.0}", median(&loads.iter().map(pick).collect::<Vec<_>>()))
+    };
+    row(
+        out,
+        [
+            "  wasm in / object asked / in / render",
+            &format!(
+                "{} / {} / {} / {} ms",
+                phase(&|l| l.wasm_in_ms()),
+                phase(&|l| l.graph_asked_ms()),
+                phase(&|l| l.graph_in_ms()),
+                phase(&|l| l.ready_ms - l.render_ms)
+            ),
+            "",
+            "",
+            "",
+        ],
+    );
+    row(
+        out,
+        [
+            "  every field built (form-complete), median",
+            &format!(
+                "{:.1} ms",
+                median(&loads.iter().map(|l| l.complete_ms).collect::<Vec<_>>())
+            ),
+            "",
+            "",
+            "",
+        ],
+    );
+}
+
+/// The rows of the optional runs, when they were made.
+fn optional_rows(out: &mut String, f: &Figures) {
+    let c = f.loaded.case;
+    if let Some(t) = &f.optional.throttled {
+        out.push_str(&format!("  throttled ({}):\n", throttling()));
+        load_rows(out, "  cold load", &t.loads);
+        for (what, path, k) in [
+            ("text", c.text_field, &t.text_keys),
+            ("number", c.number_field, &t.number_keys),
+        ] {
+            row(
+                out,
+                [
+                    &format!("  keydown → next frame, {what}, p50 / p95"),
+                    &p50_p95(&keys(k, |k| k.next_frame)),
+                    "",
+                    "",
+                    path,
+                ],
+            );
+            row(
+                out,
+                [
+                    &format!("  keydown → repaint, {what}, p50 / p95"),
+                    &p50_p95(&keys(k, |k| k.total)),
+                    "",
+                    "",
+                    "",
+                ],
+            );
+        }
+    }
+    if let Some(loads) = &f.optional.warm {
+        load_rows(out, "warm second visit", loads);
+    }
+    if let Some(loads) = &f.optional.warm_throttled {
+        load_rows(out, "warm second visit, throttled", loads);
+    }
 }
 
 fn summary(samples: &[f64]) -> Value {
@@ -313,6 +442,7 @@ fn summary(samples: &[f64]) -> Value {
 fn keystrokes_json(path: &str, k: &[Keystroke]) -> Value {
     json!({
         "path": path,
+        "to_next_frame_ms": summary(&keys(k, |k| k.next_frame)),
         "total_ms": summary(&keys(k, |k| k.total)),
         "input_event_ms": summary(&keys(k, |k| k.app)),
         "input_end_to_raf_ms": summary(&keys(k, |k| k.deferred)),
@@ -325,14 +455,71 @@ fn keystrokes_json(path: &str, k: &[Keystroke]) -> Value {
     })
 }
 
+/// A load series as JSON: its summaries and every load.
+fn loads_json(loads: &[ColdLoad]) -> Value {
+    let of = |pick: fn(&ColdLoad) -> f64| summary(&loads.iter().map(pick).collect::<Vec<_>>());
+    json!({
+        "navigation_to_form_ms": of(|l| l.ready_ms),
+        "form_render_ms": of(|l| l.render_ms),
+        "form_complete_ms": of(|l| l.complete_ms),
+        "wasm_in_ms": of(ColdLoad::wasm_in_ms),
+        "object_asked_ms": of(ColdLoad::graph_asked_ms),
+        "object_in_ms": of(ColdLoad::graph_in_ms),
+        "loads": loads.iter().map(load_json).collect::<Vec<_>>(),
+    })
+}
+
+fn load_json(l: &ColdLoad) -> Value {
+    json!({
+        "form_ready_ms": l.ready_ms,
+        "form_render_ms": l.render_ms,
+        "form_complete_ms": l.complete_ms,
+        "marks": l.marks.iter().map(|(n, t)| json!([n, t])).collect::<Vec<_>>(),
+        "fetched": l.fetched.iter().map(|r| json!({
+            "url": r.url,
+            "start_ms": r.start_ms,
+            "end_ms": r.end_ms,
+            "transfer_size": r.transfer_size,
+            "service_worker": r.worker,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The throttling's settings as JSON.
+pub fn throttling_json() -> Value {
+    json!({
+        "latency_ms": THROTTLE_LATENCY_MS,
+        "download_bits_per_s": THROTTLE_DOWN_BITS,
+        "upload_bits_per_s": THROTTLE_UP_BITS,
+        "cpu_slowdown": THROTTLE_CPU_RATE,
+    })
+}
+
+/// The optional runs' figures as JSON (`null` for a run not made).
+fn optional_json(f: &Figures) -> Value {
+    let c = f.loaded.case;
+    let o = &f.optional;
+    json!({
+        "throttled": o.throttled.as_ref().map(|t| json!({
+            "cold": loads_json(&t.loads),
+            "keystroke": {
+                "text": keystrokes_json(c.text_field, &t.text_keys),
+                "number": keystrokes_json(c.number_field, &t.number_keys),
+            },
+        })),
+        "warm": o.warm.as_deref().map(loads_json),
+        "warm_throttled": o.warm_throttled.as_deref().map(loads_json),
+    })
+}
+
 /// The same figures as JSON.
 pub fn json(f: &Figures) -> Value {
     let c = f.loaded.case;
     let r = &c.reference;
     let total = f.total();
     let ready = f.ready();
-    let text = keys(&f.text_keys, |k| k.total);
-    let number = keys(&f.number_keys, |k| k.total);
+    let text = keys(&f.text_keys, |k| k.next_frame);
+    let number = keys(&f.number_keys, |k| k.next_frame);
     json!({
         "name": c.name,
         "type": f.loaded.type_name,
@@ -349,18 +536,7 @@ pub fn json(f: &Figures) -> Value {
             "other_requests": f.other_requests,
         },
         "navigation_to_form_ms": summary(&ready),
-        "cold_loads": f.loads.iter().map(|l| json!({
-            "form_ready_ms": l.ready_ms,
-            "form_render_ms": l.render_ms,
-            "form_complete_ms": l.complete_ms,
-            "marks": l.marks.iter().map(|(n, t)| json!([n, t])).collect::<Vec<_>>(),
-            "fetched": l.fetched.iter().map(|r| json!({
-                "url": r.url,
-                "start_ms": r.start_ms,
-                "end_ms": r.end_ms,
-                "transfer_size": r.transfer_size,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "cold_loads": f.loads.iter().map(load_json).collect::<Vec<_>>(),
         "form_render_ms": summary(&f.render()),
         "form_complete_ms": summary(&f.loads.iter().map(|l| l.complete_ms).collect::<Vec<_>>()),
         "wasm_in_ms": summary(&f.loads.iter().map(ColdLoad::wasm_in_ms).collect::<Vec<_>>()),
@@ -381,15 +557,15 @@ pub fn json(f: &Figures) -> Value {
             "first_load_gzip_bytes": GZIP_TARGET,
             "first_load_gzip_ceiling_bytes": GZIP_CEILING,
             "navigation_to_form_median_ms": c.load_target_ms,
-            "keystroke_p95_ms": KEYSTROKE_P95_TARGET_MS,
+            "keystroke_to_next_frame_p95_ms": KEYSTROKE_FRAME_P95_TARGET_MS,
             "validation_ms": c.validation_target_ms,
         },
         "met": {
             "first_load_gzip": total.gzip <= GZIP_TARGET,
             "first_load_gzip_ceiling": total.gzip <= GZIP_CEILING,
             "navigation_to_form": median(&ready) <= c.load_target_ms,
-            "keystroke_text": percentile(&text, 95.0) <= KEYSTROKE_P95_TARGET_MS,
-            "keystroke_number": percentile(&number, 95.0) <= KEYSTROKE_P95_TARGET_MS,
+            "keystroke_text": percentile(&text, 95.0) <= KEYSTROKE_FRAME_P95_TARGET_MS,
+            "keystroke_number": percentile(&number, 95.0) <= KEYSTROKE_FRAME_P95_TARGET_MS,
             "validation": f.validation.mean_ms <= c.validation_target_ms,
         },
         "react_reference": {
@@ -398,5 +574,6 @@ pub fn json(f: &Figures) -> Value {
             "keystroke_ms": { "median": r.keystroke_ms.0, "p95": r.keystroke_ms.1 },
             "validation_ms": r.validation_ms,
         },
+        "optional": optional_json(f),
     })
 }

@@ -6,12 +6,13 @@
 //! `config.json` (`msal` section: authority, `knownAuthorities`, `protocolMode: "OIDC"`), as a
 //! host would configure it.
 //!
-//! Run with the other end-to-end tests: `bash scripts/e2e.sh` (or `bash scripts/e2e.sh msal`).
+//! Run with the other end-to-end tests: `bash scripts/e2e.sh` (or `bash scripts/e2e.sh sign_in`).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use e2e::seeds::{GENERAL as TYPE, GENERAL_ID};
 use e2e::{dist_dir, link, ChromeDriver, Page, Widget};
 use graph_sandbox::sandbox::Recorded;
 use graph_sandbox::{Config, Sandbox};
@@ -19,8 +20,6 @@ use oidc_provider::{Event, Grant, Options};
 use serde_json::{json, Value};
 
 const CLIENT_ID: &str = "0e2e0e2e-5a4d-4b0c-8a4d-000000000e2e";
-const TYPE: &str = "androidForWorkGeneralDeviceConfiguration";
-const GENERAL_ID: &str = "a931a366-a366-a931-66a3-31a966a331a9";
 /// Long enough to sign in, edit and send; short enough to wait out.
 const ACCESS_TOKEN_SECONDS: i64 = 15;
 /// A sign-in opens a window and makes three requests to the provider.

@@ -5,11 +5,9 @@
 //!
 //! Run with `bash scripts/e2e.sh retries`.
 
+use e2e::seeds::{GENERAL as TYPE, GENERAL_ID as ID};
 use e2e::{Harness, Widget};
 use serde_json::json;
-
-const TYPE: &str = "androidForWorkGeneralDeviceConfiguration";
-const ID: &str = "a931a366-a366-a931-66a3-31a966a331a9";
 
 /// Opens the general Android profile and renames it.
 async fn open_and_rename(h: &Harness, name: &str) {
@@ -44,7 +42,9 @@ async fn a_long_retry_after_is_waited_in_full_and_send_waits_too() {
     assert_eq!(stored_name(&h), json!("After a long wait"));
 
     // The same wait given as an HTTP date (on the re-read before the PATCH).
-    h.page.edit("displayName", Widget::Text, "After a date").await;
+    h.page
+        .edit("displayName", Widget::Text, "After a date")
+        .await;
     h.sandbox.fault("429:retry-after-date=400", "GET", 1);
     h.page.send().await;
     let banner = h.page.wait_for_text("#retry", "min").await;

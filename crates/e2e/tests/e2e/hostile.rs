@@ -109,8 +109,13 @@ async fn a_hostile_object_is_shown_as_text_and_runs_nothing() {
 
     let sandbox = TestSandbox::start_seeded(Some(e2e::dist_dir()), vec![seed]).await;
     let h = Harness::with_sandbox(sandbox).await;
-    h.open("beta", "windows10GeneralConfiguration", Some(ID), "displayName")
-        .await;
+    h.open(
+        "beta",
+        "windows10GeneralConfiguration",
+        Some(ID),
+        "displayName",
+    )
+    .await;
     // The last field built: the whole form is in the page.
     let (last, _) = expected.last().unwrap().clone();
     h.page.wait_for_field(&last).await;
@@ -125,7 +130,10 @@ async fn a_hostile_object_is_shown_as_text_and_runs_nothing() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
     let title = h.page.text("#doc-title").await.unwrap_or_default();
-    assert_eq!(title, expected.iter().find(|(p, _)| p == "displayName").unwrap().1);
+    assert_eq!(
+        title,
+        expected.iter().find(|(p, _)| p == "displayName").unwrap().1
+    );
 
     // The review writes the changed value out as text.
     let payload = PAYLOADS[2];

@@ -8,12 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use e2e::seeds::{WINDOWS10, WINDOWS10_ID};
 use e2e::spy::{Spy, SpyReply};
 use e2e::Harness;
 use serde_json::json;
 
-const WINDOWS10: &str = "windows10GeneralConfiguration";
-const WINDOWS10_ID: &str = "5a4dbe7a-0000-4000-8000-000000000001";
 const KEPT: &str = "kept-token-for-this-tab";
 
 /// A windows10 object as a Graph look-alike answers it.

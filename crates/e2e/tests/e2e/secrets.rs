@@ -4,12 +4,9 @@
 //!
 //! Run with `bash scripts/e2e.sh secrets`.
 
+use e2e::seeds::{ENCRYPTED_OMA as TYPE, ENCRYPTED_OMA_ID as ID, ENCRYPTED_OMA_SECRET as PLAIN};
 use e2e::{Harness, Widget};
 use serde_json::json;
-
-const TYPE: &str = "windows10CustomConfiguration";
-const ID: &str = "5a4dbe7a-0000-4000-8000-000000000005";
-const PLAIN: &str = "s3cret-value";
 
 /// Everything the page keeps in localStorage, as one text.
 async fn storage_text(h: &Harness) -> String {
@@ -41,13 +38,14 @@ async fn a_masked_secret_is_never_sent_back() {
     );
     // Change another setting of the list: the list would go whole, mask included.
     h.page
-        .edit("omaSettings[0].value", Widget::Text, "proxy2.example.com:8080")
+        .edit(
+            "omaSettings[0].value",
+            Widget::Text,
+            "proxy2.example.com:8080",
+        )
         .await;
     h.page.wait_for("#send[disabled]").await;
-    let note = h
-        .page
-        .wait_for_text("#secrets-note", "Still masked")
-        .await;
+    let note = h.page.wait_for_text("#secrets-note", "Still masked").await;
     assert!(note.contains("omaSettings[2].value"), "{note}");
     h.page
         .wait_for_draft("omaSettings", stored_masked_list(&h).await)
@@ -67,7 +65,11 @@ async fn a_masked_secret_is_never_sent_back() {
     h.page.wait_for("#send:not([disabled])").await;
     h.page.send_and_wait_saved().await;
     let after = stored(&h);
-    assert_eq!(after["omaSettings"][2]["value"], json!(PLAIN), "the secret is kept");
+    assert_eq!(
+        after["omaSettings"][2]["value"],
+        json!(PLAIN),
+        "the secret is kept"
+    );
     assert_eq!(
         after["omaSettings"][0]["value"],
         json!("proxy2.example.com:8080")

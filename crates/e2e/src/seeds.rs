@@ -1,0 +1,74 @@
+//! The objects a fresh sandbox holds that the tests open: their types, entry sets and ids (see
+//! `crates/graph-sandbox/src/seed.rs` and its `seed/` folder). A unit test checks that a fresh
+//! sandbox holds every one, so these cannot drift from the seeds.
+
+/// The entry set of device configurations (most of the seeded types live there).
+pub const CONFIGURATIONS: &str = "deviceManagement/deviceConfigurations";
+
+/// The v1.0 custom Android work profile (also in the beta store), with one OMA setting.
+pub const CUSTOM: &str = "androidWorkProfileCustomConfiguration";
+pub const CUSTOM_V1_ID: &str = "76c5d59b-d59b-76c5-9bd5-c5769bd5c576";
+
+/// The beta Android for Work enrollment profile (entry set
+/// `deviceManagement/androidForWorkEnrollmentProfiles`).
+pub const ENROLLMENT: &str = "androidForWorkEnrollmentProfile";
+pub const ENROLLMENT_ID: &str = "e6742553-2553-e674-5325-74e6532574e6";
+
+/// The beta general Android for Work profile, which most failure and draft tests edit.
+pub const GENERAL: &str = "androidForWorkGeneralDeviceConfiguration";
+pub const GENERAL_ID: &str = "a931a366-a366-a931-66a3-31a966a331a9";
+
+/// The beta derived-credential profile.
+pub const DERIVED_CREDENTIAL: &str =
+    "androidDeviceOwnerDerivedCredentialAuthenticationConfiguration";
+pub const DERIVED_CREDENTIAL_ID: &str = "9815f155-f155-9815-55f1-159855f11598";
+
+/// The beta `officeConfiguration` singleton.
+pub const OFFICE: &str = "officeConfiguration";
+
+/// The large beta Windows 10 general profile built from the schema (a sample of every property).
+pub const WINDOWS10: &str = "windows10GeneralConfiguration";
+pub const WINDOWS10_ID: &str = "5a4dbe7a-0000-4000-8000-000000000001";
+
+/// The large beta iOS general profile built from the schema.
+pub const IOS: &str = "iosGeneralDeviceConfiguration";
+pub const IOS_ID: &str = "5a4dbe7a-0000-4000-8000-000000000002";
+
+/// The beta Windows 10 custom profile whose `omaSettings[2]` is encrypted.
+pub const ENCRYPTED_OMA: &str = "windows10CustomConfiguration";
+pub const ENCRYPTED_OMA_ID: &str = graph_sandbox::seed::ENCRYPTED_OMA_ID;
+/// The plain value of that encrypted setting.
+pub const ENCRYPTED_OMA_SECRET: &str = graph_sandbox::seed::ENCRYPTED_OMA_SECRET;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TestSandbox;
+
+    #[tokio::test]
+    async fn a_fresh_sandbox_holds_every_seed_the_tests_name() {
+        let sandbox = TestSandbox::start(None).await;
+        for (api, type_name, id) in [
+            ("v1.0", CUSTOM, CUSTOM_V1_ID),
+            ("beta", CUSTOM, CUSTOM_V1_ID),
+            ("beta", ENROLLMENT, ENROLLMENT_ID),
+            ("beta", GENERAL, GENERAL_ID),
+            ("beta", DERIVED_CREDENTIAL, DERIVED_CREDENTIAL_ID),
+            ("beta", WINDOWS10, WINDOWS10_ID),
+            ("beta", IOS, IOS_ID),
+            ("beta", ENCRYPTED_OMA, ENCRYPTED_OMA_ID),
+        ] {
+            let object = sandbox.object(api, id);
+            assert_eq!(
+                object["@odata.type"],
+                format!("#microsoft.graph.{type_name}"),
+                "{api} {id}"
+            );
+        }
+        assert_eq!(
+            sandbox.singleton("beta", OFFICE)["@odata.type"],
+            format!("#microsoft.graph.{OFFICE}")
+        );
+        sandbox.stop().await;
+    }
+}

@@ -1,0 +1,127 @@
+//! Edits that live in the browser before Graph has them: a draft survives a reload, two tabs on
+//! one object each keep their own and Send in one never deletes the other's unsent edits, and a
+//! JSON file from disk opens and validates with no Graph request at all.
+//!
+//! Run with `bash scripts/e2e.sh drafts`.
+
+use e2e::seeds::{GENERAL, GENERAL_ID};
+use e2e::{messages, Harness, Widget};
+use serde_json::{json, Value};
+
+// Drafts survive a reload.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_survives_reload() {
+    let h = Harness::start().await;
+    h.open("beta", GENERAL, Some(GENERAL_ID), "displayName")
+        .await;
+    h.page
+        .edit("displayName", Widget::Text, "Unsaved name")
+        .await;
+    h.page
+        .wait_for_draft("displayName", json!("Unsaved name"))
+        .await;
+    h.page.refresh().await;
+    h.page.wait_for_value("displayName", "Unsaved name").await;
+    h.page.wait_for("#discard-draft").await;
+    h.page.wait_for_text("#info", "restored").await;
+    assert_eq!(h.page.diff_properties().await, ["displayName"]);
+    assert!(h.sandbox.patches().is_empty());
+    h.finish().await;
+}
+
+// A file from disk is validated offline.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_file_validates_offline() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("profile.json");
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+        "displayName": "From a file",
+        "passwordExpirationDays": 400,
+    });
+    std::fs::write(&file, object.to_string()).expect("the file is written");
+    let url = h.sandbox.url();
+    h.page
+        .goto(&format!(
+            "{url}/?graph={}&api=beta",
+            policy_core::endpoint::percent_encode(&url)
+        ))
+        .await;
+    h.page.choose_file("#file-input", &file).await;
+    h.page.wait_for_text("#info", "profile.json").await;
+    h.page
+        .wait_for_text(
+            &format!("{} p.error", messages("passwordExpirationDays")),
+            "365",
+        )
+        .await;
+    h.page.wait_for_value("displayName", "From a file").await;
+    assert!(h.page.exists("#send-blocked").await);
+    assert!(
+        h.sandbox.requests().is_empty(),
+        "no Graph request at all: {:#?}",
+        h.sandbox.requests()
+    );
+    h.finish().await;
+}
+
+// Two tabs on one object.
+
+fn names(drafts: &[Value]) -> Vec<String> {
+    let mut n: Vec<String> = drafts
+        .iter()
+        .map(|d| d["draft"]["displayName"].as_str().unwrap_or("").to_string())
+        .collect();
+    n.sort();
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_keep_their_own_drafts_and_send_spares_the_other() {
+    let h = Harness::start().await;
+    // Tab A edits the object.
+    h.open("beta", GENERAL, Some(GENERAL_ID), "displayName")
+        .await;
+    h.page.edit("displayName", Widget::Text, "From tab A").await;
+    h.page
+        .wait_for_draft("displayName", json!("From tab A"))
+        .await;
+    let tab_a = h.page.tab().await;
+
+    // Tab B opens the same object: A's draft stays A's; B is told another tab edits it.
+    h.page.new_tab().await;
+    h.open("beta", GENERAL, Some(GENERAL_ID), "displayName")
+        .await;
+    h.page.wait_for("#other-tab").await;
+    assert_ne!(
+        h.page.value("displayName").await.as_deref(),
+        Some("From tab A"),
+        "B shows the object, not A's draft"
+    );
+    h.page.edit("displayName", Widget::Text, "From tab B").await;
+    h.page
+        .wait_for_draft("displayName", json!("From tab B"))
+        .await;
+    assert_eq!(names(&h.page.drafts().await), ["From tab A", "From tab B"]);
+
+    // B sends: its draft goes, A's unsent edits stay.
+    h.page.send_and_wait_saved().await;
+    assert_eq!(
+        h.sandbox.object("beta", GENERAL_ID)["displayName"],
+        json!("From tab B")
+    );
+    assert_eq!(names(&h.page.drafts().await), ["From tab A"]);
+
+    // A still has its edit, in the form and in storage.
+    h.page.switch_to(tab_a).await;
+    assert_eq!(
+        h.page.value("displayName").await.as_deref(),
+        Some("From tab A")
+    );
+    h.page.refresh().await;
+    h.page.wait_for_value("displayName", "From tab A").await;
+    h.finish().await;
+}

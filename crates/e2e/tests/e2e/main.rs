@@ -1,0 +1,33 @@
+//! End-to-end tests: the built app (`dist/`) in headless Chromium against the in-process Graph
+//! sandbox. Each test starts its own sandbox (fresh seeds) and browser (fresh profile) and
+//! asserts on what the sandbox recorded and stores, not only on what the page shows. What the
+//! tests share (the harness, the seeded ids, the editing cases) is in the `e2e` library.
+//!
+//! One test binary, one module per topic (a test's full name starts with its module, so a topic
+//! is also a filter):
+//!
+//! - `forms`: editing each seeded type through every kind of widget, and sending
+//! - `failures`: refused tokens, throttling and outages, a dropped connection, a concurrent
+//!   change, a custom Graph base
+//! - `schema_loading`: a linked form loads only its pack, a host without the schema files,
+//!   offline after one visit, the early GET
+//! - `drafts`: a draft survives a reload, two tabs, a file from disk
+//! - `sign_in`: MSAL.js at a local OpenID Connect provider, silent renewal
+//! - `trust`: where the token may go, whatever a link, an answer or a redirect says
+//! - `retries`: `Retry-After` in full, a lost answer, a change during Send
+//! - `secrets`: encrypted OMA settings are never sent back masked nor stored
+//! - `hostile`: script-injection text from Graph stays text
+//!
+//! Run them with `bash scripts/e2e.sh [filter…]` (builds the app first) or, after `trunk build`,
+//! `cargo test -p e2e -- --test-threads=1 [filter…]`; for example `bash scripts/e2e.sh failures`
+//! or `bash scripts/e2e.sh office`.
+
+mod drafts;
+mod failures;
+mod forms;
+mod hostile;
+mod retries;
+mod schema_loading;
+mod secrets;
+mod sign_in;
+mod trust;
