@@ -134,6 +134,16 @@ impl TestSandbox {
         Value::Object(stored.value.clone())
     }
 
+    /// Deletes an object, as another administrator would: Graph answers 404 for it from now on.
+    pub fn delete(&self, api_name: &str, id: &str) {
+        self.running
+            .sandbox
+            .stores()
+            .get_mut(api(api_name))
+            .remove(id)
+            .unwrap_or_else(|| panic!("the sandbox holds no {api_name} object {id}"));
+    }
+
     /// The object a singleton entry set (such as `officeConfiguration`) holds.
     pub fn singleton(&self, api_name: &str, path: &str) -> Value {
         let id = self

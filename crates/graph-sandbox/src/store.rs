@@ -122,6 +122,12 @@ impl Store {
         self.objects.get_mut(id)
     }
 
+    /// Takes an object out, as another administrator deleting it would (a later GET or PATCH
+    /// of it answers 404).
+    pub fn remove(&mut self, id: &str) -> Option<Stored> {
+        self.objects.shift_remove(id)
+    }
+
     /// The id of the object held by a singleton entry set.
     pub fn singleton_id(&self, path: &str) -> Option<String> {
         self.objects

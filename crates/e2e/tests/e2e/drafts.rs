@@ -125,3 +125,71 @@ async fn two_tabs_keep_their_own_drafts_and_send_spares_the_other() {
     h.page.wait_for_value("displayName", "From tab A").await;
     h.finish().await;
 }
+
+// The object was deleted in Graph meanwhile: Send says so, and the draft stays.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_of_a_deleted_object_is_kept() {
+    let h = Harness::start().await;
+    h.open("beta", GENERAL, Some(GENERAL_ID), "displayName")
+        .await;
+    h.page
+        .edit("displayName", Widget::Text, "Edited before the delete")
+        .await;
+    h.page
+        .wait_for_draft("displayName", json!("Edited before the delete"))
+        .await;
+    h.sandbox.delete("beta", GENERAL_ID);
+    h.page.send().await;
+    h.page
+        .wait_for_text(".error-view[data-status=\"404\"]", "404")
+        .await;
+    assert!(h.sandbox.patches().is_empty(), "nothing was written");
+    // The edit is in the form and in storage, and a reload brings it back.
+    assert_eq!(
+        h.page.value("displayName").await.as_deref(),
+        Some("Edited before the delete")
+    );
+    h.page.refresh().await;
+    h.page
+        .wait_for_value("displayName", "Edited before the delete")
+        .await;
+    h.page
+        .wait_for_draft("displayName", json!("Edited before the delete"))
+        .await;
+    h.finish().await;
+}
+
+// Typing goes on while Send is out: the new edits stay, on top of the object Graph returns.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_made_while_send_is_in_flight_are_kept() {
+    let h = Harness::start().await;
+    h.open("beta", GENERAL, Some(GENERAL_ID), "displayName")
+        .await;
+    h.page.edit("displayName", Widget::Text, "Sent").await;
+    // The PATCH takes a moment: time to type something else.
+    h.sandbox.fault("delay=1500", "PATCH", 1);
+    h.page.send().await;
+    h.page
+        .edit("description", Widget::Text, "Typed during Send")
+        .await;
+    h.page
+        .until("the PATCH answered", || async {
+            (h.sandbox.patches().iter().any(|p| p.status == Some(200))).then_some(())
+        })
+        .await;
+    h.page.wait_for_text("#info", "Saved").await;
+    let stored = h.sandbox.object("beta", GENERAL_ID);
+    assert_eq!(stored["displayName"], json!("Sent"));
+    assert_ne!(stored["description"], json!("Typed during Send"));
+    // The later edit is still in the form, still to be sent, and stored as a draft.
+    h.page
+        .wait_for_value("description", "Typed during Send")
+        .await;
+    assert_eq!(h.page.diff_properties().await, ["description"]);
+    h.page
+        .wait_for_draft("description", json!("Typed during Send"))
+        .await;
+    h.finish().await;
+}

@@ -256,3 +256,68 @@ async fn next_links_and_redirects_never_take_the_token_elsewhere() {
         .all(|r| r.authorization.is_none()));
     h.finish().await;
 }
+
+// The sandbox's demo token is for the sandbox only: a link to a national cloud on the sandbox's
+// page does not take it (nothing is sent anywhere), and a pasted token then loads the object.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_token_stays_with_the_sandbox_and_a_pasted_token_loads_the_link() {
+    let h = Harness::start().await;
+    let app = h.sandbox.url();
+    h.page
+        .goto(&e2e::link(
+            &app,
+            "https://graph.microsoft.us",
+            "beta",
+            WINDOWS10,
+            Some(WINDOWS10_ID),
+        ))
+        .await;
+    h.page
+        .wait_for_text("#info", "access token to load the linked object")
+        .await;
+    assert!(
+        !h.page.exists("#link-base").await,
+        "a cloud needs no question"
+    );
+    h.page.wait_for("#token").await;
+    let token_box = h
+        .page
+        .js("return document.getElementById('token').value;", vec![])
+        .await;
+    assert_eq!(
+        token_box,
+        json!(""),
+        "the demo token is not taken for a cloud"
+    );
+    assert!(h.sandbox.requests().is_empty());
+
+    // A link to another Graph look-alike the user says yes to, then a token pasted there:
+    // the linked object loads by itself (once), with that token.
+    let other = e2e::TestSandbox::start(None).await;
+    let token = other.token(None, 3600).await;
+    h.page
+        .goto(&e2e::link(
+            &app,
+            &other.url(),
+            "beta",
+            WINDOWS10,
+            Some(WINDOWS10_ID),
+        ))
+        .await;
+    h.page.click("#link-base-use").await;
+    h.page
+        .wait_for_text("#info", "access token to load the linked object")
+        .await;
+    h.page.paste_token(&token).await;
+    h.page.wait_for_field("displayName").await;
+    let gets: Vec<_> = other
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains(WINDOWS10_ID))
+        .collect();
+    assert_eq!(gets.len(), 1, "{gets:#?}");
+    assert_eq!(gets[0].authorization, Some(format!("Bearer {token}")));
+    other.stop().await;
+    h.finish().await;
+}
