@@ -116,7 +116,11 @@ pub fn with_policy(html: &str, policy: &str) -> Result<String, String> {
         let end = html[i..]
             .find("\">")
             .ok_or("index.html has an unterminated policy")?;
-        let from = if html[..i].ends_with("\n  ") { i - 3 } else { i };
+        let from = if html[..i].ends_with("\n  ") {
+            i - 3
+        } else {
+            i
+        };
         html.replace_range(from..i + end + 2, "");
     }
     let head = html

@@ -29,6 +29,7 @@ pub mod spy;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use policy_core::path::Step;
 use serde_json::Value;
 
 pub use driver::ChromeDriver;
@@ -117,36 +118,38 @@ impl Harness {
     }
 }
 
-/// Sets `value` at a JSON path such as `a.b[2].c` inside `root`. Every step but the last must
+/// Sets `value` at a JSON path such as `a.b[2].c` inside `root` (read with
+/// `policy_core::FieldPath::steps`, the editor's own spelling). Every step but the last must
 /// exist; the last may be a new key of an object or the next index of a list (appended).
 pub fn set_at_path(root: &mut Value, path: &str, value: Value) {
-    let mut cur = root;
-    let steps = path_steps(path);
+    let field = policy_core::FieldPath::parse(path);
+    let steps = field
+        .steps()
+        .unwrap_or_else(|| panic!("{path} is not a JSON path"));
     let (last, init) = steps.split_last().expect("a path has at least one step");
+    let mut cur = root;
     for step in init {
-        cur = match step {
-            Step::Key(k) => cur
-                .get_mut(k.as_str())
-                .unwrap_or_else(|| panic!("{path}: no {k}")),
+        cur = match *step {
+            Step::Key(k) => cur.get_mut(k).unwrap_or_else(|| panic!("{path}: no {k}")),
             Step::Index(i) => cur
-                .get_mut(*i)
+                .get_mut(i)
                 .unwrap_or_else(|| panic!("{path}: no item {i}")),
         };
     }
-    match last {
+    match *last {
         Step::Key(k) => {
             cur.as_object_mut()
                 .unwrap_or_else(|| panic!("{path}: not an object before {k}"))
-                .insert(k.clone(), value);
+                .insert(k.to_string(), value);
         }
         Step::Index(i) => {
             let list = cur
                 .as_array_mut()
                 .unwrap_or_else(|| panic!("{path}: not a list before [{i}]"));
-            if *i == list.len() {
+            if i == list.len() {
                 list.push(value);
             } else {
-                list[*i] = value;
+                list[i] = value;
             }
         }
     }
@@ -155,34 +158,6 @@ pub fn set_at_path(root: &mut Value, path: &str, value: Value) {
 /// The top-level property a JSON path is under.
 pub fn top_property(path: &str) -> &str {
     path.split(['.', '[']).next().unwrap_or(path)
-}
-
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-fn path_steps(path: &str) -> Vec<Step> {
-    let mut steps = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('[') {
-            let (n, r) = r.split_once(']').expect("a closing ]");
-            steps.push(Step::Index(n.parse().expect("a list index")));
-            rest = r;
-        } else {
-            let r = rest.strip_prefix('.').unwrap_or(rest);
-            // `@odata.type` is one key, dot and all.
-            let end = if r.starts_with('@') {
-                r.find('[').unwrap_or(r.len())
-            } else {
-                r.find(['.', '[']).unwrap_or(r.len())
-            };
-            steps.push(Step::Key(r[..end].to_string()));
-            rest = &r[end..];
-        }
-    }
-    steps
 }
 
 #[cfg(test)]

@@ -59,6 +59,40 @@ impl FieldPath {
     }
 }
 
+/// One step of a path: a property, or an element of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl FieldPath {
+    /// The steps of the path, in order; `None` when it is not one this module writes (an
+    /// unclosed `[`, an index that is not a number). A key starting with `@` (an annotation such
+    /// as `@odata.type`) runs to the next `[`, dot and all.
+    pub fn steps(&self) -> Option<Vec<Step<'_>>> {
+        let mut steps = Vec::new();
+        let mut rest = self.0.as_str();
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('[') {
+                let (n, r) = r.split_once(']')?;
+                steps.push(Step::Index(n.parse().ok()?));
+                rest = r;
+            } else {
+                let r = rest.strip_prefix('.').unwrap_or(rest);
+                let end = if r.starts_with('@') {
+                    r.find('[').unwrap_or(r.len())
+                } else {
+                    r.find(['.', '[']).unwrap_or(r.len())
+                };
+                steps.push(Step::Key(&r[..end]));
+                rest = &r[end..];
+            }
+        }
+        Some(steps)
+    }
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -104,6 +138,35 @@ impl PathNode<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_reads_back_as_the_steps_that_built_it() {
+        let p = FieldPath::root()
+            .prop("omaSettings")
+            .index(2)
+            .prop("@odata.type");
+        assert_eq!(
+            p.steps(),
+            Some(vec![
+                Step::Key("omaSettings"),
+                Step::Index(2),
+                Step::Key("@odata.type")
+            ])
+        );
+        let p = FieldPath::parse("a.b[10].c");
+        assert_eq!(
+            p.steps(),
+            Some(vec![
+                Step::Key("a"),
+                Step::Key("b"),
+                Step::Index(10),
+                Step::Key("c")
+            ])
+        );
+        assert_eq!(FieldPath::root().steps(), Some(vec![]));
+        assert_eq!(FieldPath::parse("a[x]").steps(), None);
+        assert_eq!(FieldPath::parse("a[1").steps(), None);
+    }
 
     #[test]
     fn nodes_render_as_field_paths_build() {
