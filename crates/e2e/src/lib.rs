@@ -77,14 +77,7 @@ pub struct Harness {
 impl Harness {
     /// Starts a sandbox with the app (fresh seeds, a temporary state file) and a browser.
     pub async fn start() -> Harness {
-        let sandbox = TestSandbox::start(Some(dist_dir())).await;
-        let driver = ChromeDriver::start();
-        let page = Page::open(&driver).await;
-        Harness {
-            sandbox,
-            page,
-            driver,
-        }
+        Harness::with_sandbox(TestSandbox::start(Some(dist_dir())).await).await
     }
 
     /// A browser on a sandbox the test started itself (with seeds of its own).
