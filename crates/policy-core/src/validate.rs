@@ -330,6 +330,7 @@ impl<'s, 'v> Validator<'s, 'v> {
 
     fn property(&mut self, node: &PathNode, p: &Property, value: &'v Value) {
         if p.read_only && self.mode == Mode::Patch {
+            // Said, and its value is still checked for its type below.
             self.warning(
                 node,
                 Code::ReadOnly,
@@ -338,7 +339,6 @@ impl<'s, 'v> Validator<'s, 'v> {
                     p.name
                 ),
             );
-            return;
         }
         if p.collection {
             match value {

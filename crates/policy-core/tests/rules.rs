@@ -299,11 +299,16 @@ fn top_level_type() {
 
 #[test]
 fn patch_bodies() {
-    // Read-only properties warn and are not checked further; required ones may be left out.
+    // Read-only properties warn, and their values are still checked for their type (a
+    // number where the key's text belongs is an error); required ones may be left out.
     check(
         &json!({"@odata.type": "#microsoft.graph.thing", "id": 5, "stamp": "x", "i32": 2}),
         Mode::Patch,
-        &[("id", Code::ReadOnly, W), ("stamp", Code::ReadOnly, W)],
+        &[
+            ("id", Code::ReadOnly, W),
+            ("id", Code::WrongType, E),
+            ("stamp", Code::ReadOnly, W),
+        ],
     );
     check(
         &json!({"@odata.type": "#microsoft.graph.thing"}),

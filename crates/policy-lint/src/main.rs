@@ -1,4 +1,4 @@
-//! `policy-lint [--api v1.0|beta] [--patch] [--format text|json] FILE...`
+//! `policy-lint [--api v1.0|beta] [--patch [--allow-unknown]] [--format text|json] FILE...`
 //!
 //! The editor's validation for a pipeline: each FILE holds one object or a Graph list response
 //! (`{"value": [...]}`); `-` is standard input. Exit 0 when no file has an error, 1 when any has,
@@ -33,10 +33,16 @@ struct Options {
     #[arg(long, value_name = "VERSION", default_value = "beta", value_parser = api_version,
         hide_default_value = true, verbatim_doc_comment)]
     api: ApiVersion,
-    /// Check each object as a PATCH body: properties it leaves out are not missing, and
-    /// read-only ones are warnings (Graph sets them; the editor never sends them)
+    /// Check each object as a PATCH body, as Graph judges one: properties it leaves out are
+    /// not missing; a property the type does not declare is an error (Graph answers 400);
+    /// read-only ones are warnings (Graph sets them; the editor never sends them), their
+    /// values still checked for their type
     #[arg(long, verbatim_doc_comment)]
     patch: bool,
+    /// With --patch: a property the type does not declare is a warning, not an error (for
+    /// when the service is ahead of its metadata)
+    #[arg(long, verbatim_doc_comment)]
+    allow_unknown: bool,
     /// text (default): one `FILE: PATH: severity: message [code]` line a problem on
     /// standard output, and a count of files, errors and warnings on standard error;
     /// json: one document for all files on standard output
@@ -166,6 +172,15 @@ fn check_document(doc: &Value, opts: &Options) -> Vec<Problem> {
             .collect(),
         None => validate(s, doc, opts.mode()),
     }
+    .into_iter()
+    .map(|mut p| {
+        // Graph refuses a PATCH naming a property its type does not declare.
+        if opts.patch && !opts.allow_unknown && p.code == Code::UnknownProperty {
+            p.severity = Severity::Error;
+        }
+        p
+    })
+    .collect()
 }
 
 fn check_file(file: &str, opts: &Options) -> (FileReport, bool) {

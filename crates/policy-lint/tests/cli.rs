@@ -102,6 +102,54 @@ fn patch_mode_warns_on_read_only_and_json_format_is_one_document() {
     assert_eq!(doc["files"][0]["problems"], Value::Array(vec![]));
 }
 
+/// A PATCH body as Graph judges it: a property the type does not declare is an error (Graph
+/// answers 400), unless `--allow-unknown`; a read-only property's value is still type-checked.
+#[test]
+fn patch_mode_refuses_unknown_properties_and_type_checks_read_only_ones() {
+    let body = r##"{"@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+                   "displayName": "x", "notAProperty": 1}"##;
+    let o = run(&["--patch", "--format", "json", "-"], Some(body));
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let p = &doc["files"][0]["problems"][0];
+    assert_eq!(
+        (
+            p["path"].as_str(),
+            p["code"].as_str(),
+            p["severity"].as_str()
+        ),
+        (
+            Some("notAProperty"),
+            Some("unknown-property"),
+            Some("error")
+        )
+    );
+    // The service may be ahead of its metadata: a warning on request.
+    let o = run(
+        &["--patch", "--allow-unknown", "--format", "json", "-"],
+        Some(body),
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["files"][0]["problems"][0]["severity"], "warning");
+    // A whole object keeps unknown properties as warnings.
+    assert_eq!(code(&run(&["-"], Some(body))), 0);
+
+    // A read-only property is said, and its value is still checked for its type.
+    let body = r##"{"@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+                   "supportsScopeTags": "yes"}"##;
+    let o = run(&["--patch", "--format", "json", "-"], Some(body));
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let codes: Vec<&str> = doc["files"][0]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["read-only", "wrong-type"]);
+}
+
 #[test]
 fn list_responses_and_stdin() {
     let list = r##"{"@odata.context":"x","value":[
