@@ -132,6 +132,12 @@ pub fn editor_view(
             </p>
         }
     });
+    let on_revert = {
+        let ctx = ctx.clone();
+        Some(Callback::from(move |property: String| {
+            ctx.doc(Action::Revert(property))
+        }))
+    };
     let conflict_view = state.conflict.clone().map(|c| {
         let rebase = {
             let ctx = ctx.clone();
@@ -149,7 +155,7 @@ pub fn editor_view(
             <div class="conflict" role="alert" id="conflict">
                 <h3>{ "Someone else changed this object since you loaded it" }</h3>
                 <p>{ "Nothing was sent. Their changes:" }</p>
-                { change_rows(&c.changes) }
+                { change_rows(&c.changes, None) }
                 <button type="button" id="rebase" onclick={rebase}>{ "Put my changes on top of theirs and review again" }</button>
                 <button type="button" class="link" onclick={cancel}>{ "Cancel" }</button>
             </div>
@@ -176,7 +182,7 @@ pub fn editor_view(
                     <FormView schema={SchemaRef(doc.schema())} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
                         server={doc.server_messages.clone()} {on_edit} />
                 </ContextProvider<Secrets>>
-                <ReviewPanel {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} />
+                <ReviewPanel {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} {on_revert} />
             </div>
         </section>
     }

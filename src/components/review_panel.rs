@@ -20,6 +20,9 @@ pub struct ReviewPanelProps {
     pub blocked: Option<AttrValue>,
     pub busy: bool,
     pub on_send: Callback<()>,
+    /// Puts one property back as it was loaded ("Revert" on its row).
+    #[prop_or_default]
+    pub on_revert: Option<Callback<String>>,
 }
 
 /// Compact JSON of `v`, cut after about `limit` bytes; true when it is whole. A 500-item list
@@ -64,18 +67,30 @@ pub fn short(v: &Option<Value>) -> String {
     }
 }
 
-/// The rows of a change list, also used for "changed elsewhere" conflicts.
-pub fn change_rows(changes: &[Change]) -> Html {
+/// The rows of a change list, also used for "changed elsewhere" conflicts; with `on_revert`,
+/// each row can put its property back as it was loaded.
+pub fn change_rows(changes: &[Change], on_revert: Option<&Callback<String>>) -> Html {
     html! {
         <table class="diff">
-            <thead><tr><th>{ "Property" }</th><th>{ "Before" }</th><th>{ "After" }</th></tr></thead>
+            <thead><tr><th>{ "Property" }</th><th>{ "Before" }</th><th>{ "After" }</th>
+                if on_revert.is_some() { <th><span class="visually-hidden">{ "Revert" }</span></th> }
+            </tr></thead>
             <tbody>
-                { for changes.iter().map(|c| html! {
-                    <tr data-property={c.property.clone()}>
-                        <td>{ &c.property }</td>
-                        <td class="old"><code>{ short(&c.old) }</code></td>
-                        <td class="new"><code>{ short(&Some(c.new.clone())) }</code></td>
-                    </tr>
+                { for changes.iter().map(|c| {
+                    let revert = on_revert.map(|cb| {
+                        let (cb, property) = (cb.clone(), c.property.clone());
+                        Callback::from(move |_: MouseEvent| cb.emit(property.clone()))
+                    });
+                    html! {
+                        <tr data-property={c.property.clone()}>
+                            <td>{ &c.property }</td>
+                            <td class="old"><code>{ short(&c.old) }</code></td>
+                            <td class="new"><code>{ short(&Some(c.new.clone())) }</code></td>
+                            if let Some(onclick) = revert {
+                                <td><button type="button" class="link revert" aria-label={format!("Revert {}", c.property)} {onclick}>{ "Revert" }</button></td>
+                            }
+                        </tr>
+                    }
                 }) }
             </tbody>
         </table>
@@ -140,7 +155,7 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
             if changes.is_empty() {
                 <p id="no-changes">{ "No changes to send." }</p>
             } else {
-                <div id="diff">{ change_rows(changes) }</div>
+                <div id="diff">{ change_rows(changes, props.on_revert.as_ref()) }</div>
             }
             if !skipped.is_empty() {
                 <ul class="skipped">

@@ -193,3 +193,29 @@ async fn edits_made_while_send_is_in_flight_are_kept() {
         .await;
     h.finish().await;
 }
+
+// The review's "Revert" on a row puts that one property back as it was loaded.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_row_reverts_its_change() {
+    let h = Harness::start().await;
+    h.open("beta", GENERAL, Some(GENERAL_ID), "displayName")
+        .await;
+    let loaded = h.sandbox.object("beta", GENERAL_ID);
+    h.page.edit("displayName", Widget::Text, "Changed").await;
+    h.page.edit("description", Widget::Text, "Kept").await;
+    h.page
+        .until("both changes in the review", || async {
+            (h.page.diff_properties().await.len() == 2).then_some(())
+        })
+        .await;
+    h.page
+        .click("#diff tr[data-property=\"displayName\"] button.revert")
+        .await;
+    h.page
+        .wait_for_value("displayName", loaded["displayName"].as_str().unwrap())
+        .await;
+    assert_eq!(h.page.diff_properties().await, ["description"]);
+    assert!(h.sandbox.patches().is_empty());
+    h.finish().await;
+}

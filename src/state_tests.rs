@@ -1,0 +1,162 @@
+//! The document's reducer: loading, editing, saving with edits in flight, reverting.
+
+use super::*;
+use serde_json::json;
+
+fn beta() -> &'static Schema {
+    if !crate::schemas::has_whole(ApiVersion::Beta) {
+        let data = serde_json::from_str(policy_core::embedded::json(ApiVersion::Beta)).unwrap();
+        crate::schemas::add(ApiVersion::Beta, data, None).unwrap();
+    }
+    schema(ApiVersion::Beta)
+}
+
+#[test]
+fn a_loaded_document_is_the_same_however_it_is_built() {
+    let s = beta();
+    let t = s.find("androidForWorkGeneralDeviceConfiguration").unwrap();
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+        "id": "x", "displayName": "Loaded", "passwordExpirationDays": 400,
+    });
+    let origin = Origin::File {
+        name: "x".into(),
+        key: "k".into(),
+    };
+    let a = Document::from_loaded(ApiVersion::Beta, t, origin.clone(), object.clone());
+    let b = Document::new(ApiVersion::Beta, t, origin, Some(object.clone()), &object);
+    assert_eq!(a.draft_value(), b.draft_value());
+    assert_eq!(a.draft_value(), object);
+    assert_eq!(*a.problems.all, *b.problems.all);
+    assert!(
+        a.problems.has_errors(),
+        "passwordExpirationDays is out of range"
+    );
+    assert_eq!(a.patch(), b.patch());
+    assert!(!a.is_dirty());
+}
+
+#[test]
+fn an_edit_changes_the_patch_and_the_problems_once() {
+    let s = beta();
+    let t = s.find("androidForWorkGeneralDeviceConfiguration").unwrap();
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+        "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30,
+    });
+    let origin = Origin::File {
+        name: "x".into(),
+        key: "k".into(),
+    };
+    let state = Rc::new(EditorState {
+        doc: Some(Document::from_loaded(ApiVersion::Beta, t, origin, object)),
+    });
+    let next = state.reduce(Action::Edit {
+        property: "passwordExpirationDays".into(),
+        value: Some(json!(400)),
+    });
+    let doc = next.doc.as_ref().unwrap();
+    assert!(doc.is_dirty());
+    let patch = doc.patch().unwrap().as_ref().unwrap();
+    assert_eq!(patch.body().unwrap()["passwordExpirationDays"], json!(400));
+    assert!(doc.problems.has_errors());
+    // The shared copy the review panel gets is the document's own, not a new one.
+    assert_eq!(doc.patch_shared(), doc.patch_shared());
+}
+
+#[test]
+fn edits_made_while_send_is_in_flight_stay_on_top_of_the_fresh_object() {
+    let s = beta();
+    let t = s.find("androidForWorkGeneralDeviceConfiguration").unwrap();
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+        "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30, "description": "d",
+    });
+    let origin = Origin::File {
+        name: "x".into(),
+        key: "k".into(),
+    };
+    let state = Rc::new(EditorState {
+        doc: Some(Document::from_loaded(ApiVersion::Beta, t, origin, object)),
+    });
+    let state = state.reduce(Action::Edit {
+        property: "passwordExpirationDays".into(),
+        value: Some(json!(60)),
+    });
+    let sent = state.doc.as_ref().unwrap().draft_value();
+    // While the PATCH is out, the user goes on typing.
+    let state = state.reduce(Action::Edit {
+        property: "displayName".into(),
+        value: Some(json!("Typed during send")),
+    });
+    let state = state.reduce(Action::Edit {
+        property: "description".into(),
+        value: None,
+    });
+    let mut fresh = sent.clone();
+    fresh["version"] = json!(2);
+    let state = state.reduce(Action::Saved {
+        fresh: fresh.clone(),
+        sent,
+    });
+    let doc = state.doc.as_ref().unwrap();
+    assert_eq!(doc.loaded.as_ref().unwrap().0.as_ref(), &fresh);
+    let draft = doc.draft_value();
+    assert_eq!(draft["displayName"], json!("Typed during send"));
+    assert_eq!(draft["passwordExpirationDays"], json!(60));
+    assert_eq!(draft["version"], json!(2));
+    assert!(draft.get("description").is_none());
+    assert!(doc.is_dirty());
+    let body = doc.patch().unwrap().as_ref().unwrap().body().unwrap();
+    assert_eq!(body["displayName"], json!("Typed during send"));
+    assert!(body.get("passwordExpirationDays").is_none());
+}
+
+#[test]
+fn a_row_of_the_review_reverts_one_property_to_what_was_loaded() {
+    let s = beta();
+    let t = s.find("androidForWorkGeneralDeviceConfiguration").unwrap();
+    let object = json!({
+        "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
+        "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30,
+    });
+    let origin = Origin::File {
+        name: "x".into(),
+        key: "k".into(),
+    };
+    let state = Rc::new(EditorState {
+        doc: Some(Document::from_loaded(
+            ApiVersion::Beta,
+            t,
+            origin,
+            object.clone(),
+        )),
+    });
+    let state = state
+        .reduce(Action::Edit {
+            property: "displayName".into(),
+            value: Some(json!("Edited")),
+        })
+        .reduce(Action::Edit {
+            property: "description".into(),
+            value: Some(json!("Added")),
+        });
+    let state = state.reduce(Action::Revert("displayName".into()));
+    let doc = state.doc.as_ref().unwrap();
+    assert_eq!(doc.draft_value()["displayName"], json!("Loaded"));
+    let changed: Vec<&str> = doc
+        .patch()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .changes()
+        .iter()
+        .map(|c| c.property.as_str())
+        .collect();
+    assert_eq!(changed, ["description"]);
+    // A property the object did not have goes away again.
+    let state = state.reduce(Action::Revert("description".into()));
+    let doc = state.doc.as_ref().unwrap();
+    assert!(doc.draft_value().get("description").is_none());
+    assert!(!doc.is_dirty());
+}
