@@ -36,6 +36,17 @@ fn a_loaded_document_is_the_same_however_it_is_built() {
     assert!(!a.is_dirty());
 }
 
+/// An editor holding `object` (of type `t`) as loaded, from a file.
+fn opened(t: TypeId, object: Value) -> Rc<EditorState> {
+    let origin = Origin::File {
+        name: "x".into(),
+        key: "k".into(),
+    };
+    Rc::new(EditorState {
+        doc: Some(Document::from_loaded(ApiVersion::Beta, t, origin, object)),
+    })
+}
+
 #[test]
 fn an_edit_changes_the_patch_and_the_problems_once() {
     let s = beta();
@@ -44,13 +55,7 @@ fn an_edit_changes_the_patch_and_the_problems_once() {
         "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
         "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30,
     });
-    let origin = Origin::File {
-        name: "x".into(),
-        key: "k".into(),
-    };
-    let state = Rc::new(EditorState {
-        doc: Some(Document::from_loaded(ApiVersion::Beta, t, origin, object)),
-    });
+    let state = opened(t, object);
     let next = state.reduce(Action::Edit {
         property: "passwordExpirationDays".into(),
         value: Some(json!(400)),
@@ -72,13 +77,7 @@ fn edits_made_while_send_is_in_flight_stay_on_top_of_the_fresh_object() {
         "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
         "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30, "description": "d",
     });
-    let origin = Origin::File {
-        name: "x".into(),
-        key: "k".into(),
-    };
-    let state = Rc::new(EditorState {
-        doc: Some(Document::from_loaded(ApiVersion::Beta, t, origin, object)),
-    });
+    let state = opened(t, object);
     let state = state.reduce(Action::Edit {
         property: "passwordExpirationDays".into(),
         value: Some(json!(60)),
@@ -120,18 +119,7 @@ fn a_row_of_the_review_reverts_one_property_to_what_was_loaded() {
         "@odata.type": "#microsoft.graph.androidForWorkGeneralDeviceConfiguration",
         "id": "x", "displayName": "Loaded", "passwordExpirationDays": 30,
     });
-    let origin = Origin::File {
-        name: "x".into(),
-        key: "k".into(),
-    };
-    let state = Rc::new(EditorState {
-        doc: Some(Document::from_loaded(
-            ApiVersion::Beta,
-            t,
-            origin,
-            object.clone(),
-        )),
-    });
+    let state = opened(t, object);
     let state = state
         .reduce(Action::Edit {
             property: "displayName".into(),
