@@ -59,6 +59,43 @@ pub enum Code {
     MissingRequired,
     /// More problems than [`MAX_PROBLEMS`](crate::validate::MAX_PROBLEMS); the rest are counted.
     TooManyProblems,
+    // The settings catalog's (`crate::settings`).
+    /// The setting definition id is not one of the loaded definitions: Graph refuses it.
+    UnknownSetting,
+    /// The instance is not the kind its definition describes (a simple value for a choice, …).
+    SettingKindMismatch,
+    /// A setting instance lacks its value, or its `settingDefinitionId`.
+    MissingValue,
+    /// A choice names an option its definition does not list.
+    InvalidOption,
+    /// Text shorter than the setting's minimum length.
+    TooShort,
+    /// Text not in the setting's format (e-mail, URL, IP address, version, JSON, XML, pattern).
+    InvalidFormat,
+    /// Text the setting's pattern does not match.
+    PatternMismatch,
+    /// A collection with fewer items than the setting requires.
+    TooFewItems,
+    /// A child setting the chosen option (or the group) requires is missing.
+    MissingChildSetting,
+    /// A child setting that does not belong under this setting.
+    ChildNotAllowed,
+    /// A child setting that belongs to another option than the chosen one.
+    DependencyNotMet,
+    /// A setting given twice in one list.
+    DuplicateSetting,
+    /// A setting whose platform or technologies do not match the policy's.
+    NotApplicable,
+    /// A setting the policy's template does not allow.
+    NotInTemplate,
+    /// A setting the policy's template requires is missing.
+    MissingTemplateSetting,
+    /// Settings nested deeper than the editor walks.
+    TooDeep,
+    /// A setting definition's pattern does not compile: values are not matched against it.
+    InvalidPattern,
+    /// A policy's settings were not checked: no definitions were given.
+    SettingsNotChecked,
     // The CLI's own, for a file it cannot check.
     /// The file cannot be read, or is not UTF-8 text.
     Unreadable,
@@ -68,7 +105,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of the declaration.
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 44] = [
         Code::NotObject,
         Code::MissingOdataType,
         Code::UnknownType,
@@ -93,6 +130,24 @@ impl Code {
         Code::ReadOnly,
         Code::MissingRequired,
         Code::TooManyProblems,
+        Code::UnknownSetting,
+        Code::SettingKindMismatch,
+        Code::MissingValue,
+        Code::InvalidOption,
+        Code::TooShort,
+        Code::InvalidFormat,
+        Code::PatternMismatch,
+        Code::TooFewItems,
+        Code::MissingChildSetting,
+        Code::ChildNotAllowed,
+        Code::DependencyNotMet,
+        Code::DuplicateSetting,
+        Code::NotApplicable,
+        Code::NotInTemplate,
+        Code::MissingTemplateSetting,
+        Code::TooDeep,
+        Code::InvalidPattern,
+        Code::SettingsNotChecked,
         Code::Unreadable,
         Code::InvalidJson,
     ];
@@ -124,6 +179,24 @@ impl Code {
             Code::ReadOnly => "read-only",
             Code::MissingRequired => "missing-required",
             Code::TooManyProblems => "too-many-problems",
+            Code::UnknownSetting => "unknown-setting",
+            Code::SettingKindMismatch => "setting-kind-mismatch",
+            Code::MissingValue => "missing-value",
+            Code::InvalidOption => "invalid-option",
+            Code::TooShort => "too-short",
+            Code::InvalidFormat => "invalid-format",
+            Code::PatternMismatch => "pattern-mismatch",
+            Code::TooFewItems => "too-few-items",
+            Code::MissingChildSetting => "missing-child-setting",
+            Code::ChildNotAllowed => "child-not-allowed",
+            Code::DependencyNotMet => "dependency-not-met",
+            Code::DuplicateSetting => "duplicate-setting",
+            Code::NotApplicable => "not-applicable",
+            Code::NotInTemplate => "not-in-template",
+            Code::MissingTemplateSetting => "missing-template-setting",
+            Code::TooDeep => "too-deep",
+            Code::InvalidPattern => "invalid-pattern",
+            Code::SettingsNotChecked => "settings-not-checked",
             Code::Unreadable => "unreadable",
             Code::InvalidJson => "invalid-json",
         }
@@ -149,7 +222,7 @@ mod tests {
     use std::collections::HashSet;
 
     /// The published strings. One may be added; none may change or go.
-    const PUBLISHED: [(Code, &str); 26] = [
+    const PUBLISHED: [(Code, &str); 44] = [
         (Code::NotObject, "not-object"),
         (Code::MissingOdataType, "missing-odata-type"),
         (Code::UnknownType, "unknown-type"),
@@ -174,6 +247,24 @@ mod tests {
         (Code::ReadOnly, "read-only"),
         (Code::MissingRequired, "missing-required"),
         (Code::TooManyProblems, "too-many-problems"),
+        (Code::UnknownSetting, "unknown-setting"),
+        (Code::SettingKindMismatch, "setting-kind-mismatch"),
+        (Code::MissingValue, "missing-value"),
+        (Code::InvalidOption, "invalid-option"),
+        (Code::TooShort, "too-short"),
+        (Code::InvalidFormat, "invalid-format"),
+        (Code::PatternMismatch, "pattern-mismatch"),
+        (Code::TooFewItems, "too-few-items"),
+        (Code::MissingChildSetting, "missing-child-setting"),
+        (Code::ChildNotAllowed, "child-not-allowed"),
+        (Code::DependencyNotMet, "dependency-not-met"),
+        (Code::DuplicateSetting, "duplicate-setting"),
+        (Code::NotApplicable, "not-applicable"),
+        (Code::NotInTemplate, "not-in-template"),
+        (Code::MissingTemplateSetting, "missing-template-setting"),
+        (Code::TooDeep, "too-deep"),
+        (Code::InvalidPattern, "invalid-pattern"),
+        (Code::SettingsNotChecked, "settings-not-checked"),
         (Code::Unreadable, "unreadable"),
         (Code::InvalidJson, "invalid-json"),
     ];
@@ -205,6 +296,24 @@ mod tests {
             | Code::ReadOnly
             | Code::MissingRequired
             | Code::TooManyProblems
+            | Code::UnknownSetting
+            | Code::SettingKindMismatch
+            | Code::MissingValue
+            | Code::InvalidOption
+            | Code::TooShort
+            | Code::InvalidFormat
+            | Code::PatternMismatch
+            | Code::TooFewItems
+            | Code::MissingChildSetting
+            | Code::ChildNotAllowed
+            | Code::DependencyNotMet
+            | Code::DuplicateSetting
+            | Code::NotApplicable
+            | Code::NotInTemplate
+            | Code::MissingTemplateSetting
+            | Code::TooDeep
+            | Code::InvalidPattern
+            | Code::SettingsNotChecked
             | Code::Unreadable
             | Code::InvalidJson => {
                 Code::ALL.contains(&code) && PUBLISHED.iter().any(|&(c, _)| c == code)

@@ -97,8 +97,15 @@ fn brand(word: &str) -> Option<&'static str> {
 /// A readable label: first word capitalised, acronyms and brand names kept (see [`SPELLING`]),
 /// the rest in lower case.
 pub fn label(name: &str) -> String {
-    words(name)
-        .iter()
+    // Two words that are one brand when joined: "smart" + "Screen", "wi" + "Fi".
+    let mut ws: Vec<String> = Vec::new();
+    for w in words(name) {
+        match ws.last_mut() {
+            Some(prev) if brand(&format!("{prev}{w}")).is_some() => prev.push_str(&w),
+            _ => ws.push(w),
+        }
+    }
+    ws.iter()
         .enumerate()
         .map(|(i, w)| {
             // Acronyms and brand names (OS, VPN, iOS, macOS) keep their spelling.
@@ -185,6 +192,15 @@ mod tests {
     fn labels() {
         assert_eq!(label("passwordExpirationDays"), "Password expiration days");
         assert_eq!(label("minOSVersion"), "Min OS version");
+        // A brand split into two camelCase words is joined again.
+        assert_eq!(
+            label("smartScreenEnableAppInstallControl"),
+            "SmartScreen enable app install control"
+        );
+        assert_eq!(
+            label("wiFiConnectAutomatically"),
+            "Wi-Fi connect automatically"
+        );
         assert_eq!(label("omaUri"), "OMA URI");
         assert_eq!(label("qrCodeImage"), "Qr code image");
         assert_eq!(

@@ -17,6 +17,7 @@ pub mod generate;
 pub mod graph_error;
 pub mod json_read;
 pub mod label;
+pub mod listing;
 pub mod model;
 pub mod pack;
 pub mod patch;
@@ -24,6 +25,9 @@ pub mod path;
 pub mod read;
 pub mod sample;
 pub mod secrets;
+pub mod sections;
+#[cfg(feature = "settings")]
+pub mod settings;
 pub mod token;
 pub mod validate;
 pub mod weburl;

@@ -1,8 +1,11 @@
-//! `policy-lint [--api v1.0|beta] [--patch [--allow-unknown]] [--format text|json] FILE...`
+//! `policy-lint [--api v1.0|beta] [--patch [--allow-unknown]] [--definitions FILE]...
+//! [--format text|json] FILE...`
 //!
 //! The editor's validation for a pipeline: each FILE holds one object or a Graph list response
-//! (`{"value": [...]}`); `-` is standard input. Exit 0 when no file has an error, 1 when any has,
-//! 2 for a usage error or a file that is not readable JSON.
+//! (`{"value": [...]}`); `-` is standard input. A settings catalog or endpoint security policy's
+//! `settings` are checked against the setting definitions of the `--definitions` files and those
+//! the policies embed (`$expand=settingDefinitions`). Exit 0 when no file has an error, 1 when
+//! any has, 2 for a usage error or a file that is not readable JSON.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -11,7 +14,8 @@ use clap::{ArgAction, Parser, ValueEnum};
 
 use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
-use policy_core::{validate, Code, FieldPath, Mode, Problem, Severity};
+use policy_core::settings::{validate_policy, Definitions};
+use policy_core::{validate, validate_as, Code, FieldPath, Mode, Problem, Severity};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -20,7 +24,8 @@ use serde_json::Value;
 #[command(
     name = "policy-lint",
     about = "Checks exported Intune configuration objects (Graph JSON) against Microsoft's metadata,
-offline: the editor's own validation, for scripts and pipelines.",
+offline: the editor's own validation, for scripts and pipelines. Settings catalog and endpoint
+security policies have their settings checked against setting definitions (--definitions).",
     after_help = "Exit status: 0 when no file has an error, 1 when any file has one, 2 for a usage
 error or a file that cannot be read as JSON.",
     next_line_help = true,
@@ -43,6 +48,13 @@ struct Options {
     /// when the service is ahead of its metadata)
     #[arg(long, verbatim_doc_comment)]
     allow_unknown: bool,
+    /// Setting definitions to check settings catalog and endpoint security policies
+    /// against: a Graph answer as it comes (configurationSettings, or settings or
+    /// settingTemplates with $expand=settingDefinitions), or a list of definitions;
+    /// repeat for several files. Definitions a policy embeds are used too; without
+    /// any, a policy's settings are not checked (a warning)
+    #[arg(long, value_name = "FILE", action = ArgAction::Append, verbatim_doc_comment)]
+    definitions: Vec<String>,
     /// text (default): one `FILE: PATH: severity: message [code]` line a problem on
     /// standard output, and a count of files, errors and warnings on standard error;
     /// json: one document for all files on standard output
@@ -101,13 +113,16 @@ enum Error {
     /// The text is not JSON.
     #[error("not valid JSON at line {line}, column {column}: {0}", line = .0.line(), column = .0.column())]
     Json(#[source] serde_json::Error),
+    /// A `--definitions` file is JSON but holds no setting definitions.
+    #[error("{0}")]
+    Definitions(String),
 }
 
 impl Error {
     /// The problem code the file is reported with.
     fn code(&self) -> Code {
         match self {
-            Error::Read(_) | Error::NotUtf8(_) => Code::Unreadable,
+            Error::Read(_) | Error::NotUtf8(_) | Error::Definitions(_) => Code::Unreadable,
             Error::Json(_) => Code::InvalidJson,
         }
     }
@@ -144,9 +159,22 @@ fn read_document(file: &str) -> Result<Value, Error> {
     serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(Error::Json)
 }
 
-/// Validates one document: an object, or each object of a list response under `value[i]`.
-fn check_document(doc: &Value, opts: &Options) -> Vec<Problem> {
-    let s = schema(opts.api);
+/// The `@odata.type` of a settings catalog (and endpoint security) policy.
+const POLICY_TYPE: &str = "#microsoft.graph.deviceManagementConfigurationPolicy";
+
+/// True for a settings catalog or endpoint security policy: its `@odata.type` says so, or it has
+/// none but has `settings` and `platforms` as such a policy exported without one does.
+fn is_settings_policy(item: &Value) -> bool {
+    match item.get("@odata.type").and_then(Value::as_str) {
+        Some(t) => t.eq_ignore_ascii_case(POLICY_TYPE),
+        None => {
+            item.get("settings").is_some_and(Value::is_array) && item.get("platforms").is_some()
+        }
+    }
+}
+
+/// The objects of a document: itself, or each object of a list response with its path prefix.
+fn objects(doc: &Value) -> Vec<(Option<FieldPath>, &Value)> {
     let list = doc
         .as_object()
         .filter(|m| !m.contains_key("@odata.type"))
@@ -156,39 +184,104 @@ fn check_document(doc: &Value, opts: &Options) -> Vec<Problem> {
         Some(items) => items
             .iter()
             .enumerate()
-            .flat_map(|(i, item)| {
-                let prefix = FieldPath::root().prop("value").index(i);
-                validate(s, item, opts.mode())
-                    .into_iter()
-                    .map(move |mut p| {
+            .map(|(i, item)| (Some(FieldPath::root().prop("value").index(i)), item))
+            .collect(),
+        None => vec![(None, doc)],
+    }
+}
+
+/// Validates one object against the schema and, for a settings policy, its settings.
+fn check_object(item: &Value, opts: &Options, defs: &Definitions) -> Vec<Problem> {
+    let s = schema(opts.api);
+    if !is_settings_policy(item) {
+        return validate(s, item, opts.mode());
+    }
+    let policy_type = s.find(POLICY_TYPE.trim_start_matches('#'));
+    let mut problems = match policy_type {
+        Some(id) if item.get("@odata.type").is_none() => validate_as(s, id, item, opts.mode()),
+        _ => validate(s, item, opts.mode()),
+    };
+    // `settings` is a relationship in the metadata; it is checked here instead.
+    problems.retain(|p| !(p.code == Code::NavigationProperty && p.path.as_str() == "settings"));
+    let has_settings = item
+        .get("settings")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    if defs.is_empty() {
+        if has_settings {
+            problems.push(Problem {
+                path: FieldPath::root().prop("settings"),
+                code: Code::SettingsNotChecked,
+                severity: Severity::Warning,
+                message:
+                    "The settings were not checked: give their definitions with --definitions FILE."
+                        .into(),
+            });
+        }
+    } else {
+        problems.extend(validate_policy(item, defs, None));
+    }
+    problems
+}
+
+/// Validates one document: an object, or each object of a list response under `value[i]`.
+fn check_document(doc: &Value, opts: &Options, defs: &Definitions) -> Vec<Problem> {
+    objects(doc)
+        .into_iter()
+        .flat_map(|(prefix, item)| {
+            check_object(item, opts, defs)
+                .into_iter()
+                .map(move |mut p| {
+                    if let Some(prefix) = &prefix {
                         p.path = if p.path.is_root() {
                             prefix.clone()
                         } else {
                             FieldPath::parse(&format!("{prefix}.{}", p.path))
                         };
-                        p
-                    })
-            })
-            .collect(),
-        None => validate(s, doc, opts.mode()),
-    }
-    .into_iter()
-    .map(|mut p| {
-        // Graph refuses a PATCH naming a property its type does not declare.
-        if opts.patch && !opts.allow_unknown && p.code == Code::UnknownProperty {
-            p.severity = Severity::Error;
-        }
-        p
-    })
-    .collect()
+                    }
+                    p
+                })
+        })
+        .map(|mut p| {
+            // Graph refuses a PATCH naming a property its type does not declare.
+            if opts.patch && !opts.allow_unknown && p.code == Code::UnknownProperty {
+                p.severity = Severity::Error;
+            }
+            p
+        })
+        .collect()
 }
 
-fn check_file(file: &str, opts: &Options) -> (FileReport, bool) {
-    let doc = match read_document(file) {
+/// Reads the `--definitions` files; a file that cannot be read, or holds no definitions (a
+/// mistaken file, most likely), is reported like an unreadable input file.
+fn load_definitions(files: &[String], defs: &mut Definitions) -> Vec<FileReport> {
+    let mut failed = Vec::new();
+    for file in files {
+        let added = read_document(file).and_then(|doc| match defs.add_graph_json(&doc) {
+            Ok(0) => Err(Error::Definitions(
+                "no setting definitions in this file (a Graph answer with $expand=settingDefinitions, or configurationSettings, holds them)".into(),
+            )),
+            Ok(_) => Ok(()),
+            Err(e) => Err(Error::Definitions(e.to_string())),
+        });
+        if let Err(e) = added {
+            failed.push(unreadable(file, e));
+        }
+    }
+    failed
+}
+
+fn check_file(
+    file: &str,
+    doc: Result<Value, Error>,
+    opts: &Options,
+    defs: &Definitions,
+) -> (FileReport, bool) {
+    let doc = match doc {
         Ok(doc) => doc,
         Err(e) => return (unreadable(file, e), false),
     };
-    let problems = check_document(&doc, opts);
+    let problems = check_document(&doc, opts, defs);
     let valid = !problems.iter().any(Problem::is_error);
     (
         FileReport {
@@ -220,10 +313,21 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
-    let mut reports = Vec::new();
-    let mut all_readable = true;
-    for file in &opts.files {
-        let (report, readable) = check_file(file, &opts);
+    let mut defs = Definitions::default();
+    let mut reports = load_definitions(&opts.definitions, &mut defs);
+    let mut all_readable = reports.is_empty();
+    // Every file is read first, so that the definitions policies embed serve them all.
+    let docs: Vec<Result<Value, Error>> = opts.files.iter().map(|f| read_document(f)).collect();
+    for doc in docs.iter().flatten() {
+        for (_, item) in objects(doc) {
+            if is_settings_policy(item) {
+                // A policy without embedded definitions adds none; that is not an error.
+                let _ = defs.add_graph_json(item);
+            }
+        }
+    }
+    for (file, doc) in opts.files.iter().zip(docs) {
+        let (report, readable) = check_file(file, doc, &opts, &defs);
         all_readable &= readable;
         reports.push(report);
     }
