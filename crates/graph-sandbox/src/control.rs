@@ -217,7 +217,12 @@ pub async fn object(
         Some(stored) if plain => {
             json_response(StatusCode::OK, &Value::Object(stored.value.clone()))
         }
-        Some(stored) => json_response(StatusCode::OK, &Value::Object(oma::masked(&stored.value))),
+        Some(stored) => {
+            // Encrypted OMA values and settings catalog secrets alike stay masked.
+            let mut masked = Value::Object(oma::masked(&stored.value));
+            crate::settings::secrets::mask(&mut masked);
+            json_response(StatusCode::OK, &masked)
+        }
         None => Failure::not_found(&format!("/{api}/ object {id}")).respond(&ctx),
     }
 }

@@ -20,7 +20,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
 /// The methods a browser may use cross-origin.
-pub const ALLOW_METHODS: &str = "GET, PATCH, POST, DELETE, OPTIONS";
+pub const ALLOW_METHODS: &str = "GET, PUT, PATCH, POST, DELETE, OPTIONS";
 /// The request headers the editor sends.
 pub const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, client-request-id, Prefer, x-sandbox-fault";

@@ -24,6 +24,7 @@ use crate::fault::{self, Fault, Lost, Plan, RetryAfter};
 use crate::oma;
 use crate::reply::{json_response, shorten, Detail, Failure, RequestContext};
 use crate::sandbox::{Recorded, Sandbox};
+use crate::settings;
 use crate::store::Stored;
 
 /// The largest request body accepted; Graph's own limit for a request is the same 4 MiB.
@@ -323,6 +324,18 @@ async fn serve(
     };
     authorize(&req.headers, access)?;
     let segments = split_path(&route.rest)?;
+    let catalog_root = Links::new(req, route, api).api_root;
+    let call = settings::Call {
+        method: &req.method,
+        query: req.query.as_deref(),
+        headers: &req.headers,
+        body: &req.body,
+        api_root: &catalog_root,
+        concurrent,
+    };
+    if let Some(answer) = settings::serve(sandbox, api, &segments, &call).await {
+        return answer;
+    }
     let schema = policy_core::embedded::schema(api);
     let address = resolve(schema, &segments)?;
     let links = Links::new(req, route, api);
@@ -431,7 +444,10 @@ fn find(
     let stores = sandbox.stores();
     let store = stores.get(api);
     let found = match address {
-        Address::Member { set, id } => store.get(id).filter(|s| &s.set == set).map(|_| id.clone()),
+        Address::Member { set, id } => store
+            .get(id)
+            .filter(|s| store.holds(set, s))
+            .map(|_| id.clone()),
         Address::Singleton(path) => store.singleton_id(path),
         Address::Id(id) => store.get(id).map(|_| id.clone()),
         Address::Collection(_) | Address::PlainText { .. } => None,

@@ -20,7 +20,7 @@
 //! [`access`] says who may talk to it (Host, Origin, control secret); [`envelope`] applies
 //! that and stamps every response (ids, date, CORS); [`fault`] is the fault grammar and
 //! queue; [`oma`] keeps encrypted OMA settings secret; [`auth`] mints and checks tokens;
-//! [`store`] and [`seed`] hold the objects; [`sandbox`] is the shared state; [`server`]
+//! [`settings`] serves the settings catalog and its policies; [`store`] and [`seed`] hold the objects; [`sandbox`] is the shared state; [`server`]
 //! assembles and serves; [`cli`] reads options.
 
 pub mod access;
@@ -37,6 +37,7 @@ pub mod reply;
 pub mod sandbox;
 pub mod seed;
 pub mod server;
+pub mod settings;
 pub mod store;
 
 pub use auth::{mint_token, TokenRequest};

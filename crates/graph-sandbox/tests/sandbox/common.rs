@@ -102,6 +102,15 @@ impl Harness {
         assert_eq!(r.status, StatusCode::OK, "{api}/{id}: {}", r.text());
         r.json
     }
+
+    /// The same with secrets in plain text (`?secrets=plain`).
+    pub async fn stored_plain(&self, api: &str, id: &str) -> Value {
+        let r = self
+            .get(&format!("/_sandbox/objects/{api}/{id}?secrets=plain"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{api}/{id}: {}", r.text());
+        r.json
+    }
 }
 
 pub struct Reply {
