@@ -1,6 +1,7 @@
 //! The state a fresh sandbox starts from: the five seed examples (as copied, with three fixes, into
 //! `seed/`), large sample objects for the heavier editor screens, a custom profile with an
-//! encrypted OMA setting, and objects from `--seed` files.
+//! encrypted OMA setting, app protection and app configuration policies ([`app_policies`]), and
+//! objects from `--seed` files.
 
 use std::path::Path;
 
@@ -11,6 +12,8 @@ use serde_json::{json, Map, Value};
 
 use crate::store::Stores;
 use crate::Error;
+
+pub mod app_policies;
 
 /// The seed examples: file name, its JSON, and the API its example was written for.
 const EXAMPLES: &[(&str, &str, ApiVersion)] = &[
@@ -119,6 +122,14 @@ pub fn builtin() -> Stores {
         encrypted_oma_settings(),
         "windows10CustomConfiguration",
     );
+    for policy in crate::settings::seeded_policies() {
+        insert_builtin(&mut stores, ApiVersion::Beta, policy, "settings fixture");
+    }
+    for api in ApiVersion::ALL {
+        for policy in app_policies::objects(api) {
+            insert_builtin(&mut stores, api, policy, "app policy");
+        }
+    }
     stores
 }
 

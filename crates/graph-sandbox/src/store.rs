@@ -136,9 +136,29 @@ impl Store {
             .map(|(id, _)| id.clone())
     }
 
-    /// The objects of one collection, in insertion order.
+    /// The objects of one collection, in insertion order: those stored in it, and, as Graph
+    /// lists them, those of a sibling collection whose type derives from its type
+    /// (`deviceAppManagement/managedAppPolicies` holds the iOS and Android protections too).
     pub fn in_set<'a>(&'a self, set: &'a str) -> impl Iterator<Item = &'a Stored> + 'a {
-        self.objects.values().filter(move |s| s.set == set)
+        self.objects.values().filter(move |s| self.holds(set, s))
+    }
+
+    /// True when the collection `set` holds `stored` (see [`Store::in_set`]).
+    pub fn holds(&self, set: &str, stored: &Stored) -> bool {
+        if stored.set == set {
+            return true;
+        }
+        let parent = |path: &str| path.rsplit_once('/').map(|(p, _)| p.to_string());
+        if stored.singleton || parent(set).is_none() || parent(set) != parent(&stored.set) {
+            return false;
+        }
+        let schema = self.schema();
+        schema
+            .entry_sets
+            .iter()
+            .find(|e| e.path == set && e.collection)
+            .and_then(|e| schema.find(&e.type_name))
+            .is_some_and(|base| schema.is_same_or_derived(stored.type_id, base))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Stored> {

@@ -83,6 +83,12 @@ impl Schema {
     }
 }
 
+/// The name an entry set is listed by: its path without the singleton it hangs off
+/// (`deviceManagement/`, `deviceAppManagement/`), whose collection names do not repeat.
+pub fn set_name(path: &str) -> &str {
+    path.split_once('/').map_or(path, |(_, name)| name)
+}
+
 impl Catalog {
     /// Paths of the single objects (`officeConfiguration`, …), the `deviceManagement` root
     /// left out: `officeConfiguration` first, the one administrators edit most, then by path.
@@ -156,6 +162,27 @@ mod tests {
                 "ordered by short name"
             );
         }
+    }
+
+    /// The browser lists entry sets by [`set_name`]: app policies under `deviceAppManagement`
+    /// read as plainly as the `deviceManagement` collections, and no two names are alike.
+    #[test]
+    fn entry_sets_are_listed_by_distinct_names() {
+        for api in ApiVersion::ALL {
+            let c = whole(api).catalog();
+            let mut names: Vec<&str> = c.entry_sets.iter().map(|e| set_name(&e.path)).collect();
+            assert!(names.contains(&"iosManagedAppProtections"), "{api}");
+            assert!(names.contains(&"deviceConfigurations"), "{api}");
+            names.sort_unstable();
+            let n = names.len();
+            names.dedup();
+            assert_eq!(names.len(), n, "{api}: two entry sets share a name");
+        }
+        assert_eq!(set_name("officeConfiguration"), "officeConfiguration");
+        assert_eq!(
+            set_name("deviceAppManagement/targetedManagedAppConfigurations"),
+            "targetedManagedAppConfigurations"
+        );
     }
 
     #[test]

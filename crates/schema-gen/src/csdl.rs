@@ -1,6 +1,7 @@
 //! Reads Microsoft's OData CSDL (the Graph `$metadata`) and derives the [`SchemaData`] the editor
-//! embeds: every entity type reachable for a PATCH under `deviceManagement`, the singletons the
-//! editor opens, and the complex and enum types they use.
+//! embeds: every entity type reachable for a PATCH under `deviceManagement`, the app policy and
+//! app configuration collections of `deviceAppManagement`, the singletons the editor opens, and
+//! the complex and enum types they use.
 //!
 //! Only facts leave this module: names, types, flags and numbers. Descriptions are read for their
 //! numeric limits and read-only marks, then dropped.
@@ -347,6 +348,20 @@ impl Csdl {
                 collection: nav.collection,
             });
         }
+        if let Some(dam_type) = self.singletons.get("deviceAppManagement") {
+            for nav in self
+                .chain(dam_type)
+                .iter()
+                .flat_map(|t| t.navigation.iter())
+                .filter(|n| self.is_app_configuration(&n.type_name))
+            {
+                entry_sets.push(EntrySetData {
+                    path: format!("deviceAppManagement/{}", nav.name),
+                    type_name: nav.type_name.clone(),
+                    collection: nav.collection,
+                });
+            }
+        }
         if let Some(t) = self.singletons.get("officeConfiguration") {
             entry_sets.push(EntrySetData {
                 path: "officeConfiguration".into(),
@@ -460,6 +475,21 @@ impl Csdl {
         })
     }
 
+    /// True for a type of an app policy or app configuration family (see
+    /// [`APP_CONFIGURATION_BASES`]) that the document declares in full: a stub (no property or
+    /// navigation of its own or from a base below `entity`) is not followed.
+    fn is_app_configuration(&self, name: &str) -> bool {
+        let chain = self.chain(name);
+        let declared = chain.iter().any(|t| {
+            t.name != "microsoft.graph.entity"
+                && (!t.properties.is_empty() || !t.navigation.is_empty())
+        });
+        declared
+            && chain
+                .iter()
+                .any(|t| APP_CONFIGURATION_BASES.contains(&t.name.as_str()))
+    }
+
     /// The type and its bases, most derived first. Bases that form a cycle end the chain where
     /// it comes back to a type already in it.
     fn chain(&self, name: &str) -> Vec<&CsdlType> {
@@ -475,6 +505,14 @@ impl Csdl {
         out
     }
 }
+
+/// The bases of what `deviceAppManagement` holds that the editor opens: app protection and app
+/// configuration policies, and managed-device app configurations. Its other collections (apps,
+/// e-books, tokens, registrations, statuses) are not configuration.
+pub const APP_CONFIGURATION_BASES: [&str; 2] = [
+    "microsoft.graph.managedAppPolicy",
+    "microsoft.graph.managedDeviceMobileAppConfiguration",
+];
 
 /// The generator's output, with the properties whose descriptions disagree with themselves and
 /// that the override table does not settle yet.
@@ -511,6 +549,54 @@ pub fn generate(xml: &str, api: ApiVersion) -> Result<Generated, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `deviceAppManagement` gives the app policy and app configuration collections declared in
+    /// full, with their derived types; apps, stubs and a stub's family are left out.
+    #[test]
+    fn app_policy_collections_of_device_app_management() {
+        let xml = r#"<Schema Namespace="microsoft.graph" Alias="graph">
+            <EntityType Name="entity"><Key><PropertyRef Name="id"/></Key>
+                <Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+            <EntityType Name="deviceManagement" BaseType="graph.entity"/>
+            <EntityType Name="deviceAppManagement" BaseType="graph.entity">
+                <NavigationProperty Name="managedAppPolicies" Type="Collection(graph.managedAppPolicy)"/>
+                <NavigationProperty Name="iosManagedAppProtections" Type="Collection(graph.iosManagedAppProtection)"/>
+                <NavigationProperty Name="mobileAppConfigurations" Type="Collection(graph.managedDeviceMobileAppConfiguration)"/>
+                <NavigationProperty Name="mobileApps" Type="Collection(graph.mobileApp)"/>
+                <NavigationProperty Name="vppTokens" Type="Collection(graph.vppToken)"/>
+            </EntityType>
+            <EntityType Name="managedAppPolicy" BaseType="graph.entity" Abstract="true">
+                <Property Name="displayName" Type="Edm.String"/></EntityType>
+            <EntityType Name="iosManagedAppProtection" BaseType="graph.managedAppPolicy">
+                <Property Name="minimumPinLength" Type="Edm.Int32" Nullable="false"/></EntityType>
+            <EntityType Name="managedDeviceMobileAppConfiguration" BaseType="graph.entity" Abstract="true"/>
+            <EntityType Name="mobileApp" BaseType="graph.entity">
+                <Property Name="publisher" Type="Edm.String"/></EntityType>
+            <EntityType Name="vppToken" BaseType="graph.entity"/>
+            <EntityContainer Name="GraphService">
+                <Singleton Name="deviceManagement" Type="graph.deviceManagement"/>
+                <Singleton Name="deviceAppManagement" Type="graph.deviceAppManagement"/>
+            </EntityContainer>
+        </Schema>"#;
+        let g = generate(xml, ApiVersion::V1).unwrap();
+        let paths: Vec<&str> = g
+            .schema
+            .entry_sets
+            .iter()
+            .map(|s| s.path.as_str())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "deviceAppManagement/iosManagedAppProtections",
+                "deviceAppManagement/managedAppPolicies",
+                "deviceManagement"
+            ]
+        );
+        let types: Vec<&str> = g.schema.types.iter().map(|t| short_name(&t.name)).collect();
+        assert!(types.contains(&"iosManagedAppProtection"), "{types:?}");
+        assert!(!types.contains(&"mobileApp"), "{types:?}");
+    }
 
     /// Found by `crates/schema-gen/tests/fuzz.rs` (`csdl_hostile_documents`): a
     /// `deviceManagement` whose base types lead back to it made the generator follow the bases

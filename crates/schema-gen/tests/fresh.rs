@@ -47,3 +47,44 @@ fn schemas_hold_no_description_text() {
         strings_are_names(&v, api.as_str());
     }
 }
+
+/// The app policy and app configuration collections of `deviceAppManagement` are in both
+/// versions where the metadata declares them, each opening a concrete type.
+#[test]
+fn app_policy_collections_in_both_versions() {
+    let common = [
+        "managedAppPolicies",
+        "iosManagedAppProtections",
+        "androidManagedAppProtections",
+        "defaultManagedAppProtections",
+        "mdmWindowsInformationProtectionPolicies",
+        "windowsInformationProtectionPolicies",
+        "targetedManagedAppConfigurations",
+        "mobileAppConfigurations",
+    ];
+    for api in ApiVersion::ALL {
+        let text = std::fs::read_to_string(schema_gen::schema_file(api)).unwrap();
+        let data: policy_core::model::SchemaData = serde_json::from_str(&text).unwrap();
+        let schema = policy_core::Schema::from_data(data).unwrap();
+        let collections = schema.catalog().collections;
+        let mut expected: Vec<String> = common
+            .iter()
+            .map(|c| format!("deviceAppManagement/{c}"))
+            .collect();
+        if api == ApiVersion::Beta {
+            expected.push("deviceAppManagement/windowsManagedAppProtections".into());
+        }
+        expected.sort();
+        let found: Vec<String> = collections
+            .into_iter()
+            .filter(|c| c.starts_with("deviceAppManagement/"))
+            .collect();
+        assert_eq!(found, expected, "{api}");
+        let ios = schema.find("iosManagedAppProtection").unwrap();
+        assert_eq!(
+            schema.entry_set_for(ios).unwrap().path,
+            "deviceAppManagement/iosManagedAppProtections",
+            "{api}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! that need a socket (dropped connections, restarts, the binary, the Host and CORS checks of
 //! the listener) through 127.0.0.1 on a port the OS picks.
 
+mod app_policies;
 mod common;
 mod faults;
 mod hostile;
@@ -9,5 +10,6 @@ mod listener;
 mod objects;
 mod protocol;
 mod secrets;
+mod settings;
 mod sockets;
 mod state;

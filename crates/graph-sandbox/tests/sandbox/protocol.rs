@@ -159,7 +159,7 @@ async fn cors_preflight_and_exposed_headers() {
             assert!(r.header("request-id").is_some() && r.header("date").is_some());
         }
     }
-    assert_eq!(ALLOW_METHODS, "GET, PATCH, POST, DELETE, OPTIONS");
+    assert_eq!(ALLOW_METHODS, "GET, PUT, PATCH, POST, DELETE, OPTIONS");
     assert_eq!(
         ALLOW_HEADERS,
         "Authorization, Content-Type, client-request-id, Prefer, x-sandbox-fault"
@@ -647,8 +647,10 @@ fn seeded_objects_validate_in_their_stores() {
             );
         }
     }
-    assert_eq!(stores.v1.len(), 3);
-    assert_eq!(stores.beta.len(), 10);
+    // Four app policies in each version (`seed::app_policies`).
+    assert_eq!(stores.v1.len(), 3 + 4);
+    // And five settings catalog policies in beta (`fixtures/settings/policies.json`).
+    assert_eq!(stores.beta.len(), 10 + 4 + 5);
     let encrypted = stores.beta.get(ENCRYPTED_OMA_ID).unwrap();
     assert_eq!(
         encrypted.value["@odata.type"],
