@@ -12,6 +12,9 @@ use policy_core::{validate_as, FieldPath, Mode, Problem};
 use serde_json::{Map, Value};
 use yew::Reducible;
 
+/// The type of settings catalog and endpoint security policies.
+pub const SETTINGS_POLICY: &str = "microsoft.graph.deviceManagementConfigurationPolicy";
+
 /// A value shared by reference: equal when it is the same allocation, which is exactly when a
 /// field's value has not been replaced. Props built on it make unchanged fields skip rendering.
 #[derive(Debug, Default)]
@@ -183,6 +186,12 @@ pub struct Document {
     /// Graph's masked values of the loaded object's encrypted settings, by reference (worked
     /// out when `loaded` changes).
     pub masks: Shared<HashMap<String, Value>>,
+    /// A settings catalog policy: the errors the catalog module found in its `settings`
+    /// (`components::catalog_host`), which block Send as the form's own do.
+    pub catalog_errors: usize,
+    /// A settings catalog policy whose `settings` changed: the body of the PUT that Send makes
+    /// instead of a PATCH (`policy_core::patch::put_body`).
+    put: Option<Shared<Value>>,
 }
 
 impl Document {
@@ -204,7 +213,21 @@ impl Document {
         self.patch.clone().map(Shared)
     }
 
+    /// True for a settings catalog or endpoint security policy, whose `settings` the catalog
+    /// module edits.
+    pub fn is_settings_policy(&self) -> bool {
+        self.schema().get(self.type_id).name == SETTINGS_POLICY
+    }
+
+    /// The body of the PUT Send makes when the settings changed (else it PATCHes).
+    pub fn put(&self) -> Option<&Shared<Value>> {
+        self.put.as_ref()
+    }
+
     pub fn is_dirty(&self) -> bool {
+        if self.put.is_some() {
+            return true;
+        }
         match self.patch() {
             Some(Ok(p)) => !p.is_empty(),
             Some(Err(_)) => true,
@@ -235,10 +258,16 @@ impl Document {
         }
     }
 
-    /// The draft as it may be stored: no secret in clear.
+    /// The draft as it may be stored: no secret in clear (a settings catalog secret typed in
+    /// this page is stored empty: typed again after a restore).
     pub fn draft_to_store(&self) -> Value {
         let mut v = self.draft_value();
         policy_core::secrets::scrub(&mut v, &self.masks);
+        if self.is_settings_policy() {
+            if let Some(settings) = v.get_mut("settings") {
+                scrub_typed_secrets(settings, 0);
+            }
+        }
         v
     }
 
@@ -246,6 +275,8 @@ impl Document {
     pub fn send_blocked(&self, has_credential: bool) -> Option<&'static str> {
         if self.problems.has_errors() {
             Some("Fix the errors above before sending.")
+        } else if self.catalog_errors > 0 {
+            Some("Fix the errors in the settings before sending.")
         } else if !self.unresolved_secrets().is_empty() {
             Some("An encrypted setting in a list you changed still holds the mask Graph returned: reveal it or type it again, or sending would replace the secret with the mask.")
         } else if !matches!(self.origin, Origin::Graph { .. }) {
@@ -266,7 +297,21 @@ impl Document {
 
     /// The same, for a draft whose value is `value`.
     fn revalidate_as(&mut self, value: &Value) {
-        let problems = validate_as(self.schema(), self.type_id, value, Mode::Object);
+        let mut problems = validate_as(self.schema(), self.type_id, value, Mode::Object);
+        self.put = None;
+        if self.is_settings_policy() {
+            // Its settings are the catalog module's to judge, and sent with PUT.
+            problems.retain(|p| {
+                !(p.code == policy_core::Code::NavigationProperty && p.path.as_str() == "settings")
+            });
+            if let Some(loaded) = &self.loaded {
+                if policy_core::patch::settings_changed(loaded, value) {
+                    self.put = policy_core::patch::put_body(self.schema(), self.type_id, value)
+                        .ok()
+                        .map(Shared::new);
+                }
+            }
+        }
         self.problems = Shared::new(Problems::new(problems, Some(&self.problems)));
         self.patch = self
             .loaded
@@ -323,9 +368,37 @@ impl Document {
             patch: None,
             revealed: Shared::new(HashMap::new()),
             masks: Shared::default(),
+            catalog_errors: 0,
+            put: None,
         };
         doc.refresh_masks();
         doc
+    }
+}
+
+/// Empties every secret value of a settings catalog policy that is in clear (`valueState`
+/// `notEncrypted`); Graph's `encryptedValueToken`s stay as they are.
+pub fn scrub_typed_secrets(v: &mut Value, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            let typed = map
+                .get("@odata.type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.ends_with("SecretSettingValue"))
+                && map.get("valueState").and_then(Value::as_str) == Some("notEncrypted");
+            if typed {
+                map.insert("value".into(), Value::String(String::new()));
+            }
+            map.values_mut()
+                .for_each(|inner| scrub_typed_secrets(inner, depth + 1));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|inner| scrub_typed_secrets(inner, depth + 1)),
+        _ => {}
     }
 }
 
@@ -361,6 +434,8 @@ pub enum Action {
         reference: String,
         plain: String,
     },
+    /// The catalog module's count of errors in a settings catalog policy's `settings`.
+    CatalogErrors(usize),
     Close,
 }
 
@@ -428,6 +503,13 @@ impl Reducible for EditorState {
                     for change in mine.iter().flat_map(|p| p.changes()) {
                         draft.set(&change.property, Some(change.new.clone()));
                     }
+                    // Changed settings of a settings catalog policy go on top whole.
+                    if doc.put.is_some() {
+                        draft.set(
+                            "settings",
+                            doc.draft.get("settings").map(|s| (*s.0).clone()),
+                        );
+                    }
                     doc.draft = draft;
                     doc.loaded = Some(Shared::new(current));
                     doc.refresh_masks();
@@ -458,6 +540,11 @@ impl Reducible for EditorState {
                     doc.draft.set(&property, before);
                     doc.revision += 1;
                     doc.revalidate();
+                }
+            }
+            Action::CatalogErrors(n) => {
+                if let Some(doc) = next.doc.as_mut() {
+                    doc.catalog_errors = n;
                 }
             }
             Action::Revealed { reference, plain } => {

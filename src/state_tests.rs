@@ -148,3 +148,53 @@ fn a_row_of_the_review_reverts_one_property_to_what_was_loaded() {
     assert!(doc.draft_value().get("description").is_none());
     assert!(!doc.is_dirty());
 }
+
+#[test]
+fn changed_settings_of_a_settings_policy_are_sent_whole_and_typed_secrets_never_stored() {
+    let s = beta();
+    let t = s.find(SETTINGS_POLICY).unwrap();
+    let secret = |value: &str, state: &str| {
+        json!({"settingInstance": {
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+            "settingDefinitionId": "x_pin",
+            "simpleSettingValue": {
+                "@odata.type": "#microsoft.graph.deviceManagementConfigurationSecretSettingValue",
+                "value": value, "valueState": state
+            }
+        }})
+    };
+    let policy = json!({
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+        "id": "p", "name": "Policy", "platforms": "windows10", "technologies": "mdm",
+        "settings": [secret("token-1", "encryptedValueToken")],
+    });
+    let editor = opened(t, policy);
+    let doc = editor.doc.as_ref().unwrap();
+    // `settings` is the catalog module's: no warning about a relationship, nothing to send.
+    assert!(doc.problems.all.is_empty(), "{:?}", doc.problems.all);
+    assert!(doc.put().is_none() && !doc.is_dirty());
+    let editor = editor.reduce(Action::Edit {
+        property: "settings".into(),
+        value: Some(json!([secret("typed", "notEncrypted")])),
+    });
+    let doc = editor.doc.as_ref().unwrap();
+    let put = doc.put().expect("a PUT");
+    assert_eq!(
+        put["settings"][0]["settingInstance"]["simpleSettingValue"]["value"],
+        "typed"
+    );
+    assert!(doc.is_dirty());
+    // The draft as stored keeps no typed secret.
+    let stored = doc.draft_to_store();
+    assert_eq!(
+        stored["settings"][0]["settingInstance"]["simpleSettingValue"]["value"],
+        ""
+    );
+    // The module's errors block Send.
+    let editor = editor.reduce(Action::CatalogErrors(2));
+    let doc = editor.doc.as_ref().unwrap();
+    assert_eq!(
+        doc.send_blocked(true),
+        Some("Fix the errors in the settings before sending.")
+    );
+}

@@ -200,7 +200,7 @@ impl Ctx {
             _ => None,
         };
         // The connection's own base: the one that answered.
-        super::replace_url(&crate::session::link_query_for(
+        super::layout::go_to(&crate::session::link_query_for(
             &conn.base,
             conn.api,
             Some(&t),
@@ -238,9 +238,15 @@ impl Ctx {
         let Some(Ok(patch)) = doc.patch().cloned() else {
             return;
         };
-        if patch.is_empty() {
+        // A settings catalog policy whose settings changed is written whole (PUT).
+        let put = doc.put().map(|b| (*b.0).clone());
+        if patch.is_empty() && put.is_none() {
             return;
         }
+        let applied_in = |current: &Value| match &put {
+            Some(body) => policy_core::patch::put_applied_in(body, current),
+            None => patch.is_applied_in(current),
+        };
         let Some(loaded) = doc.loaded.clone() else {
             return;
         };
@@ -250,9 +256,7 @@ impl Ctx {
         match conn.get_object(&target).await {
             // An earlier attempt whose answer was lost (a 5xx, a timeout, a dropped connection)
             // went through: it is not sent twice.
-            Ok(current)
-                if changed_elsewhere(&loaded, &current) && patch.is_applied_in(&current) =>
-            {
+            Ok(current) if changed_elsewhere(&loaded, &current) && applied_in(&current) => {
                 drafts::remove_mine(&key);
                 self.send(AppAction::Busy(false));
                 self.doc(Action::Saved {
@@ -273,7 +277,14 @@ impl Ctx {
             Ok(_) => {}
             Err(e) => return self.fail("Checking the object before sending", Op::Send, attempt, e),
         }
-        if let Err(e) = conn.patch(&target, &patch, &doc.masks, &doc.revealed).await {
+        let sent = match &put {
+            Some(body) => conn.put(&target, body).await,
+            None => conn
+                .patch(&target, &patch, &doc.masks, &doc.revealed)
+                .await
+                .map(|_| ()),
+        };
+        if let Err(e) = sent {
             return self.fail(SENDING, Op::Send, attempt, e);
         }
         match conn.get_object(&target).await {
@@ -301,7 +312,7 @@ impl Ctx {
                     fresh,
                     sent: doc.draft_value(),
                 });
-                let n = patch.changes().len();
+                let n = patch.changes().len() + usize::from(put.is_some());
                 let mut message = format!(
                     "Saved: {n} propert{} changed.",
                     if n == 1 { "y" } else { "ies" }

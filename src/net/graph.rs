@@ -84,6 +84,7 @@ fn client_request_id() -> String {
 fn request(method: &str, url: &str, token: &str) -> gloo_net::http::RequestBuilder {
     match method {
         "PATCH" => Request::patch(url),
+        "PUT" => Request::put(url),
         _ => Request::get(url),
     }
     .redirect(web_sys::RequestRedirect::Error)
@@ -124,13 +125,26 @@ fn take_early_get(url: &str, token: &str) -> Option<js_sys::Promise> {
     })
 }
 
+/// The URL an object is read from: a settings catalog or endpoint security policy
+/// (`configurationPolicies`) comes with its `settings` (`$expand`), which the editor keeps in
+/// its JSON and writes back with PUT.
+pub fn read_url(target: &Target, base: &GraphBase, api: ApiVersion) -> String {
+    let url = target.url(base, api);
+    match target {
+        Target::Member { set, .. } if set == policy_core::patch::CONFIGURATION_POLICIES => {
+            url + "?$expand=settings"
+        }
+        _ => url,
+    }
+}
+
 impl Connection {
     /// Sends the GET of `target` now, before the page has mounted, when the token is already
     /// here (a pasted or demo token; never with a signed-in account, whose token MSAL.js gives
     /// later): the start-up's own [`Connection::get_object`] of the same URL with the same token
     /// then takes this answer instead of asking again.
     pub fn start_early_get(&self, target: &Target) {
-        let url = target.url(&self.base, self.api);
+        let url = read_url(target, &self.base, self.api);
         let (None, Some(token)) = (&self.signed_in, &self.token) else {
             return;
         };
@@ -253,10 +267,10 @@ impl Connection {
             .map_err(|e| ApiError::BadResponse(format!("the answer is not JSON ({e})")))
     }
 
-    /// GET one object.
+    /// GET one object (a settings catalog policy with its settings, see [`read_url`]).
     pub async fn get_object(&self, target: &Target) -> Result<Value, ApiError> {
         let response = self
-            .send("GET", &target.url(&self.base, self.api), None)
+            .send("GET", &read_url(target, &self.base, self.api), None)
             .await?;
         let v = Self::json(response).await?;
         if v.is_object() {
@@ -284,6 +298,42 @@ impl Connection {
             .and_then(Value::as_str)
             .map(str::to_string)
             .ok_or_else(|| ApiError::BadResponse("the answer has no \"value\" text".into()))
+    }
+
+    /// GET `url` (under the chosen base, as every request) and its answer's text: for the
+    /// settings catalog module, which reads the JSON itself (`net::catalog_module`).
+    pub async fn get_text(&self, url: &str) -> Result<String, ApiError> {
+        let response = self.send("GET", url, None).await?;
+        response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))
+    }
+
+    /// The preview of the PUT that replaces a settings catalog policy with `body`.
+    pub fn put_preview(&self, target: &Target, body: &Value) -> RequestPreview {
+        RequestPreview {
+            method: "PUT",
+            url: target.url(&self.base, self.api),
+            headers: vec![
+                ("Authorization", "Bearer <redacted>".into()),
+                ("Content-Type", "application/json".into()),
+                ("Accept", "application/json".into()),
+            ],
+            body: serde_json::to_string_pretty(body).unwrap_or_default(),
+        }
+    }
+
+    /// PUTs a whole settings catalog policy (Graph refuses `settings` in a PATCH; the body comes
+    /// from `policy_core::patch::put_body`). Graph answers 204, or 200 with the policy.
+    pub async fn put(&self, target: &Target, body: &Value) -> Result<(), ApiError> {
+        self.send(
+            "PUT",
+            &target.url(&self.base, self.api),
+            Some(body.to_string()),
+        )
+        .await?;
+        Ok(())
     }
 
     /// The URL of a collection's first page.

@@ -3,6 +3,7 @@
 //! gloo-net, `fetch` or a `Request` (the `tidy` test holds it).
 
 pub mod assets;
+pub mod catalog_module;
 pub mod graph;
 
 pub use assets::{ensure_catalog, ensure_type, ensure_whole, load_config, prefetch, SchemaError};

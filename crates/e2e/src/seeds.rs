@@ -40,6 +40,24 @@ pub const ENCRYPTED_OMA_ID: &str = graph_sandbox::seed::ENCRYPTED_OMA_ID;
 /// The plain value of that encrypted setting.
 pub const ENCRYPTED_OMA_SECRET: &str = graph_sandbox::seed::ENCRYPTED_OMA_SECRET;
 
+/// The entry set of settings catalog and endpoint security policies (beta only).
+pub const SETTINGS_POLICIES: &str = graph_sandbox::settings::POLICIES;
+/// The settings catalog policy type.
+pub const SETTINGS_POLICY: &str = "deviceManagementConfigurationPolicy";
+/// The Windows settings catalog policy: 16 settings (a choice with children at `settings[0]`,
+/// ranged integers, string and integer collections, a group collection, a group, a secret).
+pub const SETTINGS_WINDOWS_ID: &str = graph_sandbox::settings::WINDOWS_POLICY_ID;
+/// The plain value of its top-level secret (`settings[12]`), shown only as a token.
+pub const SETTINGS_WINDOWS_SECRET: &str = graph_sandbox::settings::WINDOWS_POLICY_SECRET;
+/// The macOS settings catalog policy (`mdm,appleRemoteManagement`).
+pub const SETTINGS_MACOS_ID: &str = graph_sandbox::settings::MACOS_POLICY_ID;
+/// The endpoint security antivirus policy (template family `endpointSecurityAntivirus`).
+pub const SETTINGS_ANTIVIRUS_ID: &str = graph_sandbox::settings::ANTIVIRUS_POLICY_ID;
+/// The endpoint security firewall policy (template family `endpointSecurityFirewall`).
+pub const SETTINGS_FIREWALL_ID: &str = graph_sandbox::settings::FIREWALL_POLICY_ID;
+/// The Linux settings catalog policy.
+pub const SETTINGS_LINUX_ID: &str = graph_sandbox::settings::LINUX_POLICY_ID;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +75,10 @@ mod tests {
             ("beta", WINDOWS10, WINDOWS10_ID),
             ("beta", IOS, IOS_ID),
             ("beta", ENCRYPTED_OMA, ENCRYPTED_OMA_ID),
+            ("beta", SETTINGS_POLICY, SETTINGS_WINDOWS_ID),
+            ("beta", SETTINGS_POLICY, SETTINGS_MACOS_ID),
+            ("beta", SETTINGS_POLICY, SETTINGS_ANTIVIRUS_ID),
+            ("beta", SETTINGS_POLICY, SETTINGS_FIREWALL_ID),
         ] {
             let object = sandbox.object(api, id);
             assert_eq!(
@@ -69,6 +91,55 @@ mod tests {
             sandbox.singleton("beta", OFFICE)["@odata.type"],
             format!("#microsoft.graph.{OFFICE}")
         );
+        sandbox.stop().await;
+    }
+}
+
+// App protection and app configuration policies under `deviceAppManagement`, in both versions
+// (see `crates/graph-sandbox/src/seed/app_policies.rs`).
+
+/// The iOS app protection policy.
+pub const IOS_PROTECTION: &str = "iosManagedAppProtection";
+pub const IOS_PROTECTIONS: &str = "deviceAppManagement/iosManagedAppProtections";
+pub const IOS_PROTECTION_ID: &str = graph_sandbox::seed::app_policies::IOS_PROTECTION_ID;
+
+/// The Android app protection policy.
+pub const ANDROID_PROTECTION: &str = "androidManagedAppProtection";
+pub const ANDROID_PROTECTIONS: &str = "deviceAppManagement/androidManagedAppProtections";
+pub const ANDROID_PROTECTION_ID: &str = graph_sandbox::seed::app_policies::ANDROID_PROTECTION_ID;
+
+/// The app configuration for managed apps.
+pub const APP_CONFIGURATION: &str = "targetedManagedAppConfiguration";
+pub const APP_CONFIGURATIONS: &str = "deviceAppManagement/targetedManagedAppConfigurations";
+pub const APP_CONFIGURATION_ID: &str = graph_sandbox::seed::app_policies::APP_CONFIGURATION_ID;
+
+/// The Windows Information Protection policy for enrolled devices.
+pub const MDM_WIP: &str = "mdmWindowsInformationProtectionPolicy";
+pub const MDM_WIPS: &str = "deviceAppManagement/mdmWindowsInformationProtectionPolicies";
+pub const MDM_WIP_ID: &str = graph_sandbox::seed::app_policies::MDM_WIP_ID;
+
+#[cfg(test)]
+mod app_policy_tests {
+    use super::*;
+    use crate::TestSandbox;
+
+    #[tokio::test]
+    async fn a_fresh_sandbox_holds_the_app_policies_in_both_versions() {
+        let sandbox = TestSandbox::start(None).await;
+        for api in ["v1.0", "beta"] {
+            for (type_name, id) in [
+                (IOS_PROTECTION, IOS_PROTECTION_ID),
+                (ANDROID_PROTECTION, ANDROID_PROTECTION_ID),
+                (APP_CONFIGURATION, APP_CONFIGURATION_ID),
+                (MDM_WIP, MDM_WIP_ID),
+            ] {
+                assert_eq!(
+                    sandbox.object(api, id)["@odata.type"],
+                    format!("#microsoft.graph.{type_name}"),
+                    "{api} {id}"
+                );
+            }
+        }
         sandbox.stop().await;
     }
 }

@@ -198,3 +198,105 @@ pub fn diff(schema: &Schema, loaded: &Value, edited: &Value) -> Result<Patch, Di
         skipped,
     })
 }
+
+/// The entry set of settings catalog and endpoint security policies, whose `settings` are
+/// written with PUT (Graph refuses them in a PATCH).
+pub const CONFIGURATION_POLICIES: &str = "deviceManagement/configurationPolicies";
+
+/// The `@odata.type` of one setting of such a policy.
+const SETTING_TYPE: &str = "#microsoft.graph.deviceManagementConfigurationSetting";
+
+/// True when the `settings` of `edited` differ from those of `loaded` (each setting compared by
+/// its `settingInstance`: the ids Graph numbers them with and expanded definitions do not
+/// count): such a change goes by [`put_body`], not by a PATCH.
+pub fn settings_changed(loaded: &Value, edited: &Value) -> bool {
+    let instances = |v: &Value| -> Option<Vec<Value>> {
+        v.get("settings")?.as_array().map(|list| {
+            list.iter()
+                .map(|s| s.get("settingInstance").cloned().unwrap_or(Value::Null))
+                .collect()
+        })
+    };
+    match (instances(loaded), instances(edited)) {
+        (Some(a), Some(b)) => a.len() != b.len() || a.iter().zip(&b).any(|(x, y)| !json_eq(x, y)),
+        (None, Some(_)) => true,
+        _ => false,
+    }
+}
+
+/// The body of `PUT configurationPolicies/{id}`: the whole policy as Graph's update expects it,
+/// from the edited object `edited` of type `type_id`: `@odata.type`, every writable property it
+/// holds (read-only ones such as `createdDateTime`, `settingCount` or a template reference's
+/// family and names left out, as are unknown and `@`-annotated keys), and `settings`, each as
+/// `{"@odata.type", "settingInstance"}` (Graph numbers the settings itself; expanded definitions
+/// are never sent back).
+pub fn put_body(schema: &Schema, type_id: TypeId, edited: &Value) -> Result<Value, DiffError> {
+    let map = edited.as_object().ok_or(DiffError::NotObject)?;
+    let t = schema.get(type_id);
+    let mut body = Map::new();
+    body.insert("@odata.type".into(), Value::String(t.odata_type()));
+    for p in &t.properties {
+        let Some(v) = map.get(&p.name) else {
+            continue;
+        };
+        if p.read_only {
+            continue;
+        }
+        let v = match (v, schema.find(&p.type_name)) {
+            // A complex value keeps only its own writable properties.
+            (Value::Object(inner), Some(ct)) => {
+                let ct = schema.get(ct);
+                Value::Object(
+                    inner
+                        .iter()
+                        .filter(|(k, _)| {
+                            *k == "@odata.type" || ct.property(k).is_some_and(|q| !q.read_only)
+                        })
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                )
+            }
+            _ => v.clone(),
+        };
+        body.insert(p.name.clone(), v);
+    }
+    let settings = map
+        .get("settings")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|s| {
+                    let mut one = Map::new();
+                    one.insert("@odata.type".into(), Value::String(SETTING_TYPE.into()));
+                    one.insert(
+                        "settingInstance".into(),
+                        s.get("settingInstance").cloned().unwrap_or(Value::Null),
+                    );
+                    Value::Object(one)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    body.insert("settings".into(), Value::Array(settings));
+    Ok(Value::Object(body))
+}
+
+/// True when `current` (the policy as Graph holds it now, read with its settings) already holds
+/// the settings of `sent` and its other written values: a PUT whose answer was lost went
+/// through, and sending it again is not needed.
+pub fn put_applied_in(sent: &Value, current: &Value) -> bool {
+    let Some(map) = sent.as_object() else {
+        return false;
+    };
+    // A complex value was sent with its writable part only: that part must be there.
+    let holds = |now: &Value, v: &Value| match (now, v) {
+        (Value::Object(now), Value::Object(v)) => v
+            .iter()
+            .all(|(k, v)| k.contains('@') || json_eq(now.get(k).unwrap_or(&Value::Null), v)),
+        _ => json_eq(now, v),
+    };
+    !settings_changed(current, sent)
+        && map.iter().all(|(k, v)| {
+            k == "settings" || k.contains('@') || holds(current.get(k).unwrap_or(&Value::Null), v)
+        })
+}

@@ -1,0 +1,192 @@
+//! The settings editor as the page mounts it: the definitions' date and Refresh, the settings
+//! grouped by category, the picker, and the reports to the page (each edit's `settings`, the
+//! error count).
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use policy_core::settings::{PolicyContext, SearchFilter};
+use serde_json::Value;
+use yew::prelude::*;
+
+use crate::load;
+use crate::picker::Picker;
+use crate::state::{Input, Model, Msg};
+use crate::store::Host;
+use crate::view::{Ptr, SettingCard};
+
+#[derive(Properties)]
+pub struct AppProps {
+    pub input: Rc<Input>,
+    pub host: Host,
+}
+
+impl PartialEq for AppProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.input, &other.input) && self.host == other.host
+    }
+}
+
+thread_local! {
+    /// The definitions last loaded, for the page's review (`diff`).
+    pub static DEFINITIONS: std::cell::RefCell<Rc<policy_core::settings::Definitions>> =
+        std::cell::RefCell::new(Rc::default());
+}
+
+#[component]
+pub fn App(p: &AppProps) -> Html {
+    let model = use_reducer(|| Model::new(&p.input));
+    let refresh = use_state_eq(|| 0u32);
+    let dispatch = {
+        let d = model.dispatcher();
+        Callback::from(move |m: Msg| d.dispatch(m))
+    };
+    // The page gave the policy anew.
+    {
+        let d = model.dispatcher();
+        let first = use_mut_ref(|| true);
+        use_effect_with(Ptr(p.input.clone()), move |input| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                d.dispatch(Msg::Input(input.0.clone()));
+            }
+        });
+    }
+    // Definitions: kept ones, then fresh ones (again on Refresh).
+    {
+        let (d, host, input) = (model.dispatcher(), p.host.clone(), p.input.clone());
+        use_effect_with((*refresh, input.policy_key()), move |(n, _)| {
+            let again = *n > 0;
+            wasm_bindgen_futures::spawn_local(async move {
+                load::definitions(host, &input, again, move |m| d.dispatch(m)).await;
+            });
+        });
+    }
+    {
+        let defs = model.defs.clone();
+        use_effect_with(Ptr(defs), |defs| {
+            DEFINITIONS.with(|d| *d.borrow_mut() = defs.0.clone())
+        });
+    }
+    // Each edit goes to the page; so does the error count.
+    {
+        let (host, m) = (p.host.clone(), model.clone());
+        use_effect_with(model.edits, move |edits| {
+            if *edits > 0 {
+                host.change(&m.settings_value());
+            }
+        });
+    }
+    {
+        let host = p.host.clone();
+        use_effect_with(model.errors, move |n| host.errors(*n));
+    }
+    // Definitions the picker added are kept with the policy's.
+    {
+        let key = p.input.policy_key();
+        use_effect_with(Ptr(model.added_defs.clone()), move |added| {
+            if !added.0.is_empty() {
+                let raw = (*added.0).clone();
+                wasm_bindgen_futures::spawn_local(async move { load::keep_added(&key, raw).await });
+            }
+        });
+    }
+
+    let ctx = PolicyContext::of(&model.meta);
+    let template_required: HashSet<String> = model
+        .template
+        .iter()
+        .flat_map(|t| t.required().map(|s| s.definition_id.to_ascii_lowercase()))
+        .collect();
+    let present: HashSet<String> = (0..model.settings.len())
+        .filter_map(|i| model.definition_id(i).map(str::to_ascii_lowercase))
+        .collect();
+    // Settings by category, in the order each category first comes.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for i in 0..model.settings.len() {
+        let cat = model
+            .definition_id(i)
+            .and_then(|id| model.defs.get(id))
+            .and_then(|d| d.category_id.clone());
+        let name = match &cat {
+            Some(c) => model
+                .categories
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| format!("Category {c}")),
+            None => "Other settings".to_string(),
+        };
+        match groups.iter_mut().find(|g| g.0 == name) {
+            Some(g) => g.1.push(i),
+            None => groups.push((name, vec![i])),
+        }
+    }
+    let on_refresh = {
+        let refresh = refresh.clone();
+        Callback::from(move |_| refresh.set(*refresh + 1))
+    };
+    let on_add = {
+        let d = model.dispatcher();
+        Callback::from(move |(setting, raw)| d.dispatch(Msg::Add(setting, raw)))
+    };
+    let other: Vec<_> = model.other_problems.iter().collect();
+    // The loaded settings by definition id, for a choice put back as it was.
+    let loaded = use_memo(Ptr(p.input.clone()), |input| {
+        input
+            .0
+            .loaded
+            .iter()
+            .flat_map(|l| l.as_array().into_iter().flatten())
+            .filter_map(|s| {
+                let id = s
+                    .get("settingInstance")?
+                    .get("settingDefinitionId")?
+                    .as_str()?;
+                Some((id.to_ascii_lowercase(), Rc::new(s.clone())))
+            })
+            .collect::<std::collections::HashMap<String, Rc<Value>>>()
+    });
+    html! {
+        <div class="catalog" data-errors={model.errors.to_string()}>
+            <p class="unit" id="definitions-as-of">
+                { match &model.as_of {
+                    Some(d) => format!("Definitions as of {}. ", d.get(..16).unwrap_or(d).replace('T', " ")),
+                    None if model.has_defs => "Definitions loaded. ".to_string(),
+                    None => "Loading the setting definitions… ".to_string(),
+                } }
+                <button type="button" class="link" id="refresh-definitions" onclick={on_refresh}>{ "Refresh" }</button>
+            </p>
+            if let Some(n) = &model.note { <p class="blocked" id="definitions-note">{ n }</p> }
+            if model.template.is_some() {
+                <p class="unit" id="template-note">{ "This policy comes from a template: only the template's settings can be added, and its required ones cannot be removed." }</p>
+            }
+            <p id="catalog-errors" class={if model.errors > 0 { "blocked" } else { "unit" }}>
+                { match model.errors { 0 => "No errors in the settings.".to_string(), 1 => "1 error in the settings.".to_string(), n => format!("{n} errors in the settings.") } }
+            </p>
+            if !other.is_empty() {
+                <ul class="problems" id="settings-problems">
+                    { for other.iter().map(|q| html! { <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li> }) }
+                </ul>
+            }
+            { for groups.into_iter().map(|(name, items)| html! {
+                <section class="category">
+                    <h3>{ name }</h3>
+                    { for items.into_iter().map(|i| {
+                        let removable = model.definition_id(i).is_none_or(|id| !template_required.contains(&id.to_ascii_lowercase()));
+                        html! {
+                            <SettingCard key={format!("{i}-{}", model.definition_id(i).unwrap_or(""))} index={i}
+                                setting={Ptr(model.settings[i].clone())} defs={Ptr(model.defs.clone())}
+                                problems={Ptr(model.problems.get(i).cloned().unwrap_or_default())}
+                                loaded={model.definition_id(i).and_then(|id| loaded.get(&id.to_ascii_lowercase())).cloned().map(Ptr)}
+                                dispatch={dispatch.clone()} {removable} />
+                        }
+                    }) }
+                </section>
+            }) }
+            if model.settings.is_empty() { <p class="unit">{ "This policy has no settings yet." }</p> }
+            <Picker host={p.host.clone()} namespace={AttrValue::from(p.input.namespace.clone())}
+                filter={Ptr(Rc::new(SearchFilter::for_policy(&ctx)))} template={model.template.clone().map(Ptr)}
+                defs={Ptr(model.defs.clone())} categories={Ptr(model.categories.clone())}
+                present={Ptr(Rc::new(present))} {on_add} />
+        </div>
+    }
+}
