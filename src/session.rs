@@ -188,6 +188,8 @@ pub struct LinkParams {
     pub api: Option<ApiVersion>,
     pub type_name: Option<String>,
     pub id: Option<String>,
+    /// The collection the list shows (a link to the list, not to an object).
+    pub set: Option<String>,
 }
 
 impl LinkParams {
@@ -200,7 +202,20 @@ impl LinkParams {
             api: get("api").as_deref().and_then(ApiVersion::parse),
             type_name: text("type"),
             id: text("id"),
+            set: text("set").filter(|s| is_collection_path(s)),
         }
+    }
+}
+
+/// True for a collection path a link may name: `deviceManagement/<name>` or
+/// `deviceAppManagement/<name>` with an ASCII identifier, nothing else (no `..`, no query, no
+/// other host): the list's URL is built from it.
+pub fn is_collection_path(set: &str) -> bool {
+    match set.split_once('/') {
+        Some(("deviceManagement" | "deviceAppManagement", name)) => {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric())
+        }
+        _ => false,
     }
 }
 
@@ -234,6 +249,18 @@ pub fn parse_query(query: &str) -> LinkParams {
 pub fn link_query(settings: &Settings, type_name: Option<&str>, id: Option<&str>) -> String {
     match settings.base() {
         Ok(base) => link_query_for(&base, settings.api, type_name, id),
+        Err(_) => String::new(),
+    }
+}
+
+/// The query string of the list of a collection (never with a token).
+pub fn list_query(settings: &Settings, set: &str) -> String {
+    match settings.base() {
+        Ok(base) => format!(
+            "{}&set={}",
+            link_query_for(&base, settings.api, None, None),
+            policy_core::endpoint::percent_encode(set)
+        ),
         Err(_) => String::new(),
     }
 }
@@ -277,6 +304,24 @@ mod tests {
         s.apply_link(&parse_query("?graph=http://127.0.0.1:9"), &[sandbox]);
         assert_eq!(s.base().unwrap().as_str(), "http://127.0.0.1:9");
         assert!(!link_query(&s, Some("t"), Some("x")).contains("token"));
+        let list = list_query(&s, "deviceAppManagement/iosManagedAppProtections");
+        let back = parse_query(&list);
+        assert_eq!(
+            back.set.as_deref(),
+            Some("deviceAppManagement/iosManagedAppProtections")
+        );
+        assert_eq!(back.type_name, None);
+        for hostile in [
+            "deviceManagement/../me",
+            "https://evil.example/x",
+            "deviceManagement/a?b",
+            "deviceManagement/",
+            "other/x",
+            "deviceManagement/a/b",
+        ] {
+            let q = format!("?set={}", policy_core::endpoint::percent_encode(hostile));
+            assert_eq!(parse_query(&q).set, None, "{hostile}");
+        }
     }
 
     #[test]

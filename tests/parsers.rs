@@ -548,6 +548,7 @@ fn link_query_round_trip() {
                     api: Some(*api),
                     type_name: non_empty(type_name),
                     id: non_empty(id),
+                    set: None,
                 },
                 "{q}"
             );

@@ -9,16 +9,18 @@ use super::docs::draft_key;
 use super::effects::Ctx;
 use super::store::{AppAction, AppState};
 use crate::clipboard::download_json;
+use crate::components::catalog_host::CatalogHost;
 use crate::components::field::secret::Secrets;
 use crate::components::field::SchemaRef;
 use crate::components::form_view::FormView;
 use crate::components::problem_summary::ProblemSummary;
 use crate::components::review_panel::{change_rows, ReviewPanel};
+use crate::components::settings_review::SettingsReview;
 use crate::drafts;
 use crate::state::{Action, Origin};
 
 /// The open document: its head (title, exports, discard, close), problems, encrypted settings,
-/// a conflict, the form and the review; or the start panel when nothing is open.
+/// a conflict, the form and the review; nothing when no document is open (the list shows).
 pub fn editor_view(
     ctx: &Ctx,
     state: &AppState,
@@ -26,12 +28,7 @@ pub fn editor_view(
     on_send: Callback<()>,
 ) -> Html {
     let Some(doc) = state.doc() else {
-        return html! {
-            <section class="welcome">
-                <h2>{ "Start" }</h2>
-                <p>{ "Choose the cloud and sign in (or paste an access token), then list a collection and open an object. Without a token you can still open a JSON file or start a new draft: both are validated offline." }</p>
-            </section>
-        };
+        return Html::default();
     };
     let s = doc.schema();
     let t = s.get(doc.type_id);
@@ -87,10 +84,6 @@ pub fn editor_view(
             }
         })
     };
-    let close = {
-        let ctx = ctx.clone();
-        Callback::from(move |_| ctx.doc(Action::Close))
-    };
     let compare = match (
         &doc.origin,
         doc.draft
@@ -138,6 +131,35 @@ pub fn editor_view(
             ctx.doc(Action::Revert(property))
         }))
     };
+    // A settings catalog policy: its settings are the lazily loaded catalog module's.
+    let catalog = doc.is_settings_policy().then(|| {
+        let on_settings = on_edit.reform(|v| ("settings".to_string(), Some(v)));
+        let on_errors = {
+            let ctx = ctx.clone();
+            Callback::from(move |n| ctx.doc(Action::CatalogErrors(n)))
+        };
+        let namespace = format!(
+            "{}|{}",
+            state.settings.base().map(|b| b.to_string()).unwrap_or_default(),
+            doc.api
+        );
+        html! {
+            <CatalogHost draft={doc.draft.clone()} loaded={doc.loaded.clone()} conn={state.settings.connection().ok()}
+                namespace={namespace} {on_settings} {on_errors} />
+        }
+    });
+    let put = doc.put().cloned();
+    let settings = match (&put, &doc.loaded) {
+        (Some(_), Some(loaded)) => Some(html! {
+            <SettingsReview loaded={loaded.clone()} edited={doc.draft.get("settings").cloned()} />
+        }),
+        _ => None,
+    };
+    // The properties the draft changes, for the form's "Changed" filter.
+    let changed: std::collections::BTreeSet<String> = match doc.patch() {
+        Some(Ok(p)) => p.changes().iter().map(|c| c.property.clone()).collect(),
+        _ => Default::default(),
+    };
     let conflict_view = state.conflict.clone().map(|c| {
         let rebase = {
             let ctx = ctx.clone();
@@ -155,7 +177,7 @@ pub fn editor_view(
             <div class="conflict" role="alert" id="conflict">
                 <h3>{ "Someone else changed this object since you loaded it" }</h3>
                 <p>{ "Nothing was sent. Their changes:" }</p>
-                { change_rows(&c.changes, None) }
+                { change_rows(&c.changes, None, Some(&policy_core::sections::sections(doc.schema(), doc.type_id))) }
                 <button type="button" id="rebase" onclick={rebase}>{ "Put my changes on top of theirs and review again" }</button>
                 <button type="button" class="link" onclick={cancel}>{ "Cancel" }</button>
             </div>
@@ -171,7 +193,6 @@ pub fn editor_view(
                     if let Some(onclick) = export_loaded { <button type="button" {onclick}>{ "Export loaded object" }</button> }
                     if let Some(onclick) = compare { <button type="button" {onclick}>{ "Compare with the object in Graph" }</button> }
                     if doc.is_dirty() { <button type="button" id="discard-draft" onclick={discard}>{ "Discard draft" }</button> }
-                    <button type="button" class="link" onclick={close}>{ "Close" }</button>
                 </div>
             </div>
             <ProblemSummary problems={doc.problems.clone()} />
@@ -180,9 +201,10 @@ pub fn editor_view(
             <div class="editor-body">
                 <ContextProvider<Secrets> context={secrets}>
                     <FormView schema={SchemaRef(doc.schema())} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
-                        server={doc.server_messages.clone()} {on_edit} />
+                        server={doc.server_messages.clone()} changed={crate::state::Shared::new(changed)} {on_edit} />
+                    { for catalog }
                 </ContextProvider<Secrets>>
-                <ReviewPanel {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} {on_revert} />
+                <ReviewPanel schema={Some(SchemaRef(doc.schema()))} {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} {on_revert} {put} {settings} />
             </div>
         </section>
     }

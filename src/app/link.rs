@@ -169,9 +169,21 @@ pub async fn start_up(ctx: Ctx) {
             later = Some((conn, target, set));
         }
     }
+    // A link to a list shows that collection, listed at once when there is a credential.
+    let list = match (&link.type_name, link.set) {
+        (None, Some(set)) if s.link_base.is_none() => {
+            actions.push(AppAction::ListSet(set.clone()));
+            s.has_credential().then_some(set)
+        }
+        _ => None,
+    };
     actions.push(AppAction::Started);
     for a in actions {
         ctx.send(a);
+    }
+    if let Some((set, Ok(conn))) = list.map(|set| (set, s.connection())) {
+        let url = conn.first_page_url(&set);
+        ctx.run_with(Op::List { url, append: false }, 0, conn);
     }
     if let Some((conn, target, set)) = later {
         ctx.run_with(Op::Load { target, set }, 0, conn);
@@ -182,6 +194,41 @@ pub async fn start_up(ctx: Ctx) {
 pub async fn open_with_credential(ctx: Ctx) {
     ctx.send(AppAction::CredentialArrived);
     let s = ctx.state().settings.clone();
+    open_page_link(&ctx, &s).await;
+}
+
+/// The browser's back or forward button: the page goes where the address bar now says, with the
+/// connection as it is (an address from the history never changes the Graph base): an object
+/// opens (its draft first, as from a link), a list closes the open object (its draft is kept)
+/// and shows that collection.
+pub async fn follow_history(ctx: Ctx) {
+    let link = page_link();
+    let state = ctx.state();
+    let open_path = state.doc().and_then(|d| match &d.origin {
+        Origin::Graph { target } => Some(target.path()),
+        _ => None,
+    });
+    if link.type_name.is_none() {
+        if state.doc().is_some() {
+            super::flush_pending_draft(&ctx);
+            ctx.doc(Action::Close);
+        }
+        if let Some(set) = link.set.filter(|set| *set != state.list.set) {
+            ctx.send(AppAction::ListSet(set));
+        }
+        return;
+    }
+    let s = state.settings.clone();
+    if let (Some(open), Some(type_name)) = (&open_path, link.type_name.as_deref()) {
+        if let Ok(Linked::Object { target, .. }) = linked(s.api, type_name, link.id.as_deref()) {
+            if target.path() == *open {
+                return;
+            }
+        }
+    }
+    if state.doc().is_some() {
+        super::flush_pending_draft(&ctx);
+    }
     open_page_link(&ctx, &s).await;
 }
 

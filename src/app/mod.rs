@@ -7,6 +7,7 @@ pub mod docs;
 pub mod drafts_panel;
 pub mod editor_view;
 pub mod effects;
+pub mod layout;
 pub mod link;
 pub mod store;
 
@@ -50,6 +51,10 @@ pub(crate) fn replace_url(query: &str) {
 
 /// Writes the draft waiting to be saved, if any; a refusal (storage full or blocked) shows as a
 /// warning that stays until a draft is saved again. The page goes on working in memory.
+pub(crate) fn flush_pending_draft(ctx: &Ctx) {
+    flush_draft(ctx)
+}
+
 fn flush_draft(ctx: &Ctx) {
     match drafts::flush_pending() {
         Some(Err(e)) => ctx.send(AppAction::Warning(Some(e))),
@@ -193,6 +198,19 @@ pub fn App() -> Html {
         });
     }
 
+    // The browser's back and forward buttons move between the list and objects.
+    {
+        let ctx = ctx.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "popstate", move |_| {
+                    wasm_bindgen_futures::spawn_local(link::follow_history(ctx.clone()))
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
     // The retry countdown: one tick a second, then the request again.
     {
         let ctx = ctx.clone();
@@ -221,7 +239,10 @@ pub fn App() -> Html {
     };
     let on_set = {
         let ctx = ctx.clone();
-        use_callback((), move |set: String, _| ctx.send(AppAction::ListSet(set)))
+        use_callback((), move |set: String, _| {
+            layout::go_to(&crate::session::list_query(&ctx.state().settings, &set));
+            ctx.send(AppAction::ListSet(set))
+        })
     };
     let on_list = {
         let ctx = ctx.clone();
@@ -231,6 +252,10 @@ pub fn App() -> Html {
                 return;
             };
             let url = conn.first_page_url(&state.list.set);
+            layout::go_to(&crate::session::list_query(
+                &state.settings,
+                &state.list.set,
+            ));
             ctx.run_with(Op::List { url, append: false }, 0, conn);
         })
     };
@@ -307,54 +332,80 @@ pub fn App() -> Html {
     } else {
         (Vec::new(), Vec::new())
     };
+    // Back to the list: the open object's draft is written first, so nothing is lost.
+    let on_back = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            flush_draft(&ctx);
+            ctx.doc(Action::Close);
+            let state = ctx.state();
+            layout::go_to(&crate::session::list_query(
+                &state.settings,
+                &state.list.set,
+            ));
+        })
+    };
     let s = &state.settings;
     let list = &state.list;
+    let bar = layout::summary(s, crate::util::now_seconds());
+    let back_href = crate::session::list_query(s, &list.set);
     html! {
         <>
             <header class="top">
                 <h1>{ "Intune configuration editor" }</h1>
-                <span class="unit">{ format!("{} · {}", s.base().map(|b| b.to_string()).unwrap_or_else(|_| "no Graph base".into()), s.api) }</span>
+                if state.doc().is_some() {
+                    <a id="back-to-list" href={if back_href.is_empty() { "?".to_string() } else { back_href }} onclick={on_back}>{ "← All objects" }</a>
+                }
+                if state.side {
+                    <details class="connection-bar" id="connection" open={!bar.connected}>
+                        <summary class={classes!(bar.attention.then_some("attention"))} id="connection-summary" aria-label={format!("Connection: {}", bar.text)}>{ &bar.text }</summary>
+                        <div class="drawer">
+                            <ConnectionPanel settings={s.clone()} on_change={on_settings} />
+                        </div>
+                    </details>
+                } else {
+                    <span class="connection-bar" id="connection-summary">{ &bar.text }</span>
+                }
             </header>
             <main>
-                <aside class="side">
-                    if state.side {
-                        <ConnectionPanel settings={s.clone()} on_change={on_settings} />
+                if let Some(text) = s.link_base.as_ref().filter(|_| state.started) {
+                    { link::link_base_prompt(&ctx, s, text) }
+                }
+                if let Some(w) = &state.warning {
+                    <div class="conflict" role="alert" id="draft-warning">{ format!("Your draft is not being saved: {w}.") }</div>
+                }
+                if state.others > 0 && state.doc().is_some() {
+                    <div class="info" role="status" id="other-tab">{ "This object also has unsent changes in another tab of this browser. Each tab keeps its own draft: sending or discarding here leaves the other tab's alone." }</div>
+                }
+                if let Some(msg) = &state.info {
+                    <div class="info" role="status" id="info">{ msg }
+                        <button type="button" class="link" onclick={dismiss_info}>{ "Dismiss" }</button>
+                    </div>
+                }
+                if let Some(r) = &state.retry {
+                    <div class="retry" role="status" id="retry">
+                        { format!("{}: Graph asked to wait. Retrying in {} (attempt {} of {MAX_ATTEMPTS}).", r.action, crate::util::wait_text(r.seconds), r.attempt) }
+                        if r.possibly_applied { { " The change was possibly applied: the retry checks the object first and sends only if it is not there." } }
+                        <button type="button" onclick={cancel_retry}>{ "Cancel" }</button>
+                    </div>
+                }
+                if let Some((action, e)) = &state.error {
+                    <ErrorView error={e.clone()} action={AttrValue::from(action.clone())} on_dismiss={dismiss_error} />
+                }
+                if state.busy { <p class="busy" role="status">{ "Working…" }</p> }
+                if state.doc().is_some() {
+                    { editor_view::editor_view(&ctx, &state, on_edit, on_send) }
+                } else if state.side {
+                    <div class="home">
                         <ObjectBrowser api={s.api} catalog={crate::schemas::catalog(s.api).map(CatalogRef)} catalog_error={state.catalog_error.clone().map(AttrValue::from)} {on_catalog_retry} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
                             has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
                             {on_open} {on_open_singleton} {on_file} {on_new} />
                         { drafts_panel::drafts_panel(&ctx, &saved, &unreadable) }
-                    } else {
-                        <p class="unit" role="status">{ "Opening the linked object…" }</p>
-                    }
-                </aside>
-                <div class="content">
-                    if let Some(text) = s.link_base.as_ref().filter(|_| state.started) {
-                        { link::link_base_prompt(&ctx, s, text) }
-                    }
-                    if let Some(w) = &state.warning {
-                        <div class="conflict" role="alert" id="draft-warning">{ format!("Your draft is not being saved: {w}.") }</div>
-                    }
-                    if state.others > 0 && state.doc().is_some() {
-                        <div class="info" role="status" id="other-tab">{ "This object also has unsent changes in another tab of this browser. Each tab keeps its own draft: sending or discarding here leaves the other tab's alone." }</div>
-                    }
-                    if let Some(msg) = &state.info {
-                        <div class="info" role="status" id="info">{ msg }
-                            <button type="button" class="link" onclick={dismiss_info}>{ "Dismiss" }</button>
-                        </div>
-                    }
-                    if let Some(r) = &state.retry {
-                        <div class="retry" role="status" id="retry">
-                            { format!("{}: Graph asked to wait. Retrying in {} (attempt {} of {MAX_ATTEMPTS}).", r.action, crate::util::wait_text(r.seconds), r.attempt) }
-                            if r.possibly_applied { { " The change was possibly applied: the retry checks the object first and sends only if it is not there." } }
-                            <button type="button" onclick={cancel_retry}>{ "Cancel" }</button>
-                        </div>
-                    }
-                    if let Some((action, e)) = &state.error {
-                        <ErrorView error={e.clone()} action={AttrValue::from(action.clone())} on_dismiss={dismiss_error} />
-                    }
-                    if state.busy { <p class="busy" role="status">{ "Working…" }</p> }
-                    { editor_view::editor_view(&ctx, &state, on_edit, on_send) }
-                </div>
+                    </div>
+                } else {
+                    <p class="unit" role="status">{ "Opening the linked object…" }</p>
+                }
             </main>
         </>
     }

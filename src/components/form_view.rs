@@ -1,10 +1,16 @@
-//! The form of the open object, generated from the schema: the type's own settings first, then
-//! what it inherits, each base type a group; a filter box finds a field in big types.
+//! The form of the open object, generated from the schema, in sections (`policy_core::sections`:
+//! Defender, Edge, Password… then each base type's) with a table of contents that counts what
+//! each holds and follows the scroll; filters show only what is set, changed or wrong, and a
+//! search box finds a field by name or label.
+
+use std::collections::BTreeSet;
 
 use policy_core::label::label;
-use policy_core::model::TypeId;
+use policy_core::model::{Property, TypeId};
+use policy_core::sections::{sections, Section};
 use policy_core::FieldPath;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -21,7 +27,31 @@ pub struct FormViewProps {
     pub draft: Draft,
     pub problems: Shared<Problems>,
     pub server: Shared<Vec<(FieldPath, String)>>,
+    /// The properties the draft changes (the review's rows), for the "Changed" filter.
+    #[prop_or_default]
+    pub changed: Shared<BTreeSet<String>>,
     pub on_edit: Callback<(String, Option<Value>)>,
+}
+
+/// Which fields the form shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    All,
+    /// Properties with a value (not absent, not null).
+    Set,
+    /// Properties the draft changes.
+    Changed,
+    /// Properties with a problem (or Graph's message) at or under them.
+    Problems,
+}
+
+impl Show {
+    const ALL: [(Show, &'static str, &'static str); 4] = [
+        (Show::All, "all", "All"),
+        (Show::Set, "set", "Set"),
+        (Show::Changed, "changed", "Changed"),
+        (Show::Problems, "problems", "With problems"),
+    ];
 }
 
 /// True when a property matches the filter text, by name or by label.
@@ -38,6 +68,30 @@ pub fn matches_filter(name: &str, filter: &str) -> bool {
 /// nested object) counts as several fields (`field::decide::weight`): it builds several widgets.
 pub const FIRST_FIELDS: usize = 24;
 pub const MORE_FIELDS: usize = 48;
+
+/// The element id of a section.
+fn section_id(key: &str) -> String {
+    format!("sec-{key}")
+}
+
+/// Which section is at the top of the window: the last one whose heading has scrolled past
+/// a band under the top edge.
+fn current_section(keys: &[String]) -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let mut current = keys.first().cloned();
+    for k in keys {
+        let Some(el) = doc.get_element_by_id(&section_id(k)) else {
+            continue;
+        };
+        if el.get_bounding_client_rect().top() <= 96.0 {
+            current = Some(k.clone());
+        } else {
+            break;
+        }
+    }
+    current
+}
+
 #[component]
 pub fn FormView(props: &FormViewProps) -> Html {
     // The benchmark reads these: rendering a type's form from data in hand to painted DOM.
@@ -51,6 +105,7 @@ pub fn FormView(props: &FormViewProps) -> Html {
         }
     });
     let filter = use_state(String::new);
+    let show = use_state_eq(|| Show::All);
     // How many fields are built so far, for this type.
     let limit = use_state_eq(|| (props.type_id, FIRST_FIELDS));
     let limit_now = if limit.0 == props.type_id {
@@ -62,6 +117,9 @@ pub fn FormView(props: &FormViewProps) -> Html {
     let t = s.get(props.type_id);
     let total = t.properties.len();
     let total_weight: usize = t.properties.iter().map(weight).sum();
+    let secs = use_memo((props.schema, props.type_id), |(schema, id)| {
+        sections(schema.0, *id)
+    });
     {
         let limit = limit.clone();
         let type_id = props.type_id;
@@ -80,6 +138,20 @@ pub fn FormView(props: &FormViewProps) -> Html {
             },
         );
     }
+    // The table of contents follows the scroll.
+    let current = use_state_eq(|| None::<String>);
+    {
+        let current = current.clone();
+        let keys: Vec<String> = secs.iter().map(|s| s.key.clone()).collect();
+        use_effect_with(props.type_id, move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "scroll", move |_| {
+                    current.set(current_section(&keys))
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -87,23 +159,76 @@ pub fn FormView(props: &FormViewProps) -> Html {
         })
     };
 
-    // Groups in display order: the type itself, then each base up to the root.
-    let mut chain = vec![props.type_id];
-    let mut cur = t.base;
-    while let Some(b) = cur {
-        chain.push(b);
-        cur = s.get(b).base;
-    }
+    let problems = &props.problems;
+    let server = &props.server;
+    let visible = |p: &Property| -> bool {
+        matches_filter(&p.name, &filter)
+            && match *show {
+                Show::All => true,
+                Show::Set => props.draft.get(&p.name).is_some_and(|v| !v.is_null()),
+                Show::Changed => props.changed.contains(&p.name),
+                Show::Problems => {
+                    !problems.for_property(&p.name).is_empty()
+                        || server.iter().any(|(fp, _)| fp.top_property() == p.name)
+                }
+            }
+    };
     let mut shown = 0usize;
     let mut cost = 0usize;
-    let groups: Vec<Html> = chain
+    // (section, its visible properties)
+    let groups: Vec<(&Section, Vec<&Property>)> = secs
         .iter()
-        .enumerate()
-        .filter_map(|(depth, declaring)| {
-            let fields: Vec<Html> = t
+        .map(|sec| {
+            let props_in: Vec<&Property> = sec
                 .properties
                 .iter()
-                .filter(|p| p.declared_in == *declaring && matches_filter(&p.name, &filter))
+                .filter_map(|n| t.property(n))
+                .filter(|p| visible(p))
+                .collect();
+            (sec, props_in)
+        })
+        .collect();
+    let toc: Vec<Html> = groups
+        .iter()
+        .filter(|(_, ps)| !ps.is_empty())
+        .map(|(sec, ps)| {
+            let errors = ps
+                .iter()
+                .filter(|p| problems.for_property(&p.name).iter().any(|x| x.is_error()))
+                .count();
+            let id = section_id(&sec.key);
+            let onclick = {
+                let id = id.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.prevent_default();
+                    let el = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id(&id));
+                    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        el.scroll_into_view();
+                        let _ = el.focus();
+                    }
+                })
+            };
+            let here = current.as_deref() == Some(sec.key.as_str());
+            html! {
+                <li key={sec.key.clone()}>
+                    <a href={format!("#{id}")} {onclick} aria-current={here.then_some("true")}>
+                        { &sec.title }
+                        <span class="count">{ ps.len() }</span>
+                        if errors > 0 { <span class="count errors" title="fields with errors">{ errors }</span> }
+                    </a>
+                </li>
+            }
+        })
+        .collect();
+    let body: Vec<Html> = groups
+        .into_iter()
+        .filter(|(_, ps)| !ps.is_empty())
+        .map(|(sec, ps)| {
+            let fields: Vec<Html> = ps
+                .into_iter()
                 .filter(|p| {
                     shown += 1;
                     cost += weight(p);
@@ -118,35 +243,74 @@ pub fn FormView(props: &FormViewProps) -> Html {
                     }
                 })
                 .collect();
-            if fields.is_empty() {
-                return None;
-            }
-            let title = if depth == 0 {
-                format!("{} settings", label(s.get(*declaring).short_name()))
-            } else {
-                format!(
-                    "Inherited from {}",
-                    label(s.get(*declaring).short_name()).to_ascii_lowercase()
-                )
-            };
-            Some(html! {
-                <section class="group" key={s.get(*declaring).name.clone()}>
-                    <h3>{ title }</h3>
+            let id = section_id(&sec.key);
+            html! {
+                <section class="group" key={sec.key.clone()} aria-labelledby={format!("{id}-h")}>
+                    <h3 id={format!("{id}-h")}><span id={id} tabindex="-1">{ &sec.title }</span></h3>
                     { fields }
                 </section>
-            })
+            }
         })
         .collect();
     let complete = cost <= limit_now;
+    let type_name = t.short_name();
     html! {
-        <div class="form" data-complete={complete.then_some("true")}>
-            <div class="form-tools">
-                <label for="field-filter">{ "Find a field" }</label>
-                <input id="field-filter" type="search" placeholder="name or label" value={(*filter).clone()} oninput={on_filter} />
-                <span class="unit">{ format!("{shown} of {total} fields") }</span>
+        <div class="form-layout">
+            <nav class="toc" aria-label="Sections of the form">
+                <ol>{ toc }</ol>
+            </nav>
+            <div class="form" data-complete={complete.then_some("true")}>
+                <div class="form-tools">
+                    <label for="field-filter">{ "Find a field" }</label>
+                    <input id="field-filter" type="search" placeholder="name or label" value={(*filter).clone()} oninput={on_filter} />
+                    <div class="show" role="group" aria-label="Show">
+                        { for Show::ALL.iter().map(|&(mode, key, text)| {
+                            let onclick = { let show = show.clone(); Callback::from(move |_| show.set(mode)) };
+                            html! { <button type="button" id={format!("show-{key}")} aria-pressed={(*show == mode).to_string()} {onclick}>{ text }</button> }
+                        }) }
+                    </div>
+                    <span class="unit" id="field-count">{ format!("{shown} of {total} fields") }</span>
+                    <a class="reference" id="graph-reference" href={graph_reference(type_name, s.api.as_str())} target="_blank" rel="noopener noreferrer">
+                        { format!("Graph reference for {type_name}") }
+                    </a>
+                </div>
+                { body }
+                if shown == 0 { <p class="empty">{ "No field matches the filter." }</p> }
             </div>
-            { groups }
-            if shown == 0 { <p class="empty">{ "No field matches the filter." }</p> }
         </div>
+    }
+}
+
+/// Microsoft Graph's reference page of a resource type, built from its name and the API version
+/// (Graph's documentation uses the type name in lower case, and `view=graph-rest-beta` or
+/// `graph-rest-1.0`). Type names are ASCII identifiers: nothing to escape.
+pub fn graph_reference(type_name: &str, api: &str) -> String {
+    let view = if api == "beta" { "beta" } else { "1.0" };
+    let name: String = type_name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    format!("https://learn.microsoft.com/graph/api/resources/{name}?view=graph-rest-{view}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_link_is_built_from_the_type_and_version_only() {
+        assert_eq!(
+            graph_reference("windows10GeneralConfiguration", "beta"),
+            "https://learn.microsoft.com/graph/api/resources/windows10generalconfiguration?view=graph-rest-beta"
+        );
+        assert_eq!(
+            graph_reference("iosGeneralDeviceConfiguration", "v1.0"),
+            "https://learn.microsoft.com/graph/api/resources/iosgeneraldeviceconfiguration?view=graph-rest-1.0"
+        );
+        // A hostile name cannot leave the path.
+        let hostile = graph_reference("x?y=1#\"><script>", "beta");
+        let path = hostile.split("?view=").next().unwrap();
+        assert!(!path.contains(['?', '#', '"', '<', '>']), "{hostile}");
     }
 }

@@ -2,6 +2,7 @@
 //! function ([`field::decide`]) decides which field and widget a property gets; no component
 //! looks a schema up globally: the form gets its schema as a prop.
 
+pub mod catalog_host;
 pub mod connection_panel;
 pub mod error_view;
 pub mod field;
@@ -9,6 +10,7 @@ pub mod form_view;
 pub mod object_browser;
 pub mod problem_summary;
 pub mod review_panel;
+pub mod settings_review;
 pub mod sign_in_panel;
 pub mod token_panel;
 

@@ -1,9 +1,12 @@
 //! Finding something to edit: list a collection (filtered by type and name), open the
 //! `officeConfiguration` singleton, open a JSON file (picker or drop), or start an empty draft.
 
+use policy_core::catalog::set_name;
 use policy_core::label::label;
+use policy_core::listing::{self, Column, Row};
 use policy_core::model::{short_name, ApiVersion};
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -61,6 +64,7 @@ fn read_file(file: web_sys::File, on_file: Callback<(String, String)>) {
 pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     let name_filter = use_state(String::new);
     let type_filter = use_state(String::new);
+    let sort_by = use_state_eq(|| (Column::Name, true));
     let new_type = use_state(String::new);
     let catalog = props.catalog.as_ref().map(|c| c.0.clone());
     let collections: Vec<&str> = catalog
@@ -123,32 +127,76 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
         .collect();
     types.sort_unstable();
     types.dedup();
-    let needle = crate::util::lowercase(&name_filter);
-    let rows: Vec<Html> = props
+    let needle = crate::util::lowercase(name_filter.trim());
+    let mut rows: Vec<Row> = props
         .items
         .iter()
-        .filter(|v| type_filter.is_empty() || item_type(v) == *type_filter)
-        .filter(|v| {
-            needle.is_empty()
-                || v.get("displayName").and_then(Value::as_str).map(crate::util::lowercase).unwrap_or_default().contains(&needle)
-        })
-        .map(|v| {
-            let id = v.get("id").and_then(Value::as_str).unwrap_or("").to_string();
-            let name = v.get("displayName").and_then(Value::as_str).unwrap_or("(no name)").to_string();
-            let modified = v.get("lastModifiedDateTime").and_then(Value::as_str).unwrap_or("").to_string();
+        .filter_map(listing::row)
+        .filter(|r| type_filter.is_empty() || r.type_name == *type_filter)
+        .filter(|r| listing::matches(r, &needle))
+        .collect();
+    let (by, ascending) = *sort_by;
+    listing::sort(&mut rows, by, ascending);
+    let count = rows.len();
+    let rows: Vec<Html> = rows
+        .into_iter()
+        .map(|r| {
             let on_open = props.on_open.clone();
             let set = props.set.to_string();
-            let open_id = id.clone();
+            let open_id = r.id.clone();
             let onclick = Callback::from(move |_| on_open.emit((set.clone(), open_id.clone())));
             html! {
-                <tr key={id.clone()}>
-                    <td><button type="button" class="link" {onclick} data-id={id.clone()}>{ name }</button></td>
-                    <td>{ label(&item_type(v)) }</td>
-                    <td>{ modified }</td>
+                <tr key={r.id.clone()}>
+                    <td><button type="button" class="link open" {onclick} data-id={r.id.clone()}>{ r.name }</button></td>
+                    <td>{ label(&r.type_name) }</td>
+                    <td>{ r.platform }</td>
+                    <td><time datetime={r.modified.clone()}>{ crate::util::local_date_time(&r.modified) }</time></td>
+                    <td>{ match r.assigned { Some(true) => "Yes", Some(false) => "No", None => "" } }</td>
                 </tr>
             }
         })
         .collect();
+    let header = |c: Column| {
+        let sort_by = sort_by.clone();
+        let onclick = Callback::from(move |_| {
+            let (by, asc) = *sort_by;
+            sort_by.set((c, if by == c { !asc } else { true }))
+        });
+        let aria_sort = (by == c).then_some(if ascending { "ascending" } else { "descending" });
+        html! {
+            <th scope="col" aria-sort={aria_sort}>
+                <button type="button" class="sort" {onclick}>{ c.title() }
+                    <span aria-hidden="true">{ if by != c { "" } else if ascending { " ▲" } else { " ▼" } }</span>
+                </button>
+            </th>
+        }
+    };
+    // Up and down arrows move between the rows' open buttons.
+    let on_rows_key = Callback::from(|e: KeyboardEvent| {
+        let down = match e.key().as_str() {
+            "ArrowDown" => true,
+            "ArrowUp" => false,
+            _ => return,
+        };
+        let Some(row) = e
+            .target_dyn_into::<web_sys::Element>()
+            .and_then(|t| t.closest("tr").ok().flatten())
+        else {
+            return;
+        };
+        let next = if down {
+            row.next_element_sibling()
+        } else {
+            row.previous_element_sibling()
+        };
+        if let Some(b) = next
+            .and_then(|r| r.query_selector("button.open").ok().flatten())
+            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            e.prevent_default();
+            let _ = b.focus();
+        }
+    });
 
     let on_pick = {
         let on_file = props.on_file.clone();
@@ -194,7 +242,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
     let more = props.on_more.clone();
     html! {
         <section class="panel browser" aria-labelledby="browser-title" ondragover={on_drag_over.clone()} ondrop={on_drop.clone()}>
-            <h2 id="browser-title">{ "Open" }</h2>
+            <h2 id="browser-title">{ "Objects" }</h2>
             if catalog.is_none() {
                 if let Some(e) = &props.catalog_error {
                     <p class="error" role="alert" id="catalog-error">
@@ -208,7 +256,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
             <div class="row">
                 <label for="entry-set">{ "Collection" }</label>
                 <select id="entry-set" onchange={on_set}>
-                    { for collections.iter().map(|c| html! { <option value={c.to_string()} selected={*c == props.set.as_str()}>{ c.trim_start_matches("deviceManagement/") }</option> }) }
+                    { for collections.iter().map(|c| html! { <option value={c.to_string()} selected={*c == props.set.as_str()}>{ set_name(c) }</option> }) }
                 </select>
                 <button type="button" id="list-button" onclick={Callback::from(move |_| list.emit(()))} disabled={props.loading}>
                     { if props.loading { "Loading…" } else { "List objects" } }
@@ -218,7 +266,7 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
                 <div class="row">
                     <label for="singleton">{ "Single object" }</label>
                     <select id="singleton" onchange={on_singleton}>
-                        { for singletons.iter().map(|p| html! { <option value={p.to_string()} selected={*p == singleton.as_str()}>{ p.trim_start_matches("deviceManagement/") }</option> }) }
+                        { for singletons.iter().map(|p| html! { <option value={p.to_string()} selected={*p == singleton.as_str()}>{ set_name(p) }</option> }) }
                     </select>
                     <button type="button" id="open-singleton" onclick={open_singleton}>{ "Open" }</button>
                 </div>
@@ -233,10 +281,11 @@ pub fn ObjectBrowser(props: &ObjectBrowserProps) -> Html {
                         { for types.iter().map(|t| html! { <option value={t.clone()} selected={*t == *type_filter}>{ label(t) }</option> }) }
                     </select>
                 </div>
-                <table class="objects" id="object-list">
-                    <thead><tr><th>{ "Name" }</th><th>{ "Type" }</th><th>{ "Last modified" }</th></tr></thead>
-                    <tbody>{ rows }</tbody>
+                <table class="objects" id="object-list" aria-describedby="object-count">
+                    <thead><tr>{ for Column::ALL.iter().map(|c| header(*c)) }</tr></thead>
+                    <tbody onkeydown={on_rows_key}>{ rows }</tbody>
                 </table>
+                <p class="unit" id="object-count" role="status">{ format!("{count} of {} objects{}", props.items.len(), if props.has_more { " loaded so far" } else { "" }) }</p>
                 if props.has_more {
                     <button type="button" id="load-more" onclick={Callback::from(move |_| more.emit(()))} disabled={props.loading}>{ "Load more" }</button>
                 }

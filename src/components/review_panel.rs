@@ -7,8 +7,10 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::clipboard::copy_text;
+use crate::components::field::SchemaRef;
 use crate::net::Connection;
 use crate::state::Shared;
+use policy_core::sections::{section_of, sections, Section};
 
 #[derive(Properties, PartialEq)]
 pub struct ReviewPanelProps {
@@ -23,6 +25,15 @@ pub struct ReviewPanelProps {
     /// Puts one property back as it was loaded ("Revert" on its row).
     #[prop_or_default]
     pub on_revert: Option<Callback<String>>,
+    /// The open type's schema: the changes are grouped by the form's sections.
+    #[prop_or_default]
+    pub schema: Option<SchemaRef>,
+    /// A settings catalog policy whose settings changed: the body of the PUT Send makes.
+    #[prop_or_default]
+    pub put: Option<Shared<Value>>,
+    /// Its setting-level changes (`settings_review`).
+    #[prop_or_default]
+    pub settings: Option<Html>,
 }
 
 /// Compact JSON of `v`, cut after about `limit` bytes; true when it is whole. A 500-item list
@@ -67,32 +78,95 @@ pub fn short(v: &Option<Value>) -> String {
     }
 }
 
+/// A value in the change table: whole when short; a long one (over [`FOLD_CHARS`] characters)
+/// folded behind its beginning, opened on request, and written out up to [`WHOLE_CHARS`].
+fn value_cell(v: &Option<Value>, class: &'static str) -> Html {
+    let text = match v {
+        None => "(absent)".to_string(),
+        Some(v) => match bounded_json(v, WHOLE_CHARS) {
+            (text, true) => text,
+            (text, false) => text + "…",
+        },
+    };
+    if text.len() <= FOLD_CHARS {
+        return html! { <td {class}><code>{ text }</code></td> };
+    }
+    let mut cut = 80;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    html! {
+        <td {class}>
+            <details class="fold">
+                <summary><code>{ format!("{}…", &text[..cut]) }</code></summary>
+                <code>{ text }</code>
+            </details>
+        </td>
+    }
+}
+
+/// Values up to this many characters show whole in the change table.
+const FOLD_CHARS: usize = 160;
+/// A folded value is written out up to this many characters.
+const WHOLE_CHARS: usize = 4000;
+
 /// The rows of a change list, also used for "changed elsewhere" conflicts; with `on_revert`,
-/// each row can put its property back as it was loaded.
-pub fn change_rows(changes: &[Change], on_revert: Option<&Callback<String>>) -> Html {
+/// each row can put its property back as it was loaded; with `sections`, rows are grouped under
+/// the form's section titles, in the form's order.
+pub fn change_rows(
+    changes: &[Change],
+    on_revert: Option<&Callback<String>>,
+    sections: Option<&[Section]>,
+) -> Html {
+    let row = |c: &Change| {
+        let revert = on_revert.map(|cb| {
+            let (cb, property) = (cb.clone(), c.property.clone());
+            Callback::from(move |_: MouseEvent| cb.emit(property.clone()))
+        });
+        html! {
+            <tr data-property={c.property.clone()}>
+                <th scope="row">{ policy_core::label::label(&c.property) }<code class="prop-name">{ &c.property }</code></th>
+                { value_cell(&c.old, "old") }
+                { value_cell(&Some(c.new.clone()), "new") }
+                if let Some(onclick) = revert {
+                    <td><button type="button" class="link revert" aria-label={format!("Revert {}", c.property)} {onclick}>{ "Revert" }</button></td>
+                }
+            </tr>
+        }
+    };
+    let columns = if on_revert.is_some() { "4" } else { "3" };
+    // (section title, its changes) in the form's order; changes outside every section last.
+    let mut groups: Vec<(Option<&str>, Vec<&Change>)> = Vec::new();
+    for c in changes {
+        let title = sections
+            .and_then(|s| section_of(s, &c.property))
+            .map(|s| s.title.as_str());
+        match groups.iter_mut().find(|(t, _)| *t == title) {
+            Some((_, list)) => list.push(c),
+            None => groups.push((title, vec![c])),
+        }
+    }
+    if let Some(secs) = sections {
+        let order = |t: &Option<&str>| {
+            t.and_then(|t| secs.iter().position(|s| s.title == t))
+                .unwrap_or(usize::MAX)
+        };
+        groups.sort_unstable_by_key(|(t, _)| order(t));
+    }
+    let grouped = sections.is_some() && groups.len() > 1;
     html! {
         <table class="diff">
-            <thead><tr><th>{ "Property" }</th><th>{ "Before" }</th><th>{ "After" }</th>
-                if on_revert.is_some() { <th><span class="visually-hidden">{ "Revert" }</span></th> }
+            <thead><tr><th scope="col">{ "Setting" }</th><th scope="col">{ "Before" }</th><th scope="col">{ "After" }</th>
+                if on_revert.is_some() { <th scope="col"><span class="visually-hidden">{ "Revert" }</span></th> }
             </tr></thead>
-            <tbody>
-                { for changes.iter().map(|c| {
-                    let revert = on_revert.map(|cb| {
-                        let (cb, property) = (cb.clone(), c.property.clone());
-                        Callback::from(move |_: MouseEvent| cb.emit(property.clone()))
-                    });
-                    html! {
-                        <tr data-property={c.property.clone()}>
-                            <td>{ &c.property }</td>
-                            <td class="old"><code>{ short(&c.old) }</code></td>
-                            <td class="new"><code>{ short(&Some(c.new.clone())) }</code></td>
-                            if let Some(onclick) = revert {
-                                <td><button type="button" class="link revert" aria-label={format!("Revert {}", c.property)} {onclick}>{ "Revert" }</button></td>
-                            }
-                        </tr>
+            { for groups.iter().map(|(title, list)| html! {
+                <tbody>
+                    if grouped {
+                        <tr class="section-row"><th scope="colgroup" colspan={columns}>{ title.unwrap_or("Other") }</th></tr>
                     }
-                }) }
-            </tbody>
+                    { for list.iter().map(|c| row(c)) }
+                </tbody>
+            }) }
         </table>
     }
 }
@@ -123,18 +197,27 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
         .and_then(|p| p.0.as_ref().as_ref().ok());
     let changes: &[Change] = patch.map(|p| p.changes()).unwrap_or(&[]);
     let skipped = patch.map(|p| p.skipped()).unwrap_or(&[]);
+    let type_id = patch.map(|p| p.type_id());
+    let secs = use_memo((props.schema, type_id), |(schema, t)| {
+        schema.zip(*t).map(|(s, t)| sections(s.0, t))
+    });
     // None: as the size decides; Some: as the user left it.
     let opened = use_state_eq(|| None::<bool>);
-    let big = body_is_big(changes);
-    let open = opened.unwrap_or(!changes.is_empty() && !big);
+    let put = props.put.as_ref();
+    let big = match put {
+        Some(body) => !bounded_json(body, OPEN_BODY_BYTES).1,
+        None => body_is_big(changes),
+    };
+    let open = opened.unwrap_or((!changes.is_empty() || put.is_some()) && !big);
     // What this render asks for. The browser fires `toggle` for that change too, and only a
     // toggle away from it is the user's choice: taking the page's own opening as a choice kept a
     // request that had grown large written out on every keystroke.
     let shown = use_mut_ref(|| false);
     *shown.borrow_mut() = open;
-    let has_body = patch.is_some_and(|p| !p.is_empty());
-    let preview = match (&props.request, patch) {
-        (Some((conn, target)), Some(p)) if open => conn.patch_preview(target, p),
+    let has_body = patch.is_some_and(|p| !p.is_empty()) || put.is_some();
+    let preview = match (&props.request, patch, put) {
+        (Some((conn, target)), _, Some(body)) if open => Some(conn.put_preview(target, body)),
+        (Some((conn, target)), Some(p), None) if open => conn.patch_preview(target, p),
         _ => None,
     };
     let on_toggle = {
@@ -148,15 +231,16 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
         })
     };
     let send = props.on_send.clone();
-    let disabled = props.blocked.is_some() || props.busy || changes.is_empty();
+    let disabled = props.blocked.is_some() || props.busy || (changes.is_empty() && put.is_none());
     html! {
-        <section class="panel review" aria-labelledby="review-title">
+        <section class={classes!("panel", "review", (!has_body).then_some("idle"))} aria-labelledby="review-title">
             <h2 id="review-title">{ "Review and send" }</h2>
-            if changes.is_empty() {
+            if changes.is_empty() && put.is_none() {
                 <p id="no-changes">{ "No changes to send." }</p>
-            } else {
-                <div id="diff">{ change_rows(changes, props.on_revert.as_ref()) }</div>
+            } else if !changes.is_empty() {
+                <div id="diff">{ change_rows(changes, props.on_revert.as_ref(), (*secs).as_deref()) }</div>
             }
+            if put.is_some() { { props.settings.clone().unwrap_or_default() } }
             if !skipped.is_empty() {
                 <ul class="skipped">
                     { for skipped.iter().map(|s| html! {

@@ -188,6 +188,40 @@ impl Page {
         .await;
     }
 
+    /// Opens the connection panel from the header bar (it folds away once there is a
+    /// credential), as a person clicks the bar; nothing when it is open already.
+    pub async fn open_connection(&self) {
+        self.wait_for("#connection").await;
+        let open = self
+            .js(
+                "return document.getElementById('connection').open === true;",
+                vec![],
+            )
+            .await;
+        if open != json!(true) {
+            self.click("#connection-summary").await;
+        }
+        self.until("the connection panel to be open", || async {
+            let open = self
+                .js(
+                    "return document.getElementById('connection').open === true;",
+                    vec![],
+                )
+                .await;
+            (open == json!(true)).then_some(())
+        })
+        .await;
+    }
+
+    /// Goes from the open object (if one is open) back to the list (the header's "All
+    /// objects" link) and waits for the list's controls.
+    pub async fn back_to_list(&self) {
+        if self.exists("#back-to-list").await {
+            self.click("#back-to-list").await;
+        }
+        self.wait_for("#list-button").await;
+    }
+
     /// Waits until the browser's new-draft list holds the beta types (its catalog is in).
     pub async fn wait_for_type_list(&self) {
         self.wait_for_options("new-type", 150).await;
@@ -303,6 +337,13 @@ impl Page {
             }
             Widget::Toggle => {
                 if self.value(path).await.as_deref() != Some(input) {
+                    // As a person scrolls a switch into sight before clicking it: WebDriver
+                    // alone brings it to the bottom edge, where a sticky panel may cover it.
+                    self.js(
+                        "document.getElementById(arguments[0])?.scrollIntoView({ block: 'center' });",
+                        vec![json!(format!("f-{path}"))],
+                    )
+                    .await;
                     self.with_field(path, |el| async move { el.click().await })
                         .await;
                 }
@@ -364,11 +405,35 @@ impl Page {
     /// Clicks the first element matching `css`, once there is one and it takes the click (an
     /// element Yew replaced in between is looked up again).
     pub async fn click(&self, css: &str) {
-        self.until(&format!("a click on {css}"), move || async move {
-            let el = self.client.find(Locator::Css(css)).await.ok()?;
-            el.click().await.ok()
-        })
-        .await;
+        let started = Instant::now();
+        // The last refusal (not there, covered by another element, …) goes into the message.
+        let mut last = String::from("no element matches");
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                // As a person scrolls what they want to click to the middle of the window,
+                // clear of the sticky toolbar and the review pinned to the bottom.
+                if let Ok(arg) = serde_json::to_value(&el) {
+                    let _ = self
+                        .client
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                            vec![arg],
+                        )
+                        .await;
+                }
+                match el.click().await {
+                    Ok(()) => return,
+                    Err(e) => last = e.to_string(),
+                }
+            }
+            if started.elapsed() > WAIT {
+                panic!(
+                    "waited {WAIT:?} for a click on {css} ({last}); the page shows:\n{}",
+                    self.describe().await
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// Waits for an enabled Send button and clicks it.
@@ -505,6 +570,114 @@ impl Page {
             .switch_to_window(tab)
             .await
             .expect("the tab takes the session");
+    }
+
+    /// Presses and releases `key` (a character or a [`fantoccini::key::Key`] such as `Key::Tab`)
+    /// in whatever has the focus, as a keyboard does; with `shift`, while holding Shift.
+    pub async fn press(&self, key: impl Into<char>, shift: bool) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let key = key.into();
+        let mut keys = KeyActions::new("keyboard".into());
+        if shift {
+            keys = keys.then(KeyAction::Down {
+                value: Key::Shift.into(),
+            });
+        }
+        keys = keys
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        if shift {
+            keys = keys.then(KeyAction::Up {
+                value: Key::Shift.into(),
+            });
+        }
+        self.client
+            .perform_actions(keys)
+            .await
+            .unwrap_or_else(|e| panic!("cannot press {key:?}: {e}"));
+    }
+
+    /// Types `text` key by key into whatever has the focus.
+    pub async fn type_keys(&self, text: &str) {
+        for c in text.chars() {
+            self.press(c, false).await;
+        }
+    }
+
+    /// The element that has the focus, in a line (`tag#id.class "text"`), for checks and
+    /// failure messages.
+    pub async fn focused(&self) -> String {
+        let v = self
+            .js(
+                r##"const e = document.activeElement;
+                   if (!e || e === document.body) return "(nothing)";
+                   const cls = e.className && typeof e.className === "string"
+                     ? "." + e.className.trim().split(/\s+/).join(".") : "";
+                   return e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + cls
+                     + " " + JSON.stringify((e.textContent || "").trim().slice(0, 40));"##,
+                vec![],
+            )
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// True when the element that has the focus matches `css`.
+    pub async fn focus_is(&self, css: &str) -> bool {
+        self.js(
+            "const e = document.activeElement; return !!e && e.matches(arguments[0]);",
+            vec![json!(css)],
+        )
+        .await
+            == json!(true)
+    }
+
+    /// Moves the focus with the keyboard to the element matching `css`: Tab when it comes after
+    /// the focused element in the document, Shift+Tab when before, at most `presses` times;
+    /// fails the test, saying where the focus went, if it never gets there.
+    pub async fn tab_to(&self, css: &str, presses: usize) {
+        let back = self
+            .js(
+                r#"const target = document.querySelector(arguments[0]);
+                   const from = document.activeElement || document.body;
+                   if (!target || from === document.body) return false;
+                   const at = from.compareDocumentPosition(target);
+                   return (at & Node.DOCUMENT_POSITION_PRECEDING) !== 0
+                     && (at & Node.DOCUMENT_POSITION_CONTAINS) === 0;"#,
+                vec![json!(css)],
+            )
+            .await
+            == json!(true);
+        let mut path = Vec::new();
+        for _ in 0..presses {
+            if self.focus_is(css).await {
+                return;
+            }
+            self.press(fantoccini::key::Key::Tab, back).await;
+            path.push(self.focused().await);
+        }
+        if !self.focus_is(css).await {
+            let last: Vec<_> = path.iter().rev().take(15).rev().collect();
+            panic!(
+                "{presses} presses of {} never reached {css}; the focus went last through:\n{}",
+                if back { "Shift+Tab" } else { "Tab" },
+                last.iter()
+                    .map(|s| format!("  {s}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+    }
+
+    /// Makes the page's viewport exactly `width` x `height` CSS pixels at a device pixel ratio
+    /// of 1 (what a screenshot then holds; the window's own size would include the space
+    /// headless Chromium keeps for its window frame).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+        )
+        .await;
     }
 
     /// A PNG of what the browser shows now (for the README's pictures and for debugging).

@@ -1,5 +1,6 @@
-//! A labelled row around one widget: the label (the property name made readable), our own help
-//! text, and the messages for its path, which the widget's `aria-describedby` points at.
+//! A labelled row around one widget: the label (the property name made readable, with Graph's
+//! name and the JSON path shown on hover or focus), our own help text, and the messages for its
+//! path, which the widget's `aria-describedby` points at.
 
 use policy_core::label::label;
 use policy_core::model::Property;
@@ -55,6 +56,8 @@ pub fn FieldRow(props: &FieldRowProps) -> Html {
                 <label class="field-label" for={input_id(path)}>{ title }</label>
             }
             <div class="field-input">{ props.children.clone() }</div>
+            // Graph's own name and the JSON path, shown on hover and focus (style.css).
+            <code class="prop-name">{ path }</code>
             <div class="field-help">{ &props.help }</div>
             <div class="field-messages" id={message_id(path)} aria-live="polite">
                 { for here.iter().map(|p| html! {

@@ -2,6 +2,7 @@
 //! multi-select, date-time, date, time, text, file upload (base64) or a secret.
 
 use policy_core::edm::{format_number, Edm};
+use policy_core::label::label;
 use policy_core::Problem;
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -218,7 +219,7 @@ fn enum_select(props: &ValueEditorProps, members: &[String]) -> Html {
                 <option value={current.clone()} selected=true>{ format!("{current} (not a member)") }</option>
             }
             { for members.iter().map(|m| html! {
-                <option value={m.clone()} selected={*m == current}>{ m }</option>
+                <option value={m.clone()} selected={*m == current}>{ label(m) }</option>
             }) }
         </select>
     }
@@ -248,7 +249,7 @@ fn flags_select(props: &ValueEditorProps, members: &[String]) -> Html {
         <select multiple=true size={members.len().clamp(2, 8).to_string()} id={c.id} name={c.name}
             disabled={c.disabled} aria-invalid={c.invalid} aria-describedby={c.described_by} {onchange}>
             { for members.iter().map(|m| html! {
-                <option value={m.clone()} selected={current.contains(m)}>{ m }</option>
+                <option value={m.clone()} selected={current.contains(m)}>{ label(m) }</option>
             }) }
         </select>
     }

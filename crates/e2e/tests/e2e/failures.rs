@@ -212,6 +212,9 @@ async fn custom_graph_base_gets_every_request() {
         .wait_for_text("#info", "access token to load the linked object")
         .await;
     h.page.paste_token(&token).await;
+    // The linked object loads by itself once the token is there; the list is one step back.
+    h.page.wait_for_field("displayName").await;
+    h.page.back_to_list().await;
     h.page.click("#list-button").await;
     h.page
         .click(&format!("#object-list button[data-id=\"{GENERAL_ID}\"]"))

@@ -44,8 +44,6 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         before_form,
         json!(["/schema/beta/windows10GeneralConfiguration.json"])
     );
-    // Then the catalog, for the browser's list of types to start a draft of.
-    h.page.wait_for_type_list().await;
     let schema_files = || async {
         h.page
             .js(
@@ -55,15 +53,16 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
             )
             .await
     };
-    assert!(
-        schema_files()
-            .await
-            .as_array()
-            .unwrap()
-            .contains(&json!("/schema/beta.catalog.json")),
-        "{}",
-        schema_files().await
-    );
+    // Then the catalog, for the list's collections and the types to start a draft of.
+    h.page
+        .until("the catalog to be loaded after the form", || async {
+            schema_files()
+                .await
+                .as_array()?
+                .contains(&json!("/schema/beta.catalog.json"))
+                .then_some(())
+        })
+        .await;
     // The offline cache (static/sw.js) keeps the whole version's file; the page never loads it.
     h.page
         .until_answered_true(
@@ -99,7 +98,10 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
         )
         .await;
 
-    // A new draft of a type from the catalog: its pack loads and its form opens.
+    // A new draft of a type from the catalog (on the list, one step back from the form): its
+    // pack loads and its form opens.
+    h.page.back_to_list().await;
+    h.page.wait_for_type_list().await;
     h.page
         .start_draft(
             "microsoft.graph.androidWorkProfileCustomConfiguration",

@@ -141,6 +141,7 @@ impl SignInWorld {
         page.wait_for_field("displayName").await;
         let demo = page.token().await;
         page.js("window.__beforeSignIn = true;", vec![]).await;
+        page.open_connection().await;
         page.click("#sign-in").await;
         wait_signed_in(page, &self.provider, &self.upn).await;
         let same_page = page

@@ -228,6 +228,7 @@ async fn next_links_and_redirects_never_take_the_token_elsewhere() {
     );
 
     // A list whose next page is on another host: "Load more" is refused with a message.
+    h.page.back_to_list().await;
     for round in 0..2 {
         h.page.click("#list-button").await;
         h.page.wait_for("#load-more").await;
