@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the tools needed to build and test the web app on a fresh Debian machine (run as root).
 # Idempotent: every step checks first and skips what is already present at the right version.
-# Network: crates.io, the npm registry (tools, and MSAL.js as pinned in package-lock.json) and Debian
+# Network: crates.io, the npm registry (tools, and MSAL.js and axe-core as pinned in package-lock.json) and Debian
 # apt only (GitHub downloads are not reachable).
 # Versions and traps are explained in TOOLCHAIN.md.
 #
@@ -57,17 +57,21 @@ else
   echo "setup: installed wasm-opt (binaryen $BINARYEN_VERSION) in .tools/binaryen"
 fi
 
-# 4b. The browser libraries the app ships in dist/ (MSAL.js), at the versions in package-lock.json.
-#     `npm ci` when node_modules lacks them or holds another version (a lock file update).
-msal_wanted="$(node -e 'const l=require(process.argv[1]);console.log(l.packages["node_modules/@azure/msal-browser"].version)' \
-                 "$ROOT/package-lock.json" 2>/dev/null || true)"
-msal_have="$(node -e 'console.log(require(process.argv[1]).version)' \
-               "$ROOT/node_modules/@azure/msal-browser/package.json" 2>/dev/null || true)"
-if [[ -n "$msal_wanted" && "$msal_have" == "$msal_wanted" ]]; then
-  echo "setup: @azure/msal-browser $msal_wanted already installed in node_modules"
+# 4b. The browser libraries the app ships in dist/ (MSAL.js) and the one the end-to-end tests inject
+#     into the test browser (axe-core, never in dist/), at the versions in package-lock.json.
+#     `npm ci` when node_modules lacks one or holds another version (a lock file update).
+locked() { node -e 'const l=require(process.argv[1]);console.log(l.packages["node_modules/"+process.argv[2]].version)' \
+             "$ROOT/package-lock.json" "$1" 2>/dev/null || true; }
+present() { node -e 'console.log(require(process.argv[1]).version)' \
+              "$ROOT/node_modules/$1/package.json" 2>/dev/null || true; }
+msal_wanted="$(locked @azure/msal-browser)"
+axe_wanted="$(locked axe-core)"
+if [[ -n "$msal_wanted" && "$(present @azure/msal-browser)" == "$msal_wanted" &&
+      -n "$axe_wanted" && "$(present axe-core)" == "$axe_wanted" ]]; then
+  echo "setup: @azure/msal-browser $msal_wanted and axe-core $axe_wanted already installed in node_modules"
 else
   (cd "$ROOT" && run npm ci --no-audit --no-fund)
-  echo "setup: installed node_modules from package-lock.json (@azure/msal-browser $msal_wanted)"
+  echo "setup: installed node_modules from package-lock.json (@azure/msal-browser $msal_wanted, axe-core $axe_wanted)"
 fi
 
 # 5. wasm-bindgen-cli, which must match the wasm-bindgen version in Cargo.lock exactly.

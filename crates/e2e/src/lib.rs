@@ -11,13 +11,15 @@
 //! What the tests share lives here too, so each test file only says what it tests: [`seeds`]
 //! (the seeded objects' types and ids), [`cases`] (an object to open, the changes a person makes
 //! through each widget, the PATCH body they must produce and the assertion every successful send
-//! goes through) and [`spy`] (another host, to see where a token goes).
+//! goes through), [`spy`] (another host, to see where a token goes) and [`axe`] (axe-core's
+//! WCAG 2.1 AA checks in the page, and a report a developer can act on).
 //!
 //! The tests live in `tests/e2e/`, one module per topic in one test binary (one link of
 //! fantoccini and Chromium's driver code instead of one per topic); `scripts/e2e.sh` builds the
 //! app and runs them, one at a time. The benchmark's driver (`src/bin/bench/`, run by
 //! `scripts/bench.sh`) uses the same harness.
 
+pub mod axe;
 pub mod cases;
 mod driver;
 mod http;
@@ -95,6 +97,14 @@ impl Harness {
     pub fn link(&self, api: &str, type_name: &str, id: Option<&str>) -> String {
         let url = self.sandbox.url();
         link(&url, &url, api, type_name, id)
+    }
+
+    /// The link to the home view pointed at this harness's own sandbox (which gives the page its
+    /// demo token): `/?graph=<sandbox>&api=<api>`.
+    pub fn home(&self, api: &str) -> String {
+        let url = self.sandbox.url();
+        let graph = policy_core::endpoint::percent_encode(&url);
+        format!("{url}/?graph={graph}&api={api}")
     }
 
     /// Opens an object by its link and waits until its form shows `ready` (a field's path).

@@ -17,17 +17,27 @@
 //! - `retries`: `Retry-After` in full, a lost answer, a change during Send
 //! - `secrets`: encrypted OMA settings are never sent back masked nor stored
 //! - `hostile`: script-injection text from Graph stays text
+//! - `settings_catalog`: settings catalog and endpoint security policies, edited by their
+//!   definitions in the lazily loaded settings editor, sent with PUT, reopened offline
+//! - `accessibility`: axe-core finds no WCAG 2.1 AA violation on any view; keyboard only
+//! - `app_policies`: app protection and app configuration policies under `deviceAppManagement`
+//! - `layout`: the header bar, the list as home, the address bar and back button, the big
+//!   form's sections, contents, filters and the review grouped by section
 //!
 //! Run them with `bash scripts/e2e.sh [filter…]` (builds the app first) or, after `trunk build`,
 //! `cargo test -p e2e -- --test-threads=1 [filter…]`; for example `bash scripts/e2e.sh failures`
 //! or `bash scripts/e2e.sh office`.
 
+mod accessibility;
+mod app_policies;
 mod drafts;
 mod failures;
 mod forms;
 mod hostile;
+mod layout;
 mod retries;
 mod schema_loading;
 mod secrets;
+mod settings_catalog;
 mod sign_in;
 mod trust;
