@@ -137,7 +137,7 @@ pub struct HostCallbacks {
 
 /// The page's functions the module holds: `get`, `change`, `errors`.
 struct HostClosures {
-    _get: Closure<dyn FnMut(String) -> js_sys::Promise>,
+    _get: Closure<dyn FnMut(String, js_sys::Function, js_sys::Function)>,
     _change: Closure<dyn FnMut(String)>,
     _errors: Closure<dyn FnMut(u32)>,
 }
@@ -158,16 +158,23 @@ impl Mounted {
     ) -> Result<Mounted, String> {
         let mount = export("mount").ok_or("the settings module has no mount")?;
         let conn = host.conn.clone();
-        let get = Closure::<dyn FnMut(String) -> js_sys::Promise>::new(move |path: String| {
-            let conn = conn.borrow().clone();
-            wasm_bindgen_futures::future_to_promise(async move {
-                let conn = conn.ok_or_else(|| JsValue::from_str("no Graph connection"))?;
-                serve_get(conn, path)
-                    .await
-                    .map(|t| JsValue::from_str(&t))
-                    .map_err(|e| JsValue::from_str(&e))
-            })
-        });
+        // The module passes the ends of its own promise: this side needs no future-to-promise
+        // bridge (kilobytes of the page's first load).
+        let get = Closure::<dyn FnMut(String, js_sys::Function, js_sys::Function)>::new(
+            move |path: String, resolve: js_sys::Function, reject: js_sys::Function| {
+                let conn = conn.borrow().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = match conn {
+                        Some(conn) => serve_get(conn, path).await,
+                        None => Err("no Graph connection".to_string()),
+                    };
+                    let _ = match result {
+                        Ok(text) => resolve.call1(&JsValue::NULL, &JsValue::from_str(&text)),
+                        Err(e) => reject.call1(&JsValue::NULL, &JsValue::from_str(&e)),
+                    };
+                });
+            },
+        );
         let on_change = host.on_change.clone();
         let change = Closure::<dyn FnMut(String)>::new(move |json: String| on_change(json));
         let on_errors = host.on_errors.clone();

@@ -49,9 +49,9 @@ impl CatalogHandle {
 }
 
 /// Mounts the editor in `element`. `init` is JSON: `{"policy": …, "loaded": [settings as
-/// loaded] | null, "namespace": "<Graph base>|<API version>"}`; `host` has `get(path) →
-/// Promise<string>` (a Graph GET below the API version, or a `nextLink`), `change(settingsJson)`
-/// and `errors(count)`.
+/// loaded] | null, "namespace": "<Graph base>|<API version>"}`; `host` has `get(path, resolve,
+/// reject)` (a Graph GET below the API version, or a `nextLink`; the answer's text or a message
+/// goes to one of the two), `change(settingsJson)` and `errors(count)`.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, init: &str, host: HostObject) -> CatalogHandle {
     let host = Host(Rc::new(host));

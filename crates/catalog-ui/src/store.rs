@@ -20,8 +20,15 @@ const MAX_PAGES: usize = 400;
 extern "C" {
     /// What the page gives the module (see the app's `net::catalog_module`).
     pub type HostObject;
+    /// Starts a GET; the page calls `resolve(text)` or `reject(message)` when it ends (the
+    /// promise is made here: the page's wasm stays without a future-to-promise bridge).
     #[wasm_bindgen(method, catch)]
-    fn get(this: &HostObject, path: &str) -> Result<js_sys::Promise, JsValue>;
+    fn get(
+        this: &HostObject,
+        path: &str,
+        resolve: &js_sys::Function,
+        reject: &js_sys::Function,
+    ) -> Result<(), JsValue>;
     #[wasm_bindgen(method)]
     fn change(this: &HostObject, json: &str);
     #[wasm_bindgen(method)]
@@ -50,7 +57,11 @@ fn text_of(e: &JsValue) -> String {
 impl Host {
     /// GETs a Graph path (below the API version) or a `nextLink`, as JSON.
     pub async fn get(&self, path: &str) -> Result<Value, String> {
-        let promise = self.0.get(path).map_err(|e| text_of(&e))?;
+        let mut started = Ok(());
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            started = self.0.get(path, &resolve, &reject);
+        });
+        started.map_err(|e| text_of(&e))?;
         let text = JsFuture::from(promise).await.map_err(|e| text_of(&e))?;
         let text = text.as_string().unwrap_or_default();
         serde_json::from_str(&text).map_err(|e| format!("the answer is not JSON ({e})"))

@@ -475,17 +475,25 @@ fn simple_list(
         .unwrap_or_default();
     let list_ptr = format!("{ptr}/simpleSettingCollectionValue");
     let field = |i: usize| Some(format!("{path}.simpleSettingCollectionValue[{i}].value"));
-    list_view(cx, def, &items, &list_ptr, new_simple_item(def), field, |i, v| {
-        simple_input(
-            cx,
-            def,
-            v,
-            &format!("{path}.simpleSettingCollectionValue[{i}].value"),
-            &format!("{list_ptr}/{i}"),
-            problems,
-            path,
-        )
-    })
+    list_view(
+        cx,
+        def,
+        &items,
+        &list_ptr,
+        new_simple_item(def),
+        field,
+        |i, v| {
+            simple_input(
+                cx,
+                def,
+                v,
+                &format!("{path}.simpleSettingCollectionValue[{i}].value"),
+                &format!("{list_ptr}/{i}"),
+                problems,
+                path,
+            )
+        },
+    )
 }
 
 fn choice_list(
