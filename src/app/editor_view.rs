@@ -155,11 +155,6 @@ pub fn editor_view(
         }),
         _ => None,
     };
-    // The properties the draft changes, for the form's "Changed" filter.
-    let changed: std::collections::BTreeSet<String> = match doc.patch() {
-        Some(Ok(p)) => p.changes().iter().map(|c| c.property.clone()).collect(),
-        _ => Default::default(),
-    };
     let conflict_view = state.conflict.clone().map(|c| {
         let rebase = {
             let ctx = ctx.clone();
@@ -201,7 +196,7 @@ pub fn editor_view(
             <div class="editor-body">
                 <ContextProvider<Secrets> context={secrets}>
                     <FormView schema={SchemaRef(doc.schema())} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
-                        server={doc.server_messages.clone()} changed={crate::state::Shared::new(changed)} {on_edit} />
+                        server={doc.server_messages.clone()} patch={patch.clone()} {on_edit} />
                     { for catalog }
                 </ContextProvider<Secrets>>
                 <ReviewPanel schema={Some(SchemaRef(doc.schema()))} {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} {on_revert} {put} {settings} />

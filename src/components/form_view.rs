@@ -3,10 +3,9 @@
 //! each holds and follows the scroll; filters show only what is set, changed or wrong, and a
 //! search box finds a field by name or label.
 
-use std::collections::BTreeSet;
-
 use policy_core::label::label;
 use policy_core::model::{Property, TypeId};
+use policy_core::patch::{DiffError, Patch};
 use policy_core::sections::{sections, Section};
 use policy_core::FieldPath;
 use serde_json::Value;
@@ -27,9 +26,9 @@ pub struct FormViewProps {
     pub draft: Draft,
     pub problems: Shared<Problems>,
     pub server: Shared<Vec<(FieldPath, String)>>,
-    /// The properties the draft changes (the review's rows), for the "Changed" filter.
+    /// The draft's changes (the review's rows), for the "Changed" filter.
     #[prop_or_default]
-    pub changed: Shared<BTreeSet<String>>,
+    pub patch: Option<Shared<Result<Patch, DiffError>>>,
     pub on_edit: Callback<(String, Option<Value>)>,
 }
 
@@ -166,7 +165,13 @@ pub fn FormView(props: &FormViewProps) -> Html {
             && match *show {
                 Show::All => true,
                 Show::Set => props.draft.get(&p.name).is_some_and(|v| !v.is_null()),
-                Show::Changed => props.changed.contains(&p.name),
+                Show::Changed => props.patch.as_ref().is_some_and(|patch| {
+                    patch
+                        .0
+                        .as_ref()
+                        .as_ref()
+                        .is_ok_and(|x| x.changes().iter().any(|c| c.property == p.name))
+                }),
                 Show::Problems => {
                     !problems.for_property(&p.name).is_empty()
                         || server.iter().any(|(fp, _)| fp.top_property() == p.name)

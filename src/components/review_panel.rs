@@ -136,22 +136,23 @@ pub fn change_rows(
     };
     let columns = if on_revert.is_some() { "4" } else { "3" };
     // (section title, its changes) in the form's order; changes outside every section last.
-    let mut groups: Vec<(Option<&str>, Vec<&Change>)> = Vec::new();
-    for c in changes {
-        let title = sections
-            .and_then(|s| section_of(s, &c.property))
-            .map(|s| s.title.as_str());
-        match groups.iter_mut().find(|(t, _)| *t == title) {
-            Some((_, list)) => list.push(c),
-            None => groups.push((title, vec![c])),
-        }
-    }
-    if let Some(secs) = sections {
-        let order = |t: &Option<&str>| {
-            t.and_then(|t| secs.iter().position(|s| s.title == t))
-                .unwrap_or(usize::MAX)
-        };
-        groups.sort_unstable_by_key(|(t, _)| order(t));
+    let mut groups: Vec<(Option<&str>, Vec<&Change>)> = sections
+        .unwrap_or_default()
+        .iter()
+        .map(|s| {
+            let here = changes
+                .iter()
+                .filter(|c| s.properties.contains(&c.property));
+            (Some(s.title.as_str()), here.collect::<Vec<_>>())
+        })
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
+    let elsewhere: Vec<&Change> = changes
+        .iter()
+        .filter(|c| sections.is_none_or(|s| section_of(s, &c.property).is_none()))
+        .collect();
+    if !elsewhere.is_empty() {
+        groups.push((None, elsewhere));
     }
     let grouped = sections.is_some() && groups.len() > 1;
     html! {
@@ -235,6 +236,8 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
     html! {
         <section class={classes!("panel", "review", (!has_body).then_some("idle"))} aria-labelledby="review-title">
             <h2 id="review-title">{ "Review and send" }</h2>
+            // The changes scroll; the foot with Send stays in view (style.css).
+            <div class="review-body">
             if changes.is_empty() && put.is_none() {
                 <p id="no-changes">{ "No changes to send." }</p>
             } else if !changes.is_empty() {
@@ -265,10 +268,13 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
                     }
                 </details>
             }
-            if let Some(why) = &props.blocked { <p class="blocked" id="send-blocked">{ why }</p> }
-            <button type="button" id="send" class="primary" {disabled} onclick={Callback::from(move |_| send.emit(()))}>
-                { if props.busy { "Sending…" } else { "Send" } }
-            </button>
+            </div>
+            <div class="review-foot">
+                if let Some(why) = &props.blocked { <p class="blocked" id="send-blocked">{ why }</p> }
+                <button type="button" id="send" class="primary" {disabled} onclick={Callback::from(move |_| send.emit(()))}>
+                    { if props.busy { "Sending…" } else { "Send" } }
+                </button>
+            </div>
         </section>
     }
 }

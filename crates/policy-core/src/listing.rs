@@ -101,10 +101,14 @@ pub fn row(v: &Value) -> Option<Row> {
 
 /// Sorts rows by a column; ties (and names) compare without regard to case, then by id, so the
 /// order is the same on every render.
-pub fn sort(rows: &mut [Row], by: Column, ascending: bool) {
+///
+/// It sorts strings (the column's key, the name, the id and the row's position, joined), not
+/// rows: the app already sorts strings, and a sort of its own for rows would add kilobytes to
+/// its wasm.
+pub fn sort(rows: &mut Vec<Row>, by: Column, ascending: bool) {
     let key = |r: &Row| -> String {
         match by {
-            Column::Name => r.name.to_ascii_lowercase(),
+            Column::Name => String::new(),
             Column::Type => r.type_name.to_ascii_lowercase(),
             Column::Platform => r.platform.to_ascii_lowercase(),
             Column::Modified => r.modified.clone(),
@@ -115,21 +119,28 @@ pub fn sort(rows: &mut [Row], by: Column, ascending: bool) {
             },
         }
     };
-    rows.sort_unstable_by(|a, b| {
-        let o = key(a)
-            .cmp(&key(b))
-            .then_with(|| {
-                a.name
-                    .to_ascii_lowercase()
-                    .cmp(&b.name.to_ascii_lowercase())
-            })
-            .then_with(|| a.id.cmp(&b.id));
-        if ascending {
-            o
-        } else {
-            o.reverse()
-        }
-    });
+    // U+0001 sorts before any character a key, a name or an id holds.
+    let mut keys: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            format!(
+                "{}\u{1}{}\u{1}{}\u{1}{i}",
+                key(r),
+                r.name.to_ascii_lowercase(),
+                r.id
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    if !ascending {
+        keys.reverse();
+    }
+    let mut taken: Vec<Option<Row>> = rows.drain(..).map(Some).collect();
+    rows.extend(keys.iter().filter_map(|k| {
+        let i: usize = k.rsplit('\u{1}').next()?.parse().ok()?;
+        taken.get_mut(i)?.take()
+    }));
 }
 
 /// True when a row matches the name filter (lower case, already trimmed).

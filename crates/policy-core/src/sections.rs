@@ -121,23 +121,30 @@ pub fn sections(schema: &Schema, type_id: TypeId) -> Vec<Section> {
                 None => topics.push((k, vec![n.to_string()])),
             }
         }
-        let mut general = Vec::new();
-        let mut named = Vec::new();
-        for (k, list) in topics {
-            if list.len() < MIN_SECTION {
-                general.extend(list);
-            } else {
-                named.push(Section {
-                    key: format!("own-{k}"),
-                    title: label(&k),
-                    declaring: *declaring,
-                    properties: list,
-                });
-            }
-        }
+        // Small topics make "General", in the type's order; the others a section each, in the
+        // order their topics first appear (no sort: it would grow the app's wasm).
+        let small = |n: &str| {
+            let k = topic(n);
+            topics
+                .iter()
+                .any(|(t, list)| *t == k && list.len() < MIN_SECTION)
+        };
+        let general: Vec<String> = names
+            .iter()
+            .filter(|n| small(n))
+            .map(|n| n.to_string())
+            .collect();
+        let named: Vec<Section> = topics
+            .into_iter()
+            .filter(|(_, list)| list.len() >= MIN_SECTION)
+            .map(|(k, list)| Section {
+                key: format!("own-{k}"),
+                title: label(&k),
+                declaring: *declaring,
+                properties: list,
+            })
+            .collect();
         if !general.is_empty() {
-            // Back in the type's order.
-            general.sort_unstable_by_key(|g| names.iter().position(|n| n == g));
             out.push(Section {
                 key: "own-general".into(),
                 title: "General".into(),
