@@ -82,7 +82,9 @@ fn current_section(keys: &[String]) -> Option<String> {
         let Some(el) = doc.get_element_by_id(&section_id(k)) else {
             continue;
         };
-        if el.get_bounding_client_rect().top() <= 96.0 {
+        // The band: the sticky tools bar and the scroll padding (style.css) above a heading
+        // that was scrolled to.
+        if el.get_bounding_client_rect().top() <= 160.0 {
             current = Some(k.clone());
         } else {
             break;

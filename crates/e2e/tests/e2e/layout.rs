@@ -83,6 +83,20 @@ async fn the_list_is_home_and_the_browser_buttons_move_between_it_and_objects() 
             .await,
         vec!["descending".to_string()]
     );
+    // The arrow keys walk the rows.
+    page.js(
+        "document.querySelector('#object-list tbody tr:first-child button.open').focus();",
+        vec![],
+    )
+    .await;
+    page.press(fantoccini::key::Key::Down, false).await;
+    assert!(
+        page.focus_is("#object-list tbody tr:nth-child(2) button.open").await,
+        "{}",
+        page.focused().await
+    );
+    page.press(fantoccini::key::Key::Up, false).await;
+    assert!(page.focus_is("#object-list tbody tr:first-child button.open").await);
     page.set_value_as_paste("name-filter", "windows 10 general")
         .await;
     page.until("only the Windows 10 general profile", || async {
@@ -182,6 +196,24 @@ async fn the_big_form_has_sections_contents_filters_and_a_grouped_review() {
         )
         .await;
     assert_eq!(in_defender, toc["Defender"]);
+
+    // The contents follow the scroll: scrolled to the Edge section, it is the current one.
+    page.js(
+        "document.getElementById('sec-own-edge').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await;
+    page.until("Edge current in the contents", || async {
+        let current = page
+            .js(
+                "const a = document.querySelector('.toc a[aria-current=true]');
+                 return a && a.getAttribute('href');",
+                vec![],
+            )
+            .await;
+        (current == json!("#sec-own-edge")).then_some(())
+    })
+    .await;
 
     // Graph's own name and path show when a field has focus.
     page.js(
