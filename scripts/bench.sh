@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: what a user waits for with two heavy objects, a Windows 10 general profile with
-# every property set and a custom profile with 500 OMA settings (crates/e2e/bench-data/, built
-# from the metadata and committed; a test keeps them current).
+# every property set and a custom profile with 500 OMA settings, and a settings catalog policy of
+# 300 settings with its definitions (crates/e2e/bench-data/, built from the metadata or written
+# by the project, and committed; a test keeps them current) in a catalog of 16,000.
 # Builds the release app (`trunk build --release`, into target/bench/dist) and the driver
 # (crates/e2e/src/bin/bench/), serves the app with the Graph sandbox seeded with both objects,
 # and measures them in headless Chromium: the bytes until the form is ready, navigation → form

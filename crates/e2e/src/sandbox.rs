@@ -61,6 +61,16 @@ impl TestSandbox {
     /// Like [`TestSandbox::start`], with the objects of these files added to the beta store, as
     /// `--seed` does.
     pub async fn start_seeded(dist: Option<PathBuf>, beta_seeds: Vec<PathBuf>) -> TestSandbox {
+        TestSandbox::start_with_settings(dist, beta_seeds, Vec::new()).await
+    }
+
+    /// Like [`TestSandbox::start_seeded`], serving more of the settings catalog: these files'
+    /// definitions, categories and policies (see `graph_sandbox::settings::catalog::Additions`).
+    pub async fn start_with_settings(
+        dist: Option<PathBuf>,
+        beta_seeds: Vec<PathBuf>,
+        settings: Vec<PathBuf>,
+    ) -> TestSandbox {
         let state = tempfile::Builder::new()
             .prefix("e2e-sandbox-")
             .tempdir()
@@ -73,6 +83,7 @@ impl TestSandbox {
                 .into_iter()
                 .map(|file| (file, ApiVersion::Beta))
                 .collect(),
+            settings,
             ..Config::default()
         };
         let sandbox = Sandbox::new(config)

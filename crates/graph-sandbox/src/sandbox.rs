@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::access;
 use crate::fault::{Queue, Rule};
 use crate::seed;
+use crate::settings::{self, policies, Catalog};
 use crate::store::Stores;
 use crate::Error;
 
@@ -33,6 +34,10 @@ pub struct Config {
     pub respond_204: bool,
     /// Extra objects (`--seed`), each file with the API it goes to.
     pub seeds: Vec<(PathBuf, ApiVersion)>,
+    /// More of the settings catalog: files of definitions, categories and policies (see
+    /// [`crate::settings::catalog::Additions`]) served beside the fixtures; the policies are
+    /// seeded as the fixture ones are, checked against the definitions.
+    pub settings: Vec<PathBuf>,
     /// The built web app to serve at `/`.
     pub dist: Option<PathBuf>,
     /// Top-level keys for the generated `config.json` besides `sandbox` (such as `msal`, to sign
@@ -149,6 +154,8 @@ pub struct Sandbox {
     origins: Mutex<Vec<String>>,
     stores: Mutex<Stores>,
     seeds: Stores,
+    /// The settings catalog with [`Config::settings`] added; `None` for the fixtures alone.
+    catalog: Option<Catalog>,
     faults: Mutex<Queue>,
     recorded: Mutex<VecDeque<Recorded>>,
     /// Serialises writes of the state file so an older snapshot never overwrites a newer one.
@@ -159,6 +166,52 @@ pub struct Sandbox {
 /// leaves the data consistent, so the lock's poison flag carries no information.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The fixture catalog with the additions of `files` (`None` without any); their policies,
+/// accepted as the fixture ones are, go to `seeded` (beta).
+fn settings_catalog(
+    files: &[PathBuf],
+    seeded: &mut Vec<(ApiVersion, Value, String)>,
+) -> Result<Option<Catalog>, Error> {
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let bad = |path: &Path, reason: String| Error::BadObject {
+        origin: path.display().to_string(),
+        reason,
+    };
+    let mut catalog = settings::catalog().clone();
+    let mut policy_files = Vec::new();
+    for path in files {
+        let more = settings::catalog::Additions::from_json(seed::read_json(path)?)
+            .map_err(|e| bad(path, e))?;
+        catalog = catalog
+            .extended(more.definitions, more.categories)
+            .map_err(|e| bad(path, e))?;
+        policy_files.push((path, more.policies));
+    }
+    for (path, list) in policy_files {
+        for (i, policy) in list.into_iter().enumerate() {
+            let policy = policies::seeded(&catalog, policy).map_err(|f| {
+                let details: Vec<String> = f
+                    .details
+                    .iter()
+                    .map(|d| format!("{}: {}", d.target, d.message))
+                    .collect();
+                bad(
+                    path,
+                    format!("policy [{i}]: {} {}", f.message, details.join("; ")),
+                )
+            })?;
+            seeded.push((
+                ApiVersion::Beta,
+                policy,
+                format!("{} [{i}]", path.display()),
+            ));
+        }
+    }
+    Ok(Some(catalog))
 }
 
 impl Sandbox {
@@ -180,6 +233,10 @@ impl Sandbox {
             .collect::<Result<Vec<_>, _>>()?;
         let mut seeds = seed::builtin();
         let mut extra = Vec::new();
+        let catalog = settings_catalog(&config.settings, &mut extra)?;
+        for (api, object, origin) in &extra {
+            seeds.get_mut(*api).insert(object.clone(), origin)?;
+        }
         for (path, api) in &config.seeds {
             for (i, mut object) in seed::read_seed_file(path)?.into_iter().enumerate() {
                 if let Some(map) = object.as_object_mut() {
@@ -208,6 +265,7 @@ impl Sandbox {
             origins: Mutex::new(origins),
             stores: Mutex::new(stores),
             seeds,
+            catalog,
             faults: Mutex::new(faults),
             recorded: Mutex::new(VecDeque::new()),
             saving: tokio::sync::Mutex::new(()),
@@ -237,6 +295,11 @@ impl Sandbox {
     /// checked by [`access::Site`].
     pub fn allows_origin(&self, origin: &str) -> bool {
         lock(&self.origins).iter().any(|o| o == origin)
+    }
+
+    /// The settings catalog this sandbox serves.
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog.as_ref().unwrap_or_else(|| settings::catalog())
     }
 
     pub fn stores(&self) -> MutexGuard<'_, Stores> {

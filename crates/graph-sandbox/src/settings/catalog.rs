@@ -39,12 +39,16 @@ impl Kind {
         Kind::Redirect,
     ];
 
-    /// The kind of a definition; `None` for a type that is not a setting definition.
+    /// The kind of a definition; `None` for a type that is not a setting definition. Graph
+    /// names the collections and groups `…ChoiceSettingCollectionDefinition`,
+    /// `…SettingGroupDefinition` and so on; the fixtures' longer `…SettingDefinition` forms of
+    /// those are taken too.
     pub fn of(definition: &Value) -> Option<Kind> {
         let t = definition.get("@odata.type")?.as_str()?;
-        let name = t
-            .strip_prefix(TYPE_PREFIX)?
-            .strip_suffix("SettingDefinition")?;
+        let name = t.strip_prefix(TYPE_PREFIX)?;
+        let name = name
+            .strip_suffix("SettingDefinition")
+            .or_else(|| name.strip_suffix("Definition"))?;
         Some(match name {
             "Choice" => Kind::Choice,
             "ChoiceSettingCollection" => Kind::ChoiceCollection,
@@ -75,8 +79,8 @@ impl Kind {
     }
 }
 
-/// The fixture catalog.
-#[derive(Debug)]
+/// The fixture catalog, or a sandbox's: the fixtures plus [`Additions`].
+#[derive(Debug, Clone)]
 pub struct Catalog {
     definitions: Vec<Value>,
     /// Lower-cased id → index in `definitions` (Graph compares ids without regard to case).
@@ -120,6 +124,44 @@ pub fn catalog() -> &'static Catalog {
     })
 }
 
+/// More of the settings catalog for one sandbox ([`crate::Config::settings`]): a JSON file
+/// `{"definitions": [...], "categories": [...], "policies": [...]}` (each list optional),
+/// definitions and categories as Graph returns them, policies as [`fixture_policies`] are
+/// written. The benchmark serves its own catalog this way.
+#[derive(Debug, Default)]
+pub struct Additions {
+    pub definitions: Vec<Value>,
+    pub categories: Vec<Value>,
+    pub policies: Vec<Value>,
+}
+
+impl Additions {
+    /// Reads an additions file; an unknown key or a list that is not one is an error.
+    pub fn from_json(doc: Value) -> Result<Additions, String> {
+        let Value::Object(map) = doc else {
+            return Err("expected a JSON object".into());
+        };
+        let mut a = Additions::default();
+        for (key, value) in map {
+            let list = match value {
+                Value::Array(items) => items,
+                _ => return Err(format!("{key:?} must be a list")),
+            };
+            match key.as_str() {
+                "definitions" => a.definitions = list,
+                "categories" => a.categories = list,
+                "policies" => a.policies = list,
+                _ => {
+                    return Err(format!(
+                        "unknown key {key:?} (definitions, categories, policies)"
+                    ))
+                }
+            }
+        }
+        Ok(a)
+    }
+}
+
 fn array(value: Value) -> Vec<Value> {
     match value {
         Value::Array(items) => items,
@@ -132,6 +174,41 @@ fn id_of(value: &Value) -> &str {
 }
 
 impl Catalog {
+    /// This catalog with more definitions and categories. Each needs an id no other has
+    /// (compared without regard to case), and each definition a setting definition's
+    /// `@odata.type`.
+    pub fn extended(
+        &self,
+        definitions: Vec<Value>,
+        categories: Vec<Value>,
+    ) -> Result<Catalog, String> {
+        let mut c = self.clone();
+        for d in definitions {
+            let id = id_of(&d).to_ascii_lowercase();
+            if id.is_empty() {
+                return Err("a definition has no id".into());
+            }
+            if Kind::of(&d).is_none() {
+                return Err(format!("{id}: not a setting definition's @odata.type"));
+            }
+            if c.by_id.insert(id.clone(), c.definitions.len()).is_some() {
+                return Err(format!("{id}: a definition of that id is there already"));
+            }
+            c.definitions.push(d);
+        }
+        for cat in categories {
+            let id = id_of(&cat);
+            if id.is_empty() {
+                return Err("a category has no id".into());
+            }
+            if c.category(id).is_some() {
+                return Err(format!("{id}: a category of that id is there already"));
+            }
+            c.categories.push(cat);
+        }
+        Ok(c)
+    }
+
     pub fn definitions(&self) -> &[Value] {
         &self.definitions
     }

@@ -158,7 +158,7 @@ pub async fn serve(
         _ if *call.method != Method::GET => {
             Err(Failure::method_not_allowed(call.method.as_str(), "GET"))
         }
-        _ => read_catalog(&route, call),
+        _ => read_catalog(sandbox.catalog(), &route, call),
     })
 }
 
@@ -180,15 +180,21 @@ fn ok(body: &Value) -> Result<Response, Failure> {
 }
 
 /// The read-only resources: definitions, categories, templates and their setting templates.
-fn read_catalog(route: &Route, call: &Call<'_>) -> Result<Response, Failure> {
+fn read_catalog(cat: &Catalog, route: &Route, call: &Call<'_>) -> Result<Response, Failure> {
     let q = Options::parse(call.query)?;
-    let cat = catalog();
     let root = call.api_root;
     let list = |items: &[Value], page: usize, path: &str| -> Value {
+        // Only the page's items are copied (a big catalog is asked for a page at a time); the
+        // others stand in as nulls, counted for the next link.
+        let wanted = q.skip..q.skip.saturating_add(q.top.unwrap_or(page));
         let kept: Vec<Value> = items
             .iter()
             .filter(|i| q.matches(i))
-            .map(|i| q.project(i.clone()))
+            .enumerate()
+            .map(|(n, i)| match wanted.contains(&n) {
+                true => q.project(i.clone()),
+                false => Value::Null,
+            })
             .collect();
         q.page(kept, page, root, path, path)
     };
@@ -212,7 +218,7 @@ fn read_catalog(route: &Route, call: &Call<'_>) -> Result<Response, Failure> {
             let items = cat
                 .setting_templates(t)
                 .ok_or_else(|| Failure::not_found(&format!("{TEMPLATES}/{}", shorten(t, 200))))?;
-            let items: Vec<Value> = items.iter().map(|i| with_definitions(i, &q)).collect();
+            let items: Vec<Value> = items.iter().map(|i| with_definitions(cat, i, &q)).collect();
             let path = format!("{TEMPLATES}/{t}/settingTemplates");
             if let Route::SettingTemplate(_, st) = route {
                 let found = items.iter().find(|i| {
@@ -229,8 +235,8 @@ fn read_catalog(route: &Route, call: &Call<'_>) -> Result<Response, Failure> {
 }
 
 /// A setting (of a policy) or setting template with `settingDefinitions` when `$expand` asks:
-/// its root definition and every descendant's.
-pub fn with_definitions(item: &Value, q: &Options) -> Value {
+/// its root definition and every descendant's, from `cat`.
+pub fn with_definitions(cat: &Catalog, item: &Value, q: &Options) -> Value {
     let mut item = item.clone();
     if !q.expands("settingDefinitions") {
         return item;
@@ -241,7 +247,7 @@ pub fn with_definitions(item: &Value, q: &Options) -> Value {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let defs: Vec<Value> = catalog().tree(&id).into_iter().cloned().collect();
+    let defs: Vec<Value> = cat.tree(&id).into_iter().cloned().collect();
     if let Value::Object(map) = &mut item {
         map.insert("settingDefinitions".into(), Value::Array(defs));
     }
@@ -254,6 +260,6 @@ pub fn with_definitions(item: &Value, q: &Options) -> Value {
 pub fn seeded_policies() -> Vec<Value> {
     catalog::fixture_policies()
         .into_iter()
-        .filter_map(|p| policies::seeded(p).ok())
+        .filter_map(|p| policies::seeded(catalog(), p).ok())
         .collect()
 }

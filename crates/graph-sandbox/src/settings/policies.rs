@@ -12,10 +12,10 @@ use policy_core::model::{ApiVersion, TypeId};
 use policy_core::{validate_as, Code, Mode};
 use serde_json::{json, Map, Value};
 
+use super::catalog::Catalog;
 use super::query::Options;
 use super::{
-    catalog, checks, entity, secrets, with_definitions, Call, Route, OTHER_PAGE, POLICIES,
-    POLICIES_PAGE,
+    checks, entity, secrets, with_definitions, Call, Route, OTHER_PAGE, POLICIES, POLICIES_PAGE,
 };
 use crate::clock;
 use crate::graph::CHANGED_ELSEWHERE;
@@ -74,13 +74,13 @@ fn not_found(id: &str) -> Failure {
 }
 
 /// A stored policy as answered: settings only when asked for, plain secrets never.
-fn shown(policy: &Map<String, Value>, q: &Options) -> Value {
+fn shown(cat: &Catalog, policy: &Map<String, Value>, q: &Options) -> Value {
     let mut value = Value::Object(policy.clone());
     if let Value::Object(map) = &mut value {
         match map.get_mut("settings") {
             Some(Value::Array(items)) if q.expands("settings") => {
                 for item in items.iter_mut() {
-                    *item = with_definitions(item, q);
+                    *item = with_definitions(cat, item, q);
                 }
             }
             _ => {
@@ -99,7 +99,7 @@ fn list(sandbox: &Sandbox, call: &Call<'_>) -> Result<Response, Failure> {
         .get(ApiVersion::Beta)
         .in_set(POLICIES)
         .filter(|s| q.matches(&Value::Object(s.value.clone())))
-        .map(|s| shown(&s.value, &q))
+        .map(|s| shown(sandbox.catalog(), &s.value, &q))
         .collect();
     let body = q.page(items, POLICIES_PAGE, call.api_root, POLICIES, POLICIES);
     Ok(json_response(StatusCode::OK, &body))
@@ -112,7 +112,7 @@ fn get(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Failure
     let body = entity(
         call.api_root,
         &format!("{POLICIES}/$entity"),
-        shown(&stored.value, &q),
+        shown(sandbox.catalog(), &stored.value, &q),
     );
     Ok(json_response(StatusCode::OK, &body))
 }
@@ -133,7 +133,7 @@ fn settings(
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .map(|s| with_definitions(s, &q))
+            .map(|s| with_definitions(sandbox.catalog(), s, &q))
             .collect(),
     );
     secrets::mask(&mut all);
@@ -260,7 +260,7 @@ fn policy_type() -> TypeId {
 }
 
 /// The template a policy names, if any: `Ok(None)` without one, 400 for an unknown one.
-fn template_of(policy: &Map<String, Value>) -> Result<Option<String>, Failure> {
+fn template_of(cat: &Catalog, policy: &Map<String, Value>) -> Result<Option<String>, Failure> {
     let id = policy
         .get("templateReference")
         .and_then(|t| t.get("templateId"))
@@ -269,7 +269,7 @@ fn template_of(policy: &Map<String, Value>) -> Result<Option<String>, Failure> {
     if id.is_empty() {
         return Ok(None);
     }
-    match catalog().template(id) {
+    match cat.template(id) {
         Some(t) => Ok(t.get("id").and_then(Value::as_str).map(str::to_string)),
         None => Err(one_problem(
             "UnknownTemplate",
@@ -285,6 +285,7 @@ fn template_of(policy: &Map<String, Value>) -> Result<Option<String>, Failure> {
 /// Checks new settings, settles their secrets against the old ones and numbers them as Graph
 /// does ("0", "1", …); what a POST or PUT stores.
 pub fn accept_settings(
+    cat: &Catalog,
     settings: Value,
     template: Option<&str>,
     before: Option<&Value>,
@@ -296,7 +297,7 @@ pub fn accept_settings(
             "settings must be a list of settings.",
         ));
     };
-    let details = checks::check_settings(&items, template, catalog());
+    let details = checks::check_settings(&items, template, cat);
     if !details.is_empty() {
         return Err(refused(details));
     }
@@ -311,14 +312,14 @@ pub fn accept_settings(
     Ok(settings)
 }
 
-/// Makes a fixture policy storable: its settings accepted as a POST's would be.
-pub fn seeded(mut policy: Value) -> Result<Value, Failure> {
+/// Makes a fixture policy storable: its settings accepted as a POST's would be, against `cat`.
+pub fn seeded(cat: &Catalog, mut policy: Value) -> Result<Value, Failure> {
     let map = policy
         .as_object_mut()
         .ok_or_else(|| Failure::bad_request("not an object"))?;
-    let template = template_of(map)?;
+    let template = template_of(cat, map)?;
     let settings = map.remove("settings").unwrap_or_else(|| json!([]));
-    let settings = accept_settings(settings, template.as_deref(), None)?;
+    let settings = accept_settings(cat, settings, template.as_deref(), None)?;
     map.insert(
         "settingCount".into(),
         json!(settings.as_array().map_or(0, Vec::len)),
@@ -339,8 +340,10 @@ fn create(sandbox: &Sandbox, call: &Call<'_>) -> Result<Response, Failure> {
     let mut body = body(call)?;
     check_properties(policy_type(), &body, Mode::Object)?;
     require_name(&body)?;
-    let template = template_of(&body)?;
+    let cat = sandbox.catalog();
+    let template = template_of(cat, &body)?;
     let settings = accept_settings(
+        cat,
         body.remove("settings").unwrap_or_else(|| json!([])),
         template.as_deref(),
         None,
@@ -360,7 +363,7 @@ fn create(sandbox: &Sandbox, call: &Call<'_>) -> Result<Response, Failure> {
     policy.insert("roleScopeTagIds".into(), json!(["0"]));
     policy.insert(
         "templateReference".into(),
-        template_reference(template.as_deref()),
+        template_reference(cat, template.as_deref()),
     );
     body.remove("templateReference");
     policy.extend(body);
@@ -378,14 +381,14 @@ fn create(sandbox: &Sandbox, call: &Call<'_>) -> Result<Response, Failure> {
     let answer = entity(
         call.api_root,
         &format!("{POLICIES}/$entity"),
-        shown(&stored.value, &Options::default()),
+        shown(cat, &stored.value, &Options::default()),
     );
     Ok(json_response(StatusCode::CREATED, &answer))
 }
 
 /// The `templateReference` the service fills in from the template itself.
-fn template_reference(template: Option<&str>) -> Value {
-    let Some(t) = template.and_then(|t| catalog().template(t)) else {
+fn template_reference(cat: &Catalog, template: Option<&str>) -> Value {
+    let Some(t) = template.and_then(|t| cat.template(t)) else {
         return json!({"templateId": "", "templateFamily": "none", "templateDisplayName": null, "templateDisplayVersion": null});
     };
     json!({
@@ -410,7 +413,7 @@ fn replace(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Fai
         ));
     };
     require_name(&body)?;
-    let template = template_of(&stored.value)?;
+    let template = template_of(sandbox.catalog(), &stored.value)?;
     let given = body
         .get("templateReference")
         .and_then(|t| t.get("templateId"))
@@ -422,7 +425,12 @@ fn replace(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Fai
             "A policy's template cannot change; create a new policy instead.",
         ));
     }
-    let settings = accept_settings(settings, template.as_deref(), stored.value.get("settings"))?;
+    let settings = accept_settings(
+        sandbox.catalog(),
+        settings,
+        template.as_deref(),
+        stored.value.get("settings"),
+    )?;
     let stored = store.get_mut(id).ok_or_else(|| not_found(id))?;
     body.retain(|k, _| {
         !k.contains('@') && !SERVICE_OWNED.contains(&k.as_str()) && k != "templateReference"
@@ -485,7 +493,7 @@ fn patch(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Failu
     let answer = entity(
         call.api_root,
         &format!("{POLICIES}/$entity"),
-        shown(&stored.value, &Options::default()),
+        shown(sandbox.catalog(), &stored.value, &Options::default()),
     );
     Ok(json_response(StatusCode::OK, &answer))
 }

@@ -11,5 +11,6 @@ mod objects;
 mod protocol;
 mod secrets;
 mod settings;
+mod settings_additions;
 mod sockets;
 mod state;

@@ -65,7 +65,7 @@ impl Conditions {
 }
 
 /// A number a script returned (NaN when it returned something else).
-fn num(v: &Value) -> f64 {
+pub fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
@@ -124,7 +124,7 @@ return {
 /// True once the service worker controls the page and its cache holds the app: the page itself
 /// and every app file the page fetched (not Graph, the sandbox's routes or `config.json`, which
 /// the worker never keeps).
-const APP_CACHED: &str = r#"
+pub const APP_CACHED: &str = r#"
 const done = arguments[arguments.length - 1];
 if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return done(false);
 const own = performance.getEntriesByType('resource').map(e => new URL(e.name))
@@ -293,10 +293,35 @@ pub struct Keystroke {
     pub long_frame_duration: f64,
 }
 
+impl Keystroke {
+    /// The keystrokes of what [`SAMPLES`] returned, the first `warmup` left out.
+    pub fn from_samples(samples: &Value, warmup: usize, count: usize) -> Vec<Keystroke> {
+        samples
+            .as_array()
+            .into_iter()
+            .flatten()
+            .skip(warmup)
+            .take(count)
+            .map(|s| Keystroke {
+                next_frame: num(&s["frame"]) - num(&s["keydown"]),
+                total: num(&s["painted"]) - num(&s["keydown"]),
+                queued: num(&s["listener"]) - num(&s["keydown"]),
+                app: num(&s["inputEnd"]) - num(&s["inputStart"]),
+                deferred: num(&s["frame"]) - num(&s["inputEnd"]),
+                frame: num(&s["painted"]) - num(&s["frame"]),
+                long_frame_script: num(&s["loafScript"]),
+                long_frame_render: num(&s["loafRender"]),
+                long_frames: num(&s["loafCount"]),
+                long_frame_duration: num(&s["loafDuration"]),
+            })
+            .collect()
+    }
+}
+
 /// Records, for keystrokes into the element with `window.__bench.id`, the keydown's time stamp,
 /// the `input` event's start (capturing on window) and end (bubbling to window), and the second
 /// animation frame after it; wakes `window.__bench.waiter` with each sample.
-const RECORD: &str = r#"
+pub const RECORD: &str = r#"
 window.__bench = { id: arguments[0], samples: [], pending: null, waiter: null, frames: [] };
 if (!window.__benchListening) {
   window.__benchListening = true;
@@ -328,13 +353,13 @@ if (!window.__benchListening) {
 }"#;
 
 /// Ends when `arguments[0]` samples are recorded.
-const WAIT_SAMPLES: &str = r#"
+pub const WAIT_SAMPLES: &str = r#"
 const n = arguments[0], done = arguments[arguments.length - 1];
 const b = window.__bench;
 if (b.samples.length >= n) done(b.samples.length); else b.waiter = done;"#;
 
 /// The samples, each with the long animation frames that overlap it summed up.
-const SAMPLES: &str = r#"
+pub const SAMPLES: &str = r#"
 const b = window.__bench;
 return b.samples.map(p => {
   const frames = b.frames.filter(f => f.end > p.keydown && f.start < p.painted);
@@ -347,7 +372,7 @@ return b.samples.map(p => {
   });
 });"#;
 
-const BACKSPACE: &str = "\u{E003}";
+pub const BACKSPACE: &str = "\u{E003}";
 
 /// A browser with an object's form open, for keystrokes and the validation timer.
 pub struct Session {
@@ -406,25 +431,7 @@ impl Session {
             "{path}: a digit and Backspace in turn should leave the value as it was"
         );
         let samples = self.page.js(SAMPLES, vec![]).await;
-        samples
-            .as_array()
-            .into_iter()
-            .flatten()
-            .skip(warmup)
-            .take(count)
-            .map(|s| Keystroke {
-                next_frame: num(&s["frame"]) - num(&s["keydown"]),
-                total: num(&s["painted"]) - num(&s["keydown"]),
-                queued: num(&s["listener"]) - num(&s["keydown"]),
-                app: num(&s["inputEnd"]) - num(&s["inputStart"]),
-                deferred: num(&s["frame"]) - num(&s["inputEnd"]),
-                frame: num(&s["painted"]) - num(&s["frame"]),
-                long_frame_script: num(&s["loafScript"]),
-                long_frame_render: num(&s["loafRender"]),
-                long_frames: num(&s["loafCount"]),
-                long_frame_duration: num(&s["loafDuration"]),
-            })
-            .collect()
+        Keystroke::from_samples(&samples, warmup, count)
     }
 
     /// Sends one key to the field; looks it up again once if Yew replaced it.

@@ -1,6 +1,7 @@
 //! The benchmark's two heavy objects, built from the metadata (the committed `schema/beta.json`,
 //! compiled into `policy-core`) by [`policy_core::generate`]: facts only, names, types and
-//! limits, no sentence of Microsoft's. They are committed in `crates/e2e/bench-data/` so that
+//! limits, no sentence of Microsoft's; and its settings catalog policy with its definitions
+//! (`catalog_data.rs`). They are committed in `crates/e2e/bench-data/` so that
 //! `scripts/bench.sh` runs from a fresh clone, and a test holds the files to what this module
 //! builds, so they cannot go stale when the schema changes. To write them again:
 //!
@@ -35,6 +36,16 @@ pub fn objects() -> Vec<(&'static str, Value)> {
             oma_settings(),
         ),
     ]
+}
+
+/// Every committed file: the objects, and the settings catalog policy with its definitions.
+pub fn files() -> Vec<(&'static str, Value)> {
+    let mut all = objects();
+    all.push((
+        crate::catalog_data::POLICY_FILE,
+        crate::catalog_data::policy_additions(),
+    ));
+    all
 }
 
 /// A file's text: pretty JSON and a final line break.
@@ -94,12 +105,12 @@ mod tests {
     use super::*;
     use policy_core::validate::{validate, Mode};
 
-    /// The committed files are what [`objects`] builds; with `BENCH_DATA_WRITE=1` it writes them.
+    /// The committed files are what [`files`] builds; with `BENCH_DATA_WRITE=1` it writes them.
     #[test]
     fn bench_data_files_are_current() {
         let write = std::env::var_os("BENCH_DATA_WRITE").is_some();
         let mut stale = Vec::new();
-        for (file, object) in objects() {
+        for (file, object) in files() {
             let path = dir().join(file);
             let want = text(&object);
             if write {

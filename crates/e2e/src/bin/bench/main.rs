@@ -8,8 +8,11 @@
 //! in a new browser with a fresh profile; keystroke → next frame and → repaint in a text and a
 //! number field; one full validation in wasm. With `--throttle`, cold loads and keystrokes
 //! again under network and CPU throttling; with `--warm`, a second visit once the service
-//! worker has cached the app (`runs.rs`). Prints a table beside the targets and a React
-//! reference's figures, and writes the same figures as JSON.
+//! worker has cached the app (`runs.rs`). Then a settings catalog policy of 300 settings
+//! (`catalog_data.rs`, served with a 16,000-definition catalog): navigation → its settings
+//! ready, cold and with its definitions kept, and keystrokes into the picker's search
+//! (`catalog.rs`); and the catalog module's own sizes. Prints a table beside the targets and a
+//! React reference's figures, and writes the same figures as JSON.
 //!
 //! ```text
 //! bench [--dist DIR] [--data DIR] [--out FILE] [--loads N] [--keys N] [--validations N]
@@ -18,6 +21,9 @@
 
 mod browser;
 mod cases;
+mod catalog;
+mod catalog_data;
+mod catalog_report;
 mod data;
 mod report;
 mod runs;
@@ -31,7 +37,7 @@ use std::time::Instant;
 use clap::{ArgAction, Parser};
 use serde_json::json;
 
-use browser::{cold_load, ColdLoad, Conditions, Session};
+use browser::{cold_load, ColdLoad, Conditions, Fetched, Session};
 use cases::Loaded;
 use report::{Figures, FileRow};
 use sizes::Sizes;
@@ -164,17 +170,17 @@ fn app_file(url: &str, origin: &str, dist: &Path) -> Option<Result<String, Strin
     })
 }
 
-/// The app files the loads fetched before their form was ready, in the order first fetched,
-/// with their sizes; and the other same-origin requests.
+/// The app files the loads fetched before their form was ready (each load's requests), in the
+/// order first fetched, with their sizes; and the other same-origin requests.
 fn first_load_files(
-    loads: &[ColdLoad],
+    loads: &[&[Fetched]],
     origin: &str,
     dist: &Path,
 ) -> Result<(Vec<FileRow>, Vec<String>), String> {
     let mut files: Vec<FileRow> = Vec::new();
     let mut other = Vec::new();
     for load in loads {
-        let mut fetched = load.fetched.clone();
+        let mut fetched = load.to_vec();
         fetched.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
         let mut seen = Vec::new();
         for f in fetched {
@@ -223,6 +229,93 @@ fn loadavg() -> String {
         .unwrap_or_default()
 }
 
+/// The settings catalog the sandbox serves beside its fixtures: the committed policy with its
+/// definitions, and the generated filler that makes the catalog
+/// [`catalog_data::CATALOG_SIZE`] definitions.
+struct CatalogSetup {
+    files: Vec<PathBuf>,
+    settings: usize,
+    definitions: usize,
+}
+
+impl CatalogSetup {
+    /// Reads the policy's file from `data` and writes the filler into `work`.
+    fn write(data: &Path, work: &Path) -> Result<CatalogSetup, String> {
+        let policy = data.join(catalog_data::POLICY_FILE);
+        let text = std::fs::read_to_string(&policy)
+            .map_err(|e| format!("cannot read {}: {e}", policy.display()))?;
+        let doc: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not JSON: {e}", policy.display()))?;
+        let count = |v: &serde_json::Value| v.as_array().map_or(0, Vec::len);
+        let settings = count(&doc["policies"][0]["settings"]);
+        let fixtures = graph_sandbox::settings::catalog().definitions().len();
+        let own = count(&doc["definitions"]);
+        let filler_count = catalog_data::CATALOG_SIZE
+            .checked_sub(fixtures + own)
+            .ok_or("the sandbox's catalog is larger than the benchmark's")?;
+        let filler = work.join("catalog-filler.json");
+        std::fs::write(&filler, catalog_data::filler(filler_count).to_string())
+            .map_err(|e| format!("cannot write {}: {e}", filler.display()))?;
+        Ok(CatalogSetup {
+            files: vec![policy, filler],
+            settings,
+            definitions: fixtures + own + filler_count,
+        })
+    }
+}
+
+/// The settings catalog policy's runs (`catalog.rs`): cold and warm loads in turn, each pair in
+/// a browser of its own (one pair first, not counted), then the picker.
+async fn measure_catalog(
+    o: &Options,
+    setup: &CatalogSetup,
+    origin: &str,
+    dist: &Path,
+    forms: &[Figures<'_>],
+) -> Result<catalog_report::CatalogFigures, String> {
+    let id = catalog_data::POLICY_ID;
+    let url = e2e::link(origin, origin, "beta", catalog::TYPE_NAME, Some(id));
+    eprintln!("bench: the settings catalog policy: warming up (one load, not counted)");
+    catalog::cold_and_warm(&url, setup.settings).await;
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for i in 0..o.loads {
+        let (c, w) = catalog::cold_and_warm(&url, setup.settings).await;
+        eprintln!(
+            "bench: settings catalog load {}/{}: ready at {:.1} ms cold, {:.1} ms with the definitions kept",
+            i + 1,
+            o.loads,
+            c.ready_ms,
+            w.ready_ms
+        );
+        cold.push(c);
+        warm.push(w);
+    }
+    eprintln!(
+        "bench: the picker over {} definitions, then keystrokes",
+        setup.definitions
+    );
+    let picker = catalog::picker(&url, setup.settings, WARMUP_KEYS, o.keys).await;
+    let fetched: Vec<&[Fetched]> = cold.iter().map(|l| l.fetched.as_slice()).collect();
+    let (files, _) = first_load_files(&fetched, origin, dist)?;
+    let module_in_forms = forms
+        .iter()
+        .flat_map(|f| &f.files)
+        .filter(|f| f.name.starts_with("catalog/"))
+        .map(|f| f.name.clone())
+        .collect();
+    Ok(catalog_report::CatalogFigures {
+        id: id.to_string(),
+        settings: setup.settings,
+        definitions: setup.definitions,
+        cold,
+        warm,
+        files,
+        module: catalog_report::module_files(dist)?,
+        module_in_forms,
+        picker,
+    })
+}
+
 #[tokio::main]
 async fn main() {
     if let Err(e) = run().await {
@@ -244,9 +337,11 @@ async fn run() -> Result<(), String> {
     // cannot mix two builds in one run.
     let dist = work.path().join("dist");
     copy_dir(&o.dist, &dist)?;
-    let sandbox = e2e::TestSandbox::start_seeded(
+    let settings = CatalogSetup::write(&o.data, work.path())?;
+    let sandbox = e2e::TestSandbox::start_with_settings(
         Some(dist.clone()),
         objects.iter().map(|l| l.seed.clone()).collect(),
+        settings.files.clone(),
     )
     .await;
     let origin = sandbox.url();
@@ -294,7 +389,8 @@ async fn run() -> Result<(), String> {
             .await;
         let validation = session.validation(&l.object, o.validations).await;
         session.close().await;
-        let (files, other_requests) = first_load_files(&loads, &origin, &dist)?;
+        let fetched: Vec<&[Fetched]> = loads.iter().map(|l| l.fetched.as_slice()).collect();
+        let (files, other_requests) = first_load_files(&fetched, &origin, &dist)?;
         figures.push(Figures {
             loaded: l,
             loads,
@@ -316,6 +412,7 @@ async fn run() -> Result<(), String> {
     for (f, optional) in figures.iter_mut().zip(optional) {
         f.optional = optional;
     }
+    let catalog_figures = measure_catalog(&o, &settings, &origin, &dist, &figures).await?;
     sandbox.stop().await;
 
     let browser = figures
@@ -338,6 +435,7 @@ async fn run() -> Result<(), String> {
     for f in &figures {
         print!("{}", report::table(f));
     }
+    print!("{}", catalog_report::table(&catalog_figures));
     println!("\nmedian / p95 by nearest rank; KiB = 1024 B, the targets' KB = 1000 B; took {runtime:.0} s");
 
     let doc = json!({
@@ -355,6 +453,7 @@ async fn run() -> Result<(), String> {
             "throttling": report::throttling_json(),
         },
         "objects": figures.iter().map(report::json).collect::<Vec<_>>(),
+        "settings_catalog": catalog_report::json(&catalog_figures),
     });
     if let Some(dir) = o.out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
