@@ -18,11 +18,39 @@ mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
   "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/catalog_ui.wasm"
 # The page starts the module with a <script type="module"> of this file (no code in the app's
-# own bundle, no request before a configuration policy opens) and learns that it is ready
-# through the functions it set.
+# own bundle, no request before a configuration policy opens). It mounts the module into
+# #catalog-root, again whenever that element is a new one, and has it read the page's policy
+# anew when the element's data-rev changes; the same for the review's rows in #settings-diff.
+# The page's side is window.wasmBindings (see
+# crates/catalog-ui/src/lib.rs).
 cat >"$OUT/boot.js" <<'JS'
-import init, * as m from "./catalog_ui.js";
-init().then(() => self.__intuneCatalogReady(m), (e) => self.__intuneCatalogFailed(e));
+// A start again after a failure comes with a query (boot.js?2): the module is fetched anew.
+import("./catalog_ui.js" + new URL(import.meta.url).search).then(async (m) => {
+  await m.default();
+  let root = null, rev = null, handle = null, table = null, tableRev = null;
+  const sync = () => {
+    const t = document.getElementById("settings-diff");
+    if (t && (t !== table || t.dataset.rev !== tableRev)) {
+      table = t;
+      tableRev = t.dataset.rev;
+      m.review(t);
+    }
+    const el = document.getElementById("catalog-root");
+    if (el !== root) {
+      if (handle) handle.unmount();
+      handle = null;
+      root = el;
+      rev = el && el.dataset.rev;
+      if (el) handle = m.mount(el);
+    } else if (el && el.dataset.rev !== rev) {
+      rev = el.dataset.rev;
+      handle.update();
+    }
+  };
+  new MutationObserver(sync).observe(document.body,
+    { childList: true, subtree: true, attributes: true, attributeFilter: ["data-rev"] });
+  sync();
+}).catch((e) => self.wasmBindings.catalog_failed(e));
 JS
 if [[ "$PROFILE" == release ]]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

@@ -9,13 +9,13 @@ use super::docs::draft_key;
 use super::effects::Ctx;
 use super::store::{AppAction, AppState};
 use crate::clipboard::download_json;
-use crate::components::catalog_host::CatalogHost;
+use crate::components::catalog_host::catalog_host;
 use crate::components::field::secret::Secrets;
 use crate::components::field::SchemaRef;
 use crate::components::form_view::FormView;
 use crate::components::problem_summary::ProblemSummary;
 use crate::components::review_panel::{change_rows, ReviewPanel};
-use crate::components::settings_review::SettingsReview;
+use crate::components::settings_review::settings_review;
 use crate::drafts;
 use crate::state::{Action, Origin};
 
@@ -133,26 +133,21 @@ pub fn editor_view(
     };
     // A settings catalog policy: its settings are the lazily loaded catalog module's.
     let catalog = doc.is_settings_policy().then(|| {
-        let on_settings = on_edit.reform(|v| ("settings".to_string(), Some(v)));
-        let on_errors = {
-            let ctx = ctx.clone();
-            Callback::from(move |n| ctx.doc(Action::CatalogErrors(n)))
-        };
-        let namespace = format!(
-            "{}|{}",
-            state.settings.base().map(|b| b.to_string()).unwrap_or_default(),
-            doc.api
-        );
-        html! {
-            <CatalogHost draft={doc.draft.clone()} loaded={doc.loaded.clone()} conn={state.settings.connection().ok()}
-                namespace={namespace} {on_settings} {on_errors} />
-        }
+        let ctx = ctx.clone();
+        let retry = Callback::from(move |_| {
+            ctx.send(AppAction::CatalogModule(None));
+            crate::net::catalog_module::start(true);
+        });
+        catalog_host(
+            doc.draft.get("settings"),
+            doc.loaded.as_ref(),
+            state.catalog_module.as_deref(),
+            retry,
+        )
     });
     let put = doc.put().cloned();
     let settings = match (&put, &doc.loaded) {
-        (Some(_), Some(loaded)) => Some(html! {
-            <SettingsReview loaded={loaded.clone()} edited={doc.draft.get("settings").cloned()} />
-        }),
+        (Some(_), Some(loaded)) => Some(settings_review(doc.draft.get("settings"), loaded)),
         _ => None,
     };
     let conflict_view = state.conflict.clone().map(|c| {

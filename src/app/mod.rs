@@ -3,6 +3,7 @@
 //! Everything the page shows is in [`store::AppState`]; everything that changes it is an
 //! [`store::AppAction`].
 
+pub mod catalog;
 pub mod docs;
 pub mod drafts_panel;
 pub mod editor_view;
@@ -86,6 +87,7 @@ pub fn App() -> Html {
     {
         let ctx = ctx.clone();
         use_effect_with((), move |_| {
+            catalog::connect(ctx.clone());
             wasm_bindgen_futures::spawn_local(link::start_up(ctx));
         });
     }

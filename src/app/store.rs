@@ -83,6 +83,8 @@ pub struct AppState {
     /// Why the browser's lists could not be loaded, and how often the user asked again.
     pub catalog_error: Option<String>,
     pub catalog_tries: u32,
+    /// Why the settings editor module could not start (its "Try again" clears it).
+    pub catalog_module: Option<String>,
     /// Counts changes of the stored drafts (another tab, a discard), so their list renders.
     pub drafts_rev: u32,
     /// The page's link names an object that waits for a token: pasting one, signing in or a
@@ -112,6 +114,7 @@ impl AppState {
             warning: None,
             catalog_error: None,
             catalog_tries: 0,
+            catalog_module: None,
             drafts_rev: 0,
             awaiting_credential: false,
         }
@@ -188,6 +191,8 @@ pub enum AppAction {
     Warning(Option<String>),
     Catalog(Option<String>),
     CatalogRetry,
+    /// The settings editor module could not start (why), or is started again (`None`).
+    CatalogModule(Option<String>),
     DraftsChanged,
     /// The linked object could not load for want of a token: it loads when one arrives.
     AwaitCredential,
@@ -339,6 +344,7 @@ impl Reducible for AppState {
             AppAction::Others(n) => next.others = n,
             AppAction::Warning(w) => next.warning = w,
             AppAction::Catalog(e) => next.catalog_error = e,
+            AppAction::CatalogModule(e) => next.catalog_module = e,
             AppAction::CatalogRetry => {
                 next.catalog_tries += 1;
                 next.catalog_error = None;

@@ -1,8 +1,20 @@
 //! The settings catalog editor: a small Yew app of its own, built to `catalog/` beside the main
 //! app (scripts/build-catalog.sh) and imported by it only when a settings catalog or endpoint
-//! security policy opens, so the first load of any other form does not grow. The page mounts it
-//! with [`mount`] and asks it for the review's rows with [`diff`]; data crosses as JSON text.
-//! It never sees a token: Graph answers come through the page's `get` (see `store::Host`).
+//! security policy opens, so the first load of any other form does not grow. Data crosses as
+//! JSON text. The page's side of the contract:
+//! - the page appends `<script type="module" src="catalog/boot.js">` (scripts/build-catalog.sh)
+//!   the first time a configuration policy opens; boot.js sets `window.intuneCatalog` to this
+//!   module, [`mount`]s it into `#catalog-root` (again whenever that element is a new one,
+//!   unmounting the old) and calls [`CatalogHandle::update`] when the element's `data-rev`
+//!   changes; a failed start goes to `wasmBindings.catalog_failed(error)`;
+//! - the page exports, in `window.wasmBindings` (Trunk's loader): `catalog_input()` (the open
+//!   policy, see `state::Input`), `catalog_get(path, resolve, reject)` (a Graph GET below the
+//!   API version, or a `nextLink`; the answer's text or a message goes to one of the two),
+//!   `catalog_change(settingsJson)` and `catalog_errors(count)` (see `store`);
+//! - boot.js has [`review`] write the review's rows into `#settings-diff` whenever that element
+//!   is a new one or its `data-rev` changed.
+//!
+//! It never sees a token: Graph answers come through the page's `catalog_get`.
 
 pub mod app;
 pub mod load;
@@ -14,28 +26,48 @@ pub mod view;
 
 use std::rc::Rc;
 
+use policy_core::patch::json_eq;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use app::{App, AppProps, DEFINITIONS};
 use state::Input;
-use store::{Host, HostObject};
+use store::{catalog_input, Host, REPORTED};
 
 /// The editor mounted in the page's element.
 #[wasm_bindgen]
 pub struct CatalogHandle {
     app: Option<yew::AppHandle<App>>,
-    host: Host,
+    input: Rc<Input>,
 }
 
 #[wasm_bindgen]
 impl CatalogHandle {
-    /// The page's policy anew (JSON as for [`mount`]): after a discard, a save or a rebase.
-    pub fn update(&mut self, init: &str) {
+    /// Reads the page's policy anew (its host element's `data-rev` changed): given to the
+    /// editor unless it holds what the editor last reported (after a discard, a save, a rebase,
+    /// another policy in the same place).
+    pub fn update(&mut self) {
+        let input = Input::parse(&catalog_input());
+        let settings = |i: &Input| i.policy.get("settings").cloned().unwrap_or(Value::Null);
+        let own = REPORTED
+            .with(|r| r.borrow().clone())
+            .unwrap_or_else(|| settings(&self.input));
+        let same_loaded = match (&input.loaded, &self.input.loaded) {
+            (Some(a), Some(b)) => json_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if same_loaded
+            && json_eq(&settings(&input), &own)
+            && input.policy_key() == self.input.policy_key()
+        {
+            return;
+        }
+        REPORTED.with(|r| r.borrow_mut().take());
+        self.input = Rc::new(input);
         if let Some(app) = self.app.as_mut() {
             app.update(AppProps {
-                input: Rc::new(Input::parse(init)),
-                host: self.host.clone(),
+                input: self.input.clone(),
+                host: Host,
             });
         }
     }
@@ -48,28 +80,62 @@ impl CatalogHandle {
     }
 }
 
-/// Mounts the editor in `element`. `init` is JSON: `{"policy": …, "loaded": [settings as
-/// loaded] | null, "namespace": "<Graph base>|<API version>"}`; `host` has `get(path, resolve,
-/// reject)` (a Graph GET below the API version, or a `nextLink`; the answer's text or a message
-/// goes to one of the two), `change(settingsJson)` and `errors(count)`.
+/// Mounts the editor in `element` with the page's policy (`catalog_input`).
 #[wasm_bindgen]
-pub fn mount(element: web_sys::Element, init: &str, host: HostObject) -> CatalogHandle {
-    let host = Host(Rc::new(host));
+pub fn mount(element: web_sys::Element) -> CatalogHandle {
+    REPORTED.with(|r| r.borrow_mut().take());
+    let input = Rc::new(Input::parse(&catalog_input()));
     let props = AppProps {
-        input: Rc::new(Input::parse(init)),
-        host: host.clone(),
+        input: input.clone(),
+        host: Host,
     };
     let app = yew::Renderer::<App>::with_root_and_props(element, props).render();
     CatalogHandle {
         app: Some(app),
-        host,
+        input,
     }
 }
 
-/// The setting-level changes from `before` to `after` (each a policy or its `settings`, JSON)
-/// as JSON rows `{kind, id, name, before, after, path}`, named by the definitions loaded last.
+/// Writes the review's rows into `table` (the page's `#settings-diff`): the setting-level
+/// changes from the page's policy as loaded to its `settings` now (`catalog_input`), named by
+/// the definitions loaded last; each a row `data-setting` (the id) `data-kind` (`added`,
+/// `removed`, `changed`) with the setting's name and its value before and after.
 #[wasm_bindgen]
-pub fn diff(before: &str, after: &str) -> String {
-    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Array(Vec::new()));
-    DEFINITIONS.with(|d| model::review_rows(&parse(before), &parse(after), &d.borrow()).to_string())
+pub fn review(table: web_sys::Element) -> Result<(), JsValue> {
+    let input = Input::parse(&catalog_input());
+    let empty = Value::Array(Vec::new());
+    let after = input.policy.get("settings").unwrap_or(&empty);
+    let before = input.loaded.as_ref().unwrap_or(&empty);
+    let rows = DEFINITIONS.with(|d| model::review_rows(before, after, &d.borrow()));
+    let document = table.owner_document().ok_or("no document")?;
+    let add = |parent: &web_sys::Element, tag: &str, text: &str, class: &str| {
+        let e = document.create_element(tag)?;
+        e.set_text_content(Some(text).filter(|t| !t.is_empty()));
+        if !class.is_empty() {
+            e.set_attribute("class", class)?;
+        }
+        parent.append_child(&e)?;
+        Ok::<_, JsValue>(e)
+    };
+    table.set_text_content(None);
+    let head = add(&add(&table, "thead", "", "")?, "tr", "", "")?;
+    for h in ["Setting", "Before", "After"] {
+        add(&head, "th", h, "")?;
+    }
+    let body = add(&table, "tbody", "", "")?;
+    let text = |r: &Value, k: &str| r.get(k).and_then(Value::as_str).map(str::to_string);
+    for r in rows.as_array().into_iter().flatten() {
+        let id = text(r, "id").unwrap_or_default();
+        let tr = add(&body, "tr", "", "")?;
+        tr.set_attribute("data-setting", &id)?;
+        tr.set_attribute("data-kind", &text(r, "kind").unwrap_or_default())?;
+        let name = add(&tr, "td", &text(r, "name").unwrap_or_default(), "")?;
+        add(&name, "br", "", "")?;
+        add(&name, "code", &id, "setting-id")?;
+        let before = text(r, "before").unwrap_or_else(|| "(absent)".into());
+        add(&tr, "td", &before, "old")?;
+        let after = text(r, "after").unwrap_or_else(|| "(removed)".into());
+        add(&tr, "td", &after, "new")?;
+    }
+    Ok(())
 }

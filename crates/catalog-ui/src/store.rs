@@ -3,8 +3,6 @@
 //! id, with their version), its template, the category names and the catalog's pages are kept
 //! so that a policy opened once validates offline later.
 
-use std::rc::Rc;
-
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -18,32 +16,31 @@ const MAX_PAGES: usize = 400;
 
 #[wasm_bindgen]
 extern "C" {
-    /// What the page gives the module (see the app's `net::catalog_module`).
-    pub type HostObject;
     /// Starts a GET; the page calls `resolve(text)` or `reject(message)` when it ends (the
     /// promise is made here: the page's wasm stays without a future-to-promise bridge).
-    #[wasm_bindgen(method, catch)]
-    fn get(
-        this: &HostObject,
+    #[wasm_bindgen(js_namespace = ["window", "wasmBindings"], catch)]
+    fn catalog_get(
         path: &str,
         resolve: &js_sys::Function,
         reject: &js_sys::Function,
     ) -> Result<(), JsValue>;
-    #[wasm_bindgen(method)]
-    fn change(this: &HostObject, json: &str);
-    #[wasm_bindgen(method)]
-    fn errors(this: &HostObject, n: u32);
+    #[wasm_bindgen(js_namespace = ["window", "wasmBindings"])]
+    fn catalog_change(json: &str);
+    #[wasm_bindgen(js_namespace = ["window", "wasmBindings"])]
+    fn catalog_errors(n: u32);
+    /// The page's open policy (see `state::Input`).
+    #[wasm_bindgen(js_namespace = ["window", "wasmBindings"])]
+    pub fn catalog_input() -> String;
 }
 
-/// The page's side, shared by the components; equal when it is the same host.
-#[derive(Clone)]
-pub struct Host(pub Rc<HostObject>);
-
-impl PartialEq for Host {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
+thread_local! {
+    /// The `settings` last given to the page: read back from it, they are not news.
+    pub static REPORTED: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
 }
+
+/// The page's side (its `window.wasmBindings.catalog_*` functions), shared by the components.
+#[derive(Clone, PartialEq)]
+pub struct Host;
 
 fn text_of(e: &JsValue) -> String {
     e.as_string()
@@ -59,7 +56,7 @@ impl Host {
     pub async fn get(&self, path: &str) -> Result<Value, String> {
         let mut started = Ok(());
         let promise = js_sys::Promise::new(&mut |resolve, reject| {
-            started = self.0.get(path, &resolve, &reject);
+            started = catalog_get(path, &resolve, &reject);
         });
         started.map_err(|e| text_of(&e))?;
         let text = JsFuture::from(promise).await.map_err(|e| text_of(&e))?;
@@ -92,12 +89,13 @@ impl Host {
 
     /// The edited `settings`, for the page's document.
     pub fn change(&self, settings: &Value) {
-        self.0.change(&settings.to_string());
+        REPORTED.with(|r| *r.borrow_mut() = Some(settings.clone()));
+        catalog_change(&settings.to_string());
     }
 
     /// The number of errors, which blocks the page's Send while above 0.
     pub fn errors(&self, n: usize) {
-        self.0.errors(n as u32);
+        catalog_errors(n as u32);
     }
 }
 

@@ -1,0 +1,96 @@
+//! The page's side of the settings editor module (`crates/catalog-ui`): the few functions it
+//! calls through `window.wasmBindings` (Trunk's loader sets it to this crate's exports). They
+//! reach the store through the [`Ctx`] the App gives [`connect`]: the module reads the open
+//! policy from the state and reports only through actions.
+
+use std::cell::RefCell;
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::effects::Ctx;
+use super::store::AppAction;
+use crate::net::catalog_module;
+use crate::state::Action;
+
+thread_local! {
+    static CTX: RefCell<Option<Ctx>> = const { RefCell::new(None) };
+}
+
+/// Gives the module's functions the store (once, by the App).
+pub fn connect(ctx: Ctx) {
+    CTX.with(|c| *c.borrow_mut() = Some(ctx));
+}
+
+fn ctx() -> Option<Ctx> {
+    CTX.with(|c| c.borrow().clone())
+}
+
+/// What the module edits, as JSON: `{"policy": …, "loaded": [settings as loaded] | null,
+/// "namespace": "<Graph base>|<API version>"}` (the open document; `{}` when none).
+#[wasm_bindgen]
+pub fn catalog_input() -> String {
+    let Some(state) = ctx().map(|c| c.state()) else {
+        return "{}".into();
+    };
+    let Some(doc) = state.doc() else {
+        return "{}".into();
+    };
+    let loaded = doc.loaded.as_ref().and_then(|l| l.0.get("settings"));
+    let base = state
+        .settings
+        .base()
+        .map(|b| b.to_string())
+        .unwrap_or_default();
+    format!(
+        r#"{{"policy":{},"loaded":{},"namespace":{}}}"#,
+        doc.draft.to_value(),
+        loaded.unwrap_or(&Value::Null),
+        Value::String(format!("{base}|{}", doc.api))
+    )
+}
+
+/// A GET of the module (see [`catalog_module::serve_get`]), with the connection the settings
+/// make now; its answer's text goes to `resolve`, the error's words to `reject`.
+#[wasm_bindgen]
+pub fn catalog_get(path: String, resolve: js_sys::Function, reject: js_sys::Function) {
+    let conn = ctx().and_then(|c| c.state().settings.connection().ok());
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = match conn {
+            Some(conn) => catalog_module::serve_get(conn, path).await,
+            None => Err("no Graph connection".to_string()),
+        };
+        let (f, text) = match result {
+            Ok(text) => (resolve, text),
+            Err(e) => (reject, e),
+        };
+        let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&text));
+    });
+}
+
+/// The module's edited `settings` (JSON), for the open document.
+#[wasm_bindgen]
+pub fn catalog_change(json: &str) {
+    if let (Some(ctx), Ok(value)) = (ctx(), serde_json::from_str::<Value>(json)) {
+        ctx.doc(Action::Edit {
+            property: "settings".into(),
+            value: Some(value),
+        });
+    }
+}
+
+/// The module's count of errors in the settings (Send is blocked while above 0).
+#[wasm_bindgen]
+pub fn catalog_errors(n: u32) {
+    if let Some(ctx) = ctx() {
+        ctx.doc(Action::CatalogErrors(n as usize));
+    }
+}
+
+/// The module could not start: its script did not load (an `Event`) or it failed (an error).
+#[wasm_bindgen]
+pub fn catalog_failed(e: JsValue) {
+    if let Some(ctx) = ctx() {
+        ctx.send(AppAction::CatalogModule(Some(catalog_module::failure(&e))));
+    }
+}
