@@ -45,6 +45,51 @@ impl Problem {
 /// Beyond this many problems a hostile value only costs memory; the rest are summarised.
 pub const MAX_PROBLEMS: usize = 1000;
 
+/// The problems found so far, at most [`MAX_PROBLEMS`]; the rest are counted and summarised
+/// in one last warning. Both validators (the schema's and the settings catalog's) collect
+/// through it.
+#[derive(Default)]
+pub(crate) struct Collector {
+    problems: Vec<Problem>,
+    dropped: usize,
+}
+
+impl Collector {
+    pub(crate) fn push(
+        &mut self,
+        node: &PathNode,
+        code: Code,
+        severity: Severity,
+        message: String,
+    ) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.dropped += 1;
+            return;
+        }
+        self.problems.push(Problem {
+            path: node.render(),
+            code,
+            severity,
+            message,
+        });
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<Problem> {
+        if self.dropped > 0 {
+            self.problems.push(Problem {
+                path: FieldPath::root(),
+                code: Code::TooManyProblems,
+                severity: Severity::Warning,
+                message: format!(
+                    "{} more problems were not listed; fix the ones above first.",
+                    self.dropped
+                ),
+            });
+        }
+        self.problems
+    }
+}
+
 /// Validates an object whose type comes from its own top-level `@odata.type`.
 pub fn validate(schema: &Schema, value: &Value, mode: Mode) -> Vec<Problem> {
     let mut v = Validator::new(schema, mode);
@@ -118,8 +163,7 @@ pub fn validate_property(
 struct Validator<'s, 'v> {
     schema: &'s Schema,
     mode: Mode,
-    problems: Vec<Problem>,
-    dropped: usize,
+    problems: Collector,
     types: TypeCache<'v>,
 }
 
@@ -128,38 +172,17 @@ impl<'s, 'v> Validator<'s, 'v> {
         Validator {
             schema,
             mode,
-            problems: Vec::new(),
-            dropped: 0,
+            problems: Collector::default(),
             types: TypeCache::default(),
         }
     }
 
-    fn finish(mut self) -> Vec<Problem> {
-        if self.dropped > 0 {
-            self.problems.push(Problem {
-                path: FieldPath::root(),
-                code: Code::TooManyProblems,
-                severity: Severity::Warning,
-                message: format!(
-                    "{} more problems were not listed; fix the ones above first.",
-                    self.dropped
-                ),
-            });
-        }
-        self.problems
+    fn finish(self) -> Vec<Problem> {
+        self.problems.finish()
     }
 
     fn push(&mut self, node: &PathNode, code: Code, severity: Severity, message: String) {
-        if self.problems.len() >= MAX_PROBLEMS {
-            self.dropped += 1;
-            return;
-        }
-        self.problems.push(Problem {
-            path: node.render(),
-            code,
-            severity,
-            message,
-        });
+        self.problems.push(node, code, severity, message)
     }
 
     fn error(&mut self, node: &PathNode, code: Code, message: impl Into<String>) {

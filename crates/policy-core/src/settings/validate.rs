@@ -15,7 +15,7 @@ use super::{
 use crate::code::Code;
 use crate::edm::truncate;
 use crate::path::{FieldPath, PathNode};
-use crate::validate::{Problem, Severity, MAX_PROBLEMS};
+use crate::validate::{Collector, Problem, Severity};
 
 /// Validates a settings catalog or endpoint security policy's `settings` (the policy as Graph
 /// returns it, or a bare `settings` array) against `defs`, and against its template when one
@@ -125,8 +125,7 @@ pub fn validate_setting(
 struct Walker<'a> {
     defs: &'a Definitions,
     ctx: &'a PolicyContext,
-    problems: Vec<Problem>,
-    dropped: usize,
+    problems: Collector,
 }
 
 impl<'a> Walker<'a> {
@@ -134,37 +133,16 @@ impl<'a> Walker<'a> {
         Walker {
             defs,
             ctx,
-            problems: Vec::new(),
-            dropped: 0,
+            problems: Collector::default(),
         }
     }
 
-    fn finish(mut self) -> Vec<Problem> {
-        if self.dropped > 0 {
-            self.problems.push(Problem {
-                path: FieldPath::root(),
-                code: Code::TooManyProblems,
-                severity: Severity::Warning,
-                message: format!(
-                    "{} more problems were not listed; fix the ones above first.",
-                    self.dropped
-                ),
-            });
-        }
-        self.problems
+    fn finish(self) -> Vec<Problem> {
+        self.problems.finish()
     }
 
     fn push(&mut self, node: &PathNode, code: Code, severity: Severity, message: String) {
-        if self.problems.len() >= MAX_PROBLEMS {
-            self.dropped += 1;
-            return;
-        }
-        self.problems.push(Problem {
-            path: node.render(),
-            code,
-            severity,
-            message,
-        });
+        self.problems.push(node, code, severity, message)
     }
 
     fn error(&mut self, node: &PathNode, code: Code, message: String) {
