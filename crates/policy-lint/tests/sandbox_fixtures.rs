@@ -34,7 +34,10 @@ fn lint(definitions: &str, policies: &str) -> Output {
 
 fn problems(o: &Output) -> Vec<Value> {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    v["files"][0]["problems"].as_array().cloned().unwrap_or_default()
+    v["files"][0]["problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[test]
@@ -53,7 +56,12 @@ fn the_sandboxs_seeded_policies_lint_clean_and_a_defect_is_found_at_its_path() {
     let all = problems(&o);
     let errors: Vec<&Value> = all.iter().filter(|p| p["severity"] == "error").collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 
     // An option outside the definition's list, in the first policy's first setting (a choice).
     let first = &mut policies[0]["settings"][0]["settingInstance"];

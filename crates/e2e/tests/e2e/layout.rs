@@ -91,12 +91,16 @@ async fn the_list_is_home_and_the_browser_buttons_move_between_it_and_objects() 
     .await;
     page.press(fantoccini::key::Key::Down, false).await;
     assert!(
-        page.focus_is("#object-list tbody tr:nth-child(2) button.open").await,
+        page.focus_is("#object-list tbody tr:nth-child(2) button.open")
+            .await,
         "{}",
         page.focused().await
     );
     page.press(fantoccini::key::Key::Up, false).await;
-    assert!(page.focus_is("#object-list tbody tr:first-child button.open").await);
+    assert!(
+        page.focus_is("#object-list tbody tr:first-child button.open")
+            .await
+    );
     page.set_value_as_paste("name-filter", "windows 10 general")
         .await;
     page.until("only the Windows 10 general profile", || async {
