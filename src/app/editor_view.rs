@@ -45,10 +45,15 @@ pub fn editor_view(
         Origin::File { name, .. } => format!("file {name} · {}", doc.api),
         Origin::New { .. } => format!("new draft · {}", doc.api),
     };
-    let title = doc
-        .draft
-        .get("displayName")
-        .and_then(|v| v.as_str().map(str::to_string))
+    // Most types name themselves in `displayName`; settings catalog policies in `name`.
+    let title = ["displayName", "name"]
+        .iter()
+        .find_map(|k| {
+            doc.draft
+                .get(k)
+                .and_then(|v| v.as_str().map(str::to_string))
+        })
+        .filter(|t| !t.is_empty())
         .unwrap_or_else(|| label(t.short_name()));
     let export_draft = {
         // The draft is read when the button is used, not on every render.
@@ -189,11 +194,14 @@ pub fn editor_view(
             { for secrets_note }
             { for conflict_view }
             <div class="editor-body">
-                <ContextProvider<Secrets> context={secrets}>
-                    <FormView schema={SchemaRef(doc.schema())} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
-                        server={doc.server_messages.clone()} patch={patch.clone()} {on_edit} />
+                // The form and, for a settings catalog policy, its settings: one column.
+                <div class="editor-main">
+                    <ContextProvider<Secrets> context={secrets}>
+                        <FormView schema={SchemaRef(doc.schema())} type_id={doc.type_id} draft={doc.draft.clone()} problems={doc.problems.clone()}
+                            server={doc.server_messages.clone()} patch={patch.clone()} {on_edit} />
+                    </ContextProvider<Secrets>>
                     { for catalog }
-                </ContextProvider<Secrets>>
+                </div>
                 <ReviewPanel schema={Some(SchemaRef(doc.schema()))} {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} {on_revert} {put} {settings} />
             </div>
         </section>

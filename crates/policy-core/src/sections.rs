@@ -73,7 +73,7 @@ pub fn sections(schema: &Schema, type_id: TypeId) -> Vec<Section> {
         chain.push(b);
         cur = schema.get(b).base;
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Section> = Vec::new();
     for (depth, declaring) in chain.iter().enumerate() {
         let names: Vec<&str> = t
             .properties
@@ -85,12 +85,9 @@ pub fn sections(schema: &Schema, type_id: TypeId) -> Vec<Section> {
             continue;
         }
         let declaring_name = schema.get(*declaring).short_name();
-        // A base with a property or two (`entity`: `id`) joins the base section before it.
+        // A base with a property or two (`entity`: `id`) joins the section before it.
         if depth > 0 && names.len() < MIN_SECTION {
-            if let Some(prev) = out
-                .last_mut()
-                .filter(|p: &&mut Section| p.key.starts_with("base-"))
-            {
+            if let Some(prev) = out.last_mut() {
                 prev.properties.extend(names.iter().map(|n| n.to_string()));
                 continue;
             }
@@ -236,6 +233,12 @@ mod tests {
         assert!(secs.iter().skip(1).all(|s| s.title.starts_with("From ")));
         // `entity` (only `id`) joins the base before it.
         assert!(!secs.iter().any(|s| s.title == "From entity"), "{secs:?}");
+        // A type right under `entity` keeps `id` in its own last section.
+        let beta = schema(ApiVersion::Beta);
+        let p = beta.find("deviceManagementConfigurationPolicy").unwrap();
+        let psecs = sections(beta, p);
+        assert!(psecs.iter().all(|x| x.title != "From entity"), "{psecs:?}");
+        assert!(psecs.last().unwrap().properties.iter().any(|n| n == "id"));
         let total: usize = secs.iter().map(|s| s.properties.len()).sum();
         assert_eq!(total, s.get(id).properties.len());
     }
