@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Trunk's post-build hook (Trunk.toml): builds crates/catalog-ui, the settings catalog editor the
 # app loads only when a configuration policy opens, into $TRUNK_STAGING_DIR/catalog/
-# (catalog_ui.js + catalog_ui_bg.wasm, wasm-bindgen's `web` target). A release build is
-# optimised with wasm-opt as Trunk does the app's own wasm. Before dist-seal, which lists the
-# files for the service worker.
+# (catalog_ui.js + catalog_ui_bg.wasm, wasm-bindgen's `web` target; boot.js; catalog.css). A
+# release build is optimised with wasm-opt as Trunk does the app's own wasm. Before dist-seal,
+# which lists the files for the service worker.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGING="${TRUNK_STAGING_DIR:?build-catalog: run by Trunk (TRUNK_STAGING_DIR is not set)}"
@@ -25,8 +25,19 @@ wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
 # crates/catalog-ui/src/lib.rs).
 cat >"$OUT/boot.js" <<'JS'
 // A start again after a failure comes with a query (boot.js?2): the module is fetched anew.
+// The wasm is asked for at once, beside its JS (not once that has come); the URL is the one
+// the JS would ask for.
+const wasm = fetch(new URL("./catalog_ui_bg.wasm", import.meta.url));
+wasm.catch(() => {});
+if (!document.getElementById("catalog-css")) {
+  const css = document.createElement("link");
+  css.id = "catalog-css";
+  css.rel = "stylesheet";
+  css.href = new URL("./catalog.css", import.meta.url).href;
+  document.head.appendChild(css);
+}
 import("./catalog_ui.js" + new URL(import.meta.url).search).then(async (m) => {
-  await m.default();
+  await m.default({ module_or_path: wasm });
   let root = null, rev = null, handle = null, table = null, tableRev = null;
   const sync = () => {
     const t = document.getElementById("settings-diff");
@@ -52,6 +63,12 @@ import("./catalog_ui.js" + new URL(import.meta.url).search).then(async (m) => {
   sync();
 }).catch((e) => self.wasmBindings.catalog_failed(e));
 JS
+# The module's own rules. A setting out of sight is laid out and painted only when it comes
+# near (its place kept meanwhile): a policy of hundreds of settings is drawn as fast as a
+# screenful.
+cat >"$OUT/catalog.css" <<'CSS'
+#catalog-root section.setting { content-visibility: auto; contain-intrinsic-size: auto 7rem; }
+CSS
 if [[ "$PROFILE" == release ]]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types \

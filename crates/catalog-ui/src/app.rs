@@ -107,8 +107,15 @@ pub fn App(p: &AppProps) -> Html {
         .filter_map(|i| model.definition_id(i).map(str::to_ascii_lowercase))
         .collect();
     // Settings by category, in the order each category first comes.
+    // None before their definitions come (or are known not to): then every setting is drawn
+    // once, by its definition.
+    let drawn = if model.has_defs || model.note.is_some() {
+        model.settings.len()
+    } else {
+        0
+    };
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for i in 0..model.settings.len() {
+    for i in 0..drawn {
         let cat = model
             .definition_id(i)
             .and_then(|id| model.defs.get(id))
@@ -172,6 +179,9 @@ pub fn App(p: &AppProps) -> Html {
                 <ul class="problems" id="settings-problems">
                     { for other.iter().map(|q| html! { <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li> }) }
                 </ul>
+            }
+            if !model.has_defs && model.note.is_none() && !model.settings.is_empty() {
+                <p class="unit" id="settings-loading">{ "Loading definitions…" }</p>
             }
             { for groups.into_iter().map(|(name, items)| html! {
                 <section class="category">

@@ -83,8 +83,11 @@ impl CatalogHandle {
 /// Mounts the editor in `element` with the page's policy (`catalog_input`).
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element) -> CatalogHandle {
+    store::mark("catalog-mount");
     REPORTED.with(|r| r.borrow_mut().take());
     let input = Rc::new(Input::parse(&catalog_input()));
+    // The kept definitions and category names are looked up while the editor starts.
+    store::prefetch(&[input.policy_key(), load::categories_key(&input.namespace)]);
     let props = AppProps {
         input: input.clone(),
         host: Host,

@@ -1,11 +1,14 @@
 //! Loading what a policy needs: its definitions (kept ones first, then fresh ones from Graph
 //! through the page: `settings?$expand=settingDefinitions`, its template's `settingTemplates`,
-//! and any definition a draft names that these lack), and the names of their categories.
-//! Fresh ones are kept in the browser for the next, possibly offline, opening.
+//! and any definition a draft names that these lack), and the names of their categories (the
+//! whole list in one request, kept). Fresh ones are kept in the browser for the next, possibly
+//! offline, opening; they are shown again only when they differ from the kept ones.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
-use policy_core::settings::{Definitions, PolicyContext, Template};
+use policy_core::settings::{Definition, Definitions, PolicyContext, Template};
 use serde_json::{json, Map, Value};
 
 use crate::state::{Input, Msg};
@@ -43,9 +46,15 @@ pub fn definition_ids(v: &Value, out: &mut HashSet<String>, depth: usize) {
 /// The definitions and template a kept entry holds.
 fn from_entry(entry: &Value) -> (Definitions, Option<Template>) {
     let mut defs = Definitions::default();
-    if let Some(map) = entry.get("definitions").and_then(Value::as_object) {
-        let list: Vec<Value> = map.values().cloned().collect();
-        let _ = defs.add_graph_json(&Value::Array(list));
+    for d in entry
+        .get("definitions")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.values())
+    {
+        if let Ok(d) = Definition::from_graph_json(d) {
+            defs.insert(d);
+        }
     }
     let template = entry
         .get("template")
@@ -93,11 +102,112 @@ async fn fresh(host: &Host, input: &Input) -> Result<(Vec<Value>, Option<Value>)
     Ok((raw, template))
 }
 
-/// Loads the policy's definitions: the kept ones at once (unless `refresh`), then fresh ones;
-/// offline, the kept ones stay with a note saying so.
+/// The key of the category names kept for a namespace.
+pub fn categories_key(namespace: &str) -> String {
+    format!("{namespace}|categories")
+}
+
+/// The category list as Graph gives it (every page), each category's id and name only.
+const CATEGORY_LIST: &str = "deviceManagement/configurationCategories?$select=id,displayName";
+
+/// Every category of the catalog, from Graph.
+async fn category_list(host: &Host) -> Result<Vec<Value>, String> {
+    let mut list = Vec::new();
+    host.get_pages(CATEGORY_LIST, |_, page| {
+        if let Some(items) = page.get("value").and_then(Value::as_array) {
+            list.extend(items.iter().cloned());
+        }
+    })
+    .await?;
+    Ok(list)
+}
+
+/// Adds the names of `list` to `kept`; true when one is new or changed.
+fn add_names(kept: &mut Map<String, Value>, list: Vec<Value>) -> bool {
+    let mut changed = false;
+    for c in list {
+        if let (Some(id), Some(name)) = (
+            c.get("id").and_then(Value::as_str),
+            c.get("displayName").and_then(Value::as_str),
+        ) {
+            if kept.get(id).and_then(Value::as_str) != Some(name) {
+                kept.insert(id.to_string(), json!(name));
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+/// The category list asked for while the definitions load: it ends in `slot`.
+struct Early {
+    done: js_sys::Promise,
+    slot: Rc<RefCell<Option<Vec<Value>>>>,
+}
+
+impl Early {
+    fn start(host: &Host) -> Early {
+        let slot = Rc::new(RefCell::new(None));
+        let (host, into) = (host.clone(), slot.clone());
+        let done = wasm_bindgen_futures::future_to_promise(async move {
+            if let Ok(list) = category_list(&host).await {
+                *into.borrow_mut() = Some(list);
+            }
+            Ok(wasm_bindgen::JsValue::UNDEFINED)
+        });
+        Early { done, slot }
+    }
+
+    async fn list(self) -> Option<Vec<Value>> {
+        let _ = wasm_bindgen_futures::JsFuture::from(self.done).await;
+        self.slot.borrow_mut().take()
+    }
+}
+
+/// Adds to `kept` the names of the categories of `defs` it lacks, from the list asked for
+/// beside the definitions (`early`) or else asked for now: one request (a page) for them all.
+/// True when a name was added.
+async fn complete_categories(
+    host: &Host,
+    defs: &Definitions,
+    kept: &mut Map<String, Value>,
+    early: Option<Early>,
+) -> bool {
+    let missing = defs
+        .iter()
+        .filter_map(|d| d.category_id.as_deref())
+        .any(|id| !kept.contains_key(id));
+    let list = match early {
+        Some(early) => early.list().await,
+        None if missing => category_list(host).await.ok(),
+        None => None,
+    };
+    list.is_some_and(|list| add_names(kept, list))
+}
+
+/// Loads the policy's definitions: the kept ones at once (unless `refresh`), then fresh ones,
+/// shown again only when they differ; offline, the kept ones stay with a note saying so. The
+/// category names come with them (kept, else asked for beside the definitions).
 pub async fn definitions(host: Host, input: &Input, refresh: bool, dispatch: impl Fn(Msg)) {
     let key = input.policy_key();
-    let mut entry = store::read(&key).await.unwrap_or_else(|| json!({}));
+    let cat_key = categories_key(&input.namespace);
+    // Both entries are looked up at once (the module's start may have begun already).
+    let (entry_lookup, cats_lookup) = (store::lookup(&key), store::lookup(&cat_key));
+    let mut entry = match entry_lookup {
+        Some(l) => store::read_started(l).await,
+        None => None,
+    }
+    .unwrap_or_else(|| json!({}));
+    let mut kept_cats: Map<String, Value> = match cats_lookup {
+        Some(l) => store::read_started(l).await,
+        None => None,
+    }
+    .and_then(|v| match v {
+        Value::Object(m) => Some(m),
+        _ => None,
+    })
+    .unwrap_or_default();
+    store::mark("catalog-kept-read");
     let kept_as_of = entry
         .get("asOf")
         .and_then(Value::as_str)
@@ -106,20 +216,27 @@ pub async fn definitions(host: Host, input: &Input, refresh: bool, dispatch: imp
         .get("definitions")
         .and_then(Value::as_object)
         .is_some_and(|m| !m.is_empty());
+    let mut shown = false;
     if has_kept && !refresh {
         let (defs, template) = from_entry(&entry);
+        store::mark("catalog-kept-parsed");
+        dispatch(Msg::Categories(names(&kept_cats)));
         dispatch(Msg::Definitions {
             defs,
             template,
             as_of: kept_as_of.clone(),
             note: None,
         });
+        shown = true;
     }
+    // No names kept yet: the list is asked for beside the definitions.
+    let early = kept_cats.is_empty().then(|| Early::start(&host));
     match fresh(&host, input).await {
         Ok((raw, template)) => {
-            merge_definitions(&mut entry, raw);
-            if template.is_some() {
-                entry["template"] = template.unwrap_or_default();
+            let mut changed = merge_definitions(&mut entry, raw);
+            if let Some(t) = template {
+                changed |= entry.get("template") != Some(&t);
+                entry["template"] = t;
             }
             // What a draft names and the policy's answer lacks (a setting added before).
             let mut wanted = HashSet::new();
@@ -135,30 +252,45 @@ pub async fn definitions(host: Host, input: &Input, refresh: bool, dispatch: imp
                     single.extend(raw_of(&d));
                 }
             }
-            merge_definitions(&mut entry, single);
+            changed |= merge_definitions(&mut entry, single);
             let now = store::now_iso();
             entry["asOf"] = json!(now);
-            store::write(&key, &entry).await;
             let (defs, template) = from_entry(&entry);
-            categories(&host, &input.namespace, &defs, &dispatch).await;
-            dispatch(Msg::Definitions {
-                defs,
-                template,
-                as_of: Some(now),
-                note: None,
-            });
+            let cats_changed = complete_categories(&host, &defs, &mut kept_cats, early).await;
+            if cats_changed {
+                dispatch(Msg::Categories(names(&kept_cats)));
+            }
+            if changed || !shown {
+                dispatch(Msg::Definitions {
+                    defs,
+                    template,
+                    as_of: None,
+                    note: None,
+                });
+            }
+            // Shown first, kept next; "as of" once kept.
+            store::write(&key, &entry).await;
+            if cats_changed {
+                store::write(&cat_key, &Value::Object(kept_cats)).await;
+            }
+            dispatch(Msg::AsOf(now));
         }
         Err(e) if has_kept => {
-            let (defs, template) = from_entry(&entry);
-            categories(&host, &input.namespace, &defs, &dispatch).await;
-            dispatch(Msg::Definitions {
-                defs,
-                template,
-                as_of: kept_as_of,
-                note: Some(format!(
-                    "Graph could not be reached ({e}): the definitions kept in this browser are used."
-                )),
-            });
+            let note = format!(
+                "Graph could not be reached ({e}): the definitions kept in this browser are used."
+            );
+            if shown {
+                dispatch(Msg::Note(note));
+            } else {
+                let (defs, template) = from_entry(&entry);
+                dispatch(Msg::Categories(names(&kept_cats)));
+                dispatch(Msg::Definitions {
+                    defs,
+                    template,
+                    as_of: kept_as_of,
+                    note: Some(note),
+                });
+            }
         }
         Err(e) => dispatch(Msg::Note(format!(
             "The setting definitions could not be loaded ({e}), and none are kept in this browser: the settings cannot be checked."
@@ -166,63 +298,15 @@ pub async fn definitions(host: Host, input: &Input, refresh: bool, dispatch: imp
     }
 }
 
-/// The kept category names, with those of `defs` not kept yet asked for (one GET each).
-pub async fn categories(host: &Host, namespace: &str, defs: &Definitions, dispatch: &impl Fn(Msg)) {
-    let key = format!("{namespace}|categories");
-    let mut kept: Map<String, Value> = store::read(&key)
-        .await
-        .and_then(|v| v.as_object().cloned())
-        .unwrap_or_default();
-    let wanted: HashSet<String> = defs.iter().filter_map(|d| d.category_id.clone()).collect();
-    let mut changed = false;
-    let missing: Vec<String> = wanted
-        .into_iter()
-        .filter(|id| !kept.contains_key(id))
-        .take(100)
-        .collect();
-    for id in &missing {
-        let path = format!("deviceManagement/configurationCategories/{}", enc(id));
-        match host.get(&path).await {
-            Ok(c) => {
-                if let Some(name) = c.get("displayName").and_then(Value::as_str) {
-                    kept.insert(id.clone(), json!(name));
-                    changed = true;
-                }
-            }
-            // Offline: the rest will not answer either.
-            Err(_) => break,
-        }
-    }
-    if changed {
-        store::write(&key, &Value::Object(kept.clone())).await;
-    }
-    dispatch(Msg::Categories(names(&kept)));
-}
-
 /// Every category of the catalog (paged), kept with the names already known.
 pub async fn all_categories(host: &Host, namespace: &str) -> HashMap<String, String> {
-    let key = format!("{namespace}|categories");
+    let key = categories_key(namespace);
     let mut kept: Map<String, Value> = store::read(&key)
         .await
         .and_then(|v| v.as_object().cloned())
         .unwrap_or_default();
-    let mut fresh = Vec::new();
-    let got = host
-        .get_pages("deviceManagement/configurationCategories", |_, page| {
-            if let Some(items) = page.get("value").and_then(Value::as_array) {
-                fresh.extend(items.iter().cloned());
-            }
-        })
-        .await;
-    if got.is_ok() {
-        for c in fresh {
-            if let (Some(id), Some(name)) = (
-                c.get("id").and_then(Value::as_str),
-                c.get("displayName").and_then(Value::as_str),
-            ) {
-                kept.insert(id.to_string(), json!(name));
-            }
-        }
+    if let Ok(list) = category_list(host).await {
+        add_names(&mut kept, list);
         store::write(&key, &Value::Object(kept.clone())).await;
     }
     names(&kept)

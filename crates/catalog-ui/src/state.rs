@@ -65,7 +65,9 @@ pub enum Msg {
         note: Option<String>,
     },
     Categories(HashMap<String, String>),
-    /// Why the definitions are missing.
+    /// The definitions shown are as fresh as Graph's (and kept) as of this time.
+    AsOf(String),
+    /// Why the definitions are missing, or old.
     Note(String),
     /// A value set at a JSON pointer inside top-level setting `index`.
     Set {
@@ -189,8 +191,13 @@ impl Reducible for Model {
                 m.note = note;
                 m.has_defs = true;
                 m.validate();
+                crate::store::mark("catalog-validated");
             }
             Msg::Categories(c) => m.categories = Rc::new(c),
+            Msg::AsOf(t) => {
+                m.as_of = Some(t);
+                m.note = None;
+            }
             Msg::Note(n) => m.note = Some(n),
             Msg::Set {
                 index,

@@ -119,13 +119,52 @@ async fn cache() -> Option<web_sys::Cache> {
 
 /// The entry `key` (JSON), if kept.
 pub async fn read(key: &str) -> Option<Value> {
+    read_started(start_read(key)?).await
+}
+
+/// Starts looking the entry `key` up (several lookups started together run at once); its
+/// answer comes from [`read_started`].
+pub fn start_read(key: &str) -> Option<js_sys::Promise> {
     let url = entry_url(key)?;
-    let hit = JsFuture::from(cache().await?.match_with_str(&url))
-        .await
-        .ok()?;
+    Some(wasm_bindgen_futures::future_to_promise(async move {
+        let cache = cache().await.ok_or(JsValue::NULL)?;
+        JsFuture::from(cache.match_with_str(&url)).await
+    }))
+}
+
+/// The entry a [`start_read`] found (JSON), if any.
+pub async fn read_started(lookup: js_sys::Promise) -> Option<Value> {
+    let hit = JsFuture::from(lookup).await.ok()?;
     let response: web_sys::Response = hit.dyn_into().ok()?;
     let text = JsFuture::from(response.text().ok()?).await.ok()?;
     serde_json::from_str(&text.as_string()?).ok()
+}
+
+thread_local! {
+    /// The lookups [`prefetch`] started: the entry's key and its lookup.
+    static PREFETCHED: std::cell::RefCell<Vec<(String, js_sys::Promise)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts looking up `keys` now (as the module starts, before its first render), for
+/// [`lookup`] to take.
+pub fn prefetch(keys: &[String]) {
+    let started: Vec<_> = keys
+        .iter()
+        .filter_map(|k| Some((k.clone(), start_read(k)?)))
+        .collect();
+    PREFETCHED.with(|p| *p.borrow_mut() = started);
+}
+
+/// The lookup of the entry `key`: the one [`prefetch`] started, if it did (each taken once),
+/// else one started now.
+pub fn lookup(key: &str) -> Option<js_sys::Promise> {
+    let early = PREFETCHED.with(|p| {
+        let mut p = p.borrow_mut();
+        let i = p.iter().position(|(k, _)| k == key)?;
+        Some(p.swap_remove(i).1)
+    });
+    early.or_else(|| start_read(key))
 }
 
 /// Keeps `value` as the entry `key`; a refused write (storage full, private mode) only means
@@ -140,25 +179,177 @@ pub async fn write(key: &str, value: &Value) {
     let _ = JsFuture::from(cache.put_with_str(&url, &response)).await;
 }
 
+/// A User Timing mark (the benchmark reads them, crates/e2e/src/bin/bench).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// Now, as an ISO date-time.
 pub fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
-/// A policy's kept definitions: by id, each its raw JSON (with its `version`), merged into
-/// `entry` (a newer version replaces an older one).
-pub fn merge_definitions(entry: &mut Value, raw: impl IntoIterator<Item = Value>) {
+/// A policy's kept definitions: by id, each its JSON as the editor reads it ([`slim`], with
+/// its `version`), merged into `entry` (a newer version replaces an older one). True when
+/// this changed a definition or added one.
+pub fn merge_definitions(entry: &mut Value, raw: impl IntoIterator<Item = Value>) -> bool {
     if !entry.is_object() {
         *entry = json!({});
     }
     if !entry["definitions"].is_object() {
         entry["definitions"] = Value::Object(Map::new());
     }
+    let mut changed = false;
     if let Some(defs) = entry["definitions"].as_object_mut() {
         for d in raw {
             if let Some(id) = d.get("id").and_then(Value::as_str) {
-                defs.insert(id.to_ascii_lowercase(), d);
+                let d = slim(&d);
+                let id = id.to_ascii_lowercase();
+                if defs.get(&id) != Some(&d) {
+                    defs.insert(id, d);
+                    changed = true;
+                }
             }
         }
+    }
+    changed
+}
+
+/// What a definition keeps of Graph's JSON: what `Definition::from_graph_json` reads (its
+/// prose, URIs and other facts the editor does not use are left out, so a policy's entry is
+/// read back quickly).
+pub fn slim(def: &Value) -> Value {
+    const TOP: &[&str] = &[
+        "@odata.type",
+        "id",
+        "name",
+        "displayName",
+        "version",
+        "categoryId",
+        "rootDefinitionId",
+        "keywords",
+        "valueDefinition",
+        "defaultOptionId",
+        "defaultValue",
+        "minimumCount",
+        "maximumCount",
+        "childIds",
+        "dependentOn",
+        "dependedOnBy",
+    ];
+    const OPTION: &[&str] = &[
+        "itemId",
+        "name",
+        "displayName",
+        "dependentOn",
+        "dependedOnBy",
+    ];
+    let Some(map) = def.as_object() else {
+        return def.clone();
+    };
+    let pick = |from: &Map<String, Value>, keys: &[&str]| -> Map<String, Value> {
+        keys.iter()
+            .filter_map(|k| Some((k.to_string(), from.get(*k)?.clone())))
+            .filter(|(_, v)| !v.is_null())
+            .collect()
+    };
+    let mut out = pick(map, TOP);
+    if let Some(a) = map.get("applicability").and_then(Value::as_object) {
+        out.insert(
+            "applicability".into(),
+            Value::Object(pick(a, &["platform", "technologies"])),
+        );
+    }
+    if let Some(options) = map.get("options").and_then(Value::as_array) {
+        let options = options
+            .iter()
+            .map(|o| match o.as_object() {
+                Some(o) => {
+                    let mut m = pick(o, OPTION);
+                    if let Some(v) = o.get("optionValue").and_then(|v| v.get("value")) {
+                        m.insert("optionValue".into(), json!({ "value": v }));
+                    }
+                    Value::Object(m)
+                }
+                None => o.clone(),
+            })
+            .collect();
+        out.insert("options".into(), Value::Array(options));
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use policy_core::settings::{Definition, ValueRule};
+
+    fn full() -> Value {
+        json!({
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationChoiceSettingDefinition",
+            "id": "X_Mode", "name": "mode", "displayName": "Mode", "description": "Long prose",
+            "helpText": "More prose", "infoUrls": ["https://example.com"], "version": "3",
+            "categoryId": "c1", "keywords": ["speed"], "baseUri": "./Device", "offsetUri": "mode",
+            "applicability": {"platform": "windows10", "technologies": "mdm,microsoftSense",
+                              "windowsSkus": ["windowsEnterprise"], "description": null},
+            "defaultOptionId": "x_mode_1", "minimumCount": 0, "maximumCount": 2,
+            "options": [{"itemId": "x_mode_1", "name": "on", "displayName": "On", "description": "Prose",
+                         "optionValue": {"@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue",
+                                         "settingValueTemplateReference": null, "value": 1},
+                         "dependentOn": [], "dependedOnBy": [{"dependedOnBy": "x_level", "required": true}]}],
+            "valueDefinition": {"@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValueDefinition",
+                                "minimumValue": 1, "maximumValue": 5, "description": null}
+        })
+    }
+
+    #[test]
+    fn a_kept_definition_reads_back_as_graph_sent_it_without_its_prose() {
+        let slim = slim(&full());
+        let text = slim.to_string();
+        assert!(!text.contains("prose") && !text.contains("Prose") && !text.contains("baseUri"));
+        let (a, b) = (
+            Definition::from_graph_json(&full()).unwrap(),
+            Definition::from_graph_json(&slim).unwrap(),
+        );
+        assert_eq!(
+            (a.id, a.name, a.display_name),
+            (b.id, b.name, b.display_name)
+        );
+        assert_eq!(
+            (a.kind, a.category_id, a.keywords),
+            (b.kind, b.category_id, b.keywords)
+        );
+        assert_eq!((a.platforms, a.technologies), (b.platforms, b.technologies));
+        assert_eq!(
+            (a.min_count, a.max_count, a.version),
+            (b.min_count, b.max_count, b.version)
+        );
+        assert_eq!(a.default_option_id, b.default_option_id);
+        let (o, p) = (&a.options[0], &b.options[0]);
+        assert_eq!(
+            (&o.item_id, &o.display_name, &o.value),
+            (&p.item_id, &p.display_name, &p.value)
+        );
+        assert_eq!(o.depended_on_by, p.depended_on_by);
+        assert!(matches!(
+            b.value,
+            ValueRule::Integer {
+                min: Some(1),
+                max: Some(5)
+            }
+        ));
+    }
+
+    #[test]
+    fn merging_the_same_definitions_again_changes_nothing() {
+        let mut entry = json!({});
+        assert!(merge_definitions(&mut entry, [full()]));
+        assert!(!merge_definitions(&mut entry, [full()]));
+        let mut newer = full();
+        newer["version"] = json!("4");
+        assert!(merge_definitions(&mut entry, [newer]));
+        assert_eq!(entry["definitions"]["x_mode"]["version"], "4");
     }
 }
