@@ -133,6 +133,11 @@ impl Ctx {
             dispatch.dispatch(AppAction::Busy(true))
         });
         crate::bench_hooks::mark("object-asked");
+        // A settings catalog policy's editor starts loading with the policy, not after it.
+        if matches!(&target, Target::Member { set, .. } if set == policy_core::patch::CONFIGURATION_POLICIES)
+        {
+            crate::net::catalog_module::start(false);
+        }
         let v = match conn.get_object(&target).await {
             Ok(v) => v,
             Err(e) => {

@@ -40,7 +40,7 @@ pub fn start(again: bool) {
         STARTS.with(|s| s.set(n));
         return;
     }
-    let _ = (|| -> Option<()> {
+    let started = (|| -> Option<()> {
         let window = web_sys::window()?;
         let document = window.document()?;
         let script = document.create_element("script").ok()?;
@@ -57,6 +57,10 @@ pub fn start(again: bool) {
         document.body()?.append_child(&script).ok()?;
         Some(())
     })();
+    if started.is_none() {
+        // Not started (too early in the page's life, or no document): the next call tries.
+        STARTS.with(|s| s.set(n));
+    }
 }
 
 /// The words of a failed start: a script that could not load, or the module's error.
