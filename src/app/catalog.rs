@@ -26,6 +26,12 @@ fn ctx() -> Option<Ctx> {
     CTX.with(|c| c.borrow().clone())
 }
 
+/// The store, while the open document is a settings catalog policy: a late report of a module
+/// whose policy was closed never lands on another object.
+fn policy_ctx() -> Option<Ctx> {
+    ctx().filter(|c| c.state().doc().is_some_and(|d| d.is_settings_policy()))
+}
+
 /// What the module edits, as JSON: `{"policy": …, "loaded": [settings as loaded] | null,
 /// "namespace": "<Graph base>|<API version>"}` (the open document; `{}` when none).
 #[wasm_bindgen]
@@ -71,7 +77,7 @@ pub fn catalog_get(path: String, resolve: js_sys::Function, reject: js_sys::Func
 /// The module's edited `settings` (JSON), for the open document.
 #[wasm_bindgen]
 pub fn catalog_change(json: &str) {
-    if let (Some(ctx), Ok(value)) = (ctx(), serde_json::from_str::<Value>(json)) {
+    if let (Some(ctx), Ok(value)) = (policy_ctx(), serde_json::from_str::<Value>(json)) {
         ctx.doc(Action::Edit {
             property: "settings".into(),
             value: Some(value),
@@ -82,7 +88,7 @@ pub fn catalog_change(json: &str) {
 /// The module's count of errors in the settings (Send is blocked while above 0).
 #[wasm_bindgen]
 pub fn catalog_errors(n: u32) {
-    if let Some(ctx) = ctx() {
+    if let Some(ctx) = policy_ctx() {
         ctx.doc(Action::CatalogErrors(n as usize));
     }
 }
