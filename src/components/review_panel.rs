@@ -67,11 +67,11 @@ fn bounded_json(v: &Value, limit: usize) -> (String, bool) {
     (text, whole)
 }
 
-/// A value for the change table: up to 300 characters of JSON.
-pub fn short(v: &Option<Value>) -> String {
+/// Compact JSON of `v` up to about `limit` bytes, "…" when cut; "(absent)" for no value.
+fn json_text(v: &Option<Value>, limit: usize) -> String {
     match v {
         None => "(absent)".into(),
-        Some(v) => match bounded_json(v, 300) {
+        Some(v) => match bounded_json(v, limit) {
             (text, true) => text,
             (text, false) => text + "…",
         },
@@ -81,13 +81,7 @@ pub fn short(v: &Option<Value>) -> String {
 /// A value in the change table: whole when short; a long one (over [`FOLD_CHARS`] characters)
 /// folded behind its beginning, opened on request, and written out up to [`WHOLE_CHARS`].
 fn value_cell(v: &Option<Value>, class: &'static str) -> Html {
-    let text = match v {
-        None => "(absent)".to_string(),
-        Some(v) => match bounded_json(v, WHOLE_CHARS) {
-            (text, true) => text,
-            (text, false) => text + "…",
-        },
-    };
+    let text = json_text(v, WHOLE_CHARS);
     if text.len() <= FOLD_CHARS {
         return html! { <td {class}><code>{ text }</code></td> };
     }
@@ -302,12 +296,12 @@ mod tests {
         // Exactly at the limit after cutting is still big: the cut value was longer.
         let at_limit = json!("x".repeat(OPEN_BODY_BYTES * 2));
         assert!(body_is_big(&[change(at_limit)]));
-        let shown = short(&Some(long));
+        let shown = json_text(&Some(long), 300);
         assert!(
             shown.ends_with('…') && shown.chars().count() <= 301,
             "{shown}"
         );
-        assert_eq!(short(&Some(json!([1, 2]))), "[1,2]");
-        assert_eq!(short(&None), "(absent)");
+        assert_eq!(json_text(&Some(json!([1, 2])), 300), "[1,2]");
+        assert_eq!(json_text(&None, 300), "(absent)");
     }
 }

@@ -474,20 +474,20 @@ fn simple_list(
         .cloned()
         .unwrap_or_default();
     let list_ptr = format!("{ptr}/simpleSettingCollectionValue");
-    let field = |i: usize| Some(format!("{path}.simpleSettingCollectionValue[{i}].value"));
+    let field = |i: usize| format!("{path}.simpleSettingCollectionValue[{i}].value");
     list_view(
         cx,
         def,
         &items,
         &list_ptr,
         new_simple_item(def),
-        field,
+        |i| Some(field(i)),
         |i, v| {
             simple_input(
                 cx,
                 def,
                 v,
-                &format!("{path}.simpleSettingCollectionValue[{i}].value"),
+                &field(i),
                 &format!("{list_ptr}/{i}"),
                 problems,
                 path,
