@@ -5,7 +5,7 @@
 
 use policy_core::token::TokenInfo;
 
-use crate::session::Settings;
+use crate::session::{LinkParams, Settings};
 
 /// What the header bar says about the connection, and whether it is usable as it is (a token
 /// or a signed-in account, a usable base, nothing waiting for the user): then the connection
@@ -88,33 +88,25 @@ pub fn go_to(query: &str) {
         return;
     }
     let url = format!("{path}{query}");
-    let _ = if same_place(&current, query) {
+    // Read as the browser reads queries (URLSearchParams), as the page's own link is.
+    let read = |q: &str| {
+        web_sys::UrlSearchParams::new_with_str(q)
+            .map(|p| LinkParams::from_query(|name| p.get(name)))
+            .unwrap_or_default()
+    };
+    let _ = if same_place(&read(&current), &read(query)) {
         h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
     } else {
         h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
     };
 }
 
-/// True when two of the app's queries name the same place (the same object, or both a list):
-/// the parameters `type`, `id` and `set` decide, compared as written.
-fn same_place(a: &str, b: &str) -> bool {
-    let key = |q: &str| -> (Option<String>, Option<String>) {
-        let mut obj = None;
-        let mut set = None;
-        for pair in q.trim_start_matches('?').split('&') {
-            match pair.split_once('=') {
-                Some(("id", v)) => obj = Some(v.to_string()),
-                Some(("set", v)) => set = Some(v.to_string()),
-                _ => {}
-            }
-        }
-        (obj, set)
-    };
-    let (a_id, a_set) = key(a);
-    let (b_id, b_set) = key(b);
-    match (a_id, b_id) {
+/// True when two of the app's addresses name the same place (the same object, or both a
+/// list): their `id` and `set` decide.
+fn same_place(a: &LinkParams, b: &LinkParams) -> bool {
+    match (&a.id, &b.id) {
         (Some(x), Some(y)) => x == y,
-        (None, None) => a_set.is_none() || b_set.is_none() || a_set == b_set,
+        (None, None) => a.set.is_none() || b.set.is_none() || a.set == b.set,
         _ => false,
     }
 }
@@ -122,9 +114,11 @@ fn same_place(a: &str, b: &str) -> bool {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::session::parse_query;
 
     #[test]
     fn the_address_bar_adds_an_entry_only_when_the_place_changes() {
+        let same_place = |a: &str, b: &str| same_place(&parse_query(a), &parse_query(b));
         // Reloading the same object after Send replaces the entry.
         assert!(same_place(
             "?graph=g&api=beta&type=t&id=1",
@@ -132,18 +126,21 @@ mod tests {
         ));
         // The list → an object, and back, add entries.
         assert!(!same_place(
-            "?graph=g&api=beta&set=s",
+            "?graph=g&api=beta&set=deviceManagement%2Fs",
             "?graph=g&api=beta&type=t&id=1"
         ));
         assert!(!same_place(
             "?graph=g&api=beta&type=t&id=1",
-            "?graph=g&api=beta&set=s"
+            "?graph=g&api=beta&set=deviceManagement%2Fs"
         ));
         // One object → another adds one.
         assert!(!same_place("?type=t&id=1", "?type=t&id=2"));
         // The start page becoming the list of its collection is the same place.
-        assert!(same_place("", "?graph=g&api=beta&set=s"));
-        assert!(!same_place("?set=a", "?set=b"));
+        assert!(same_place("", "?graph=g&api=beta&set=deviceManagement%2Fs"));
+        assert!(!same_place(
+            "?set=deviceManagement%2Fa",
+            "?set=deviceManagement%2Fb"
+        ));
     }
 
     #[test]
