@@ -96,6 +96,8 @@ pub enum Code {
     InvalidPattern,
     /// A policy's settings were not checked: no definitions were given.
     SettingsNotChecked,
+    /// A template policy's template rules were not checked: its template was not given.
+    TemplateNotChecked,
     // The CLI's own, for a file it cannot check.
     /// The file cannot be read, or is not UTF-8 text.
     Unreadable,
@@ -105,7 +107,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of the declaration.
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 45] = [
         Code::NotObject,
         Code::MissingOdataType,
         Code::UnknownType,
@@ -148,6 +150,7 @@ impl Code {
         Code::TooDeep,
         Code::InvalidPattern,
         Code::SettingsNotChecked,
+        Code::TemplateNotChecked,
         Code::Unreadable,
         Code::InvalidJson,
     ];
@@ -197,6 +200,7 @@ impl Code {
             Code::TooDeep => "too-deep",
             Code::InvalidPattern => "invalid-pattern",
             Code::SettingsNotChecked => "settings-not-checked",
+            Code::TemplateNotChecked => "template-not-checked",
             Code::Unreadable => "unreadable",
             Code::InvalidJson => "invalid-json",
         }
@@ -222,7 +226,7 @@ mod tests {
     use std::collections::HashSet;
 
     /// The published strings. One may be added; none may change or go.
-    const PUBLISHED: [(Code, &str); 44] = [
+    const PUBLISHED: [(Code, &str); 45] = [
         (Code::NotObject, "not-object"),
         (Code::MissingOdataType, "missing-odata-type"),
         (Code::UnknownType, "unknown-type"),
@@ -265,6 +269,7 @@ mod tests {
         (Code::TooDeep, "too-deep"),
         (Code::InvalidPattern, "invalid-pattern"),
         (Code::SettingsNotChecked, "settings-not-checked"),
+        (Code::TemplateNotChecked, "template-not-checked"),
         (Code::Unreadable, "unreadable"),
         (Code::InvalidJson, "invalid-json"),
     ];
@@ -314,6 +319,7 @@ mod tests {
             | Code::TooDeep
             | Code::InvalidPattern
             | Code::SettingsNotChecked
+            | Code::TemplateNotChecked
             | Code::Unreadable
             | Code::InvalidJson => {
                 Code::ALL.contains(&code) && PUBLISHED.iter().any(|&(c, _)| c == code)

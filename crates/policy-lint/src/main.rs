@@ -1,10 +1,11 @@
 //! `policy-lint [--api v1.0|beta] [--patch [--allow-unknown]] [--definitions FILE]...
-//! [--format text|json] FILE...`
+//! [--template FILE]... [--format text|json] FILE...`
 //!
 //! The editor's validation for a pipeline: each FILE holds one object or a Graph list response
 //! (`{"value": [...]}`); `-` is standard input. A settings catalog or endpoint security policy's
 //! `settings` are checked against the setting definitions of the `--definitions` files and those
-//! the policies embed (`$expand=settingDefinitions`). Exit 0 when no file has an error, 1 when
+//! the policies embed (`$expand=settingDefinitions`); an endpoint security policy's also against
+//! its template's rules, from the `--template` files. Exit 0 when no file has an error, 1 when
 //! any has, 2 for a usage error or a file that is not readable JSON.
 
 use std::io::{Read, Write};
@@ -14,7 +15,7 @@ use clap::{ArgAction, Parser, ValueEnum};
 
 use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
-use policy_core::settings::{validate_policy, Definitions};
+use policy_core::settings::{validate_policy, Definitions, PolicyContext, Template};
 use policy_core::{validate, validate_as, Code, FieldPath, Mode, Problem, Severity};
 use serde::Serialize;
 use serde_json::Value;
@@ -55,6 +56,13 @@ struct Options {
     /// any, a policy's settings are not checked (a warning)
     #[arg(long, value_name = "FILE", action = ArgAction::Append, verbatim_doc_comment)]
     definitions: Vec<String>,
+    /// An endpoint security template, to check the policies made from it against its rules
+    /// (only its settings; the ones it requires): Graph's answer to
+    /// configurationPolicyTemplates/{id}/settingTemplates?$expand=settingDefinitions, which
+    /// names its template and brings its definitions; repeat for several templates. A
+    /// policy of a template not given gets a warning
+    #[arg(long, value_name = "FILE", action = ArgAction::Append, verbatim_doc_comment)]
+    template: Vec<String>,
     /// text (default): one `FILE: PATH: severity: message [code]` line a problem on
     /// standard output, and a count of files, errors and warnings on standard error;
     /// json: one document for all files on standard output
@@ -191,7 +199,12 @@ fn objects(doc: &Value) -> Vec<(Option<FieldPath>, &Value)> {
 }
 
 /// Validates one object against the schema and, for a settings policy, its settings.
-fn check_object(item: &Value, opts: &Options, defs: &Definitions) -> Vec<Problem> {
+fn check_object(
+    item: &Value,
+    opts: &Options,
+    defs: &Definitions,
+    templates: &[Template],
+) -> Vec<Problem> {
     let s = schema(opts.api);
     if !is_settings_policy(item) {
         return validate(s, item, opts.mode());
@@ -219,17 +232,40 @@ fn check_object(item: &Value, opts: &Options, defs: &Definitions) -> Vec<Problem
             });
         }
     } else {
-        problems.extend(validate_policy(item, defs, None));
+        let wanted = PolicyContext::of(item).template_id;
+        let template = wanted.as_deref().and_then(|id| {
+            templates.iter().find(|t| {
+                t.template_id
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(id))
+            })
+        });
+        if let (Some(id), None) = (&wanted, template) {
+            problems.push(Problem {
+                path: FieldPath::root().prop("templateReference").prop("templateId"),
+                code: Code::TemplateNotChecked,
+                severity: Severity::Warning,
+                message: format!(
+                    "The rules of template {id} were not checked: give its settingTemplates with --template FILE."
+                ),
+            });
+        }
+        problems.extend(validate_policy(item, defs, template));
     }
     problems
 }
 
 /// Validates one document: an object, or each object of a list response under `value[i]`.
-fn check_document(doc: &Value, opts: &Options, defs: &Definitions) -> Vec<Problem> {
+fn check_document(
+    doc: &Value,
+    opts: &Options,
+    defs: &Definitions,
+    templates: &[Template],
+) -> Vec<Problem> {
     objects(doc)
         .into_iter()
         .flat_map(|(prefix, item)| {
-            check_object(item, opts, defs)
+            check_object(item, opts, defs, templates)
                 .into_iter()
                 .map(move |mut p| {
                     if let Some(prefix) = &prefix {
@@ -271,17 +307,48 @@ fn load_definitions(files: &[String], defs: &mut Definitions) -> Vec<FileReport>
     failed
 }
 
+/// Reads the `--template` files (their definitions join `defs`); a file that cannot be read,
+/// holds no setting templates, or does not say which template it is, is reported like an
+/// unreadable input file.
+fn load_templates(
+    files: &[String],
+    defs: &mut Definitions,
+    templates: &mut Vec<Template>,
+) -> Vec<FileReport> {
+    let mut failed = Vec::new();
+    for file in files {
+        let read = read_document(file).and_then(|doc| {
+            let t = Template::from_graph_json(&doc)
+                .map_err(|e| Error::Definitions(e.to_string()))?;
+            if t.template_id.is_none() {
+                return Err(Error::Definitions(
+                    "this file does not say which template it is: give Graph's answer as it comes (its @odata.context names the template), or the template with its settingTemplates".into(),
+                ));
+            }
+            // Without $expand=settingDefinitions it brings none; --definitions may.
+            let _ = defs.add_graph_json(&doc);
+            Ok(t)
+        });
+        match read {
+            Ok(t) => templates.push(t),
+            Err(e) => failed.push(unreadable(file, e)),
+        }
+    }
+    failed
+}
+
 fn check_file(
     file: &str,
     doc: Result<Value, Error>,
     opts: &Options,
     defs: &Definitions,
+    templates: &[Template],
 ) -> (FileReport, bool) {
     let doc = match doc {
         Ok(doc) => doc,
         Err(e) => return (unreadable(file, e), false),
     };
-    let problems = check_document(&doc, opts, defs);
+    let problems = check_document(&doc, opts, defs, templates);
     let valid = !problems.iter().any(Problem::is_error);
     (
         FileReport {
@@ -315,6 +382,8 @@ fn main() -> ExitCode {
     };
     let mut defs = Definitions::default();
     let mut reports = load_definitions(&opts.definitions, &mut defs);
+    let mut templates = Vec::new();
+    reports.extend(load_templates(&opts.template, &mut defs, &mut templates));
     let mut all_readable = reports.is_empty();
     // Every file is read first, so that the definitions policies embed serve them all.
     let docs: Vec<Result<Value, Error>> = opts.files.iter().map(|f| read_document(f)).collect();
@@ -327,7 +396,7 @@ fn main() -> ExitCode {
         }
     }
     for (file, doc) in opts.files.iter().zip(docs) {
-        let (report, readable) = check_file(file, doc, &opts, &defs);
+        let (report, readable) = check_file(file, doc, &opts, &defs, &templates);
         all_readable &= readable;
         reports.push(report);
     }

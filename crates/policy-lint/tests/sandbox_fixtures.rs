@@ -80,3 +80,94 @@ fn the_sandboxs_seeded_policies_lint_clean_and_a_defect_is_found_at_its_path() {
         "{found:#?}"
     );
 }
+
+/// Writes `value` as it is into a temporary file.
+fn file(name: &str, value: &Value) -> String {
+    let path = page(name, Value::Null);
+    std::fs::write(&path, value.to_string()).unwrap();
+    path
+}
+
+fn lint_with(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `--template`: an endpoint security policy is held to its template (Graph's settingTemplates
+/// answer, which names its template in `@odata.context`): clean as seeded; a setting the
+/// template does not offer, or a required one missing, is an error at its path; without the
+/// template, a warning says its rules were not checked.
+#[test]
+fn a_template_policy_is_held_to_the_template_given() {
+    let definitions = fixture("definitions.json");
+    let defs = file("definitions-t.json", &definitions);
+    let templates = fixture("templates.json");
+    let id = "ff364f60-7d0b-54f7-9876-0c40d33335ac_1";
+    let answer = json!({
+        "@odata.context": format!("https://graph.microsoft.com/beta/$metadata#deviceManagement/configurationPolicyTemplates('{id}')/settingTemplates"),
+        "value": templates["settingTemplates"][id],
+    });
+    let template = file("template.json", &answer);
+    let policies = fixture("policies.json");
+    let antivirus = policies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["templateReference"]["templateId"] == id)
+        .unwrap()
+        .clone();
+    let clean = file("antivirus.json", &antivirus);
+
+    let o = lint_with(&["--definitions", &defs, "--template", &template, &clean]);
+    assert_eq!(o.status.code(), Some(0), "{:#?}", problems(&o));
+    assert!(problems(&o).is_empty(), "{:#?}", problems(&o));
+
+    let o = lint_with(&["--definitions", &defs, &clean]);
+    assert_eq!(o.status.code(), Some(0));
+    let found = problems(&o);
+    assert!(
+        found.iter().any(|p| p["code"] == "template-not-checked"
+            && p["severity"] == "warning"
+            && p["path"] == "templateReference.templateId"),
+        "{found:#?}"
+    );
+
+    // A setting of another policy, which the template does not offer, and the required
+    // real-time monitoring taken out.
+    let mut broken = antivirus.clone();
+    let foreign = policies[0]["settings"][0].clone();
+    let settings = broken["settings"].as_array_mut().unwrap();
+    let required = "device_vendor_msft_policy_config_defender_allowrealtimemonitoring";
+    settings.retain(|s| s["settingInstance"]["settingDefinitionId"] != required);
+    settings.push(foreign);
+    let n = settings.len() - 1;
+    let broken = file("antivirus-broken.json", &broken);
+    let o = lint_with(&["--definitions", &defs, "--template", &template, &broken]);
+    assert_eq!(o.status.code(), Some(1));
+    let found = problems(&o);
+    assert!(
+        found.iter().any(|p| p["code"] == "not-in-template"
+            && p["path"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("settings[{n}]"))),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p["code"] == "missing-template-setting"),
+        "{found:#?}"
+    );
+
+    // A file that does not say which template it is cannot be used.
+    let anonymous = file(
+        "anonymous.json",
+        &json!({ "value": templates["settingTemplates"][id] }),
+    );
+    let o = lint_with(&["--definitions", &defs, "--template", &anonymous, &clean]);
+    assert_eq!(o.status.code(), Some(2));
+}

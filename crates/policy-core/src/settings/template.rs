@@ -65,7 +65,8 @@ pub struct TemplateSetting {
 /// with its `settingTemplates`).
 #[derive(Debug, Clone, Default)]
 pub struct Template {
-    /// The template's `id`, when the JSON holds it.
+    /// The template's `id`, when the JSON holds it (the template with its `settingTemplates`,
+    /// or a settingTemplates answer's `@odata.context`).
     pub template_id: Option<String>,
     settings: Vec<TemplateSetting>,
     /// Every definition id the template names, children included, lower-cased.
@@ -95,6 +96,17 @@ impl Template {
             }
             _ => return Err(SettingsError::NoTemplate),
         };
+        // A settingTemplates answer as Graph sends it names its template in its context URL:
+        // `…$metadata#deviceManagement/configurationPolicyTemplates('<id>')/settingTemplates…`.
+        if t.template_id.is_none() {
+            t.template_id = json
+                .get("@odata.context")
+                .and_then(Value::as_str)
+                .and_then(|c| c.split_once("configurationPolicyTemplates('"))
+                .and_then(|(_, rest)| rest.split_once("')"))
+                .map(|(id, _)| id.to_string())
+                .filter(|id| !id.is_empty());
+        }
         for item in items {
             let Some(inst) = item
                 .get("settingInstanceTemplate")
