@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Trunk's post-build hook (Trunk.toml): builds crates/catalog-ui, the settings catalog editor the
-# app loads only when a configuration policy opens, into $TRUNK_STAGING_DIR/catalog/
-# (catalog_ui.js + catalog_ui_bg.wasm, wasm-bindgen's `web` target; boot.js; catalog.css). A
-# release build is optimised with wasm-opt as Trunk does the app's own wasm. Before dist-seal,
-# which lists the files for the service worker.
+# Trunk's post-build hook (Trunk.toml): builds the app's two lazily loaded modules, each a wasm
+# and JS of wasm-bindgen's `web` target with a boot.js and a stylesheet, into $TRUNK_STAGING_DIR:
+# - catalog/ (crates/catalog-ui): the settings catalog editor, loaded when a configuration
+#   policy opens;
+# - home/ (crates/home-ui): the object list and the drafts panel, loaded when the list shows,
+#   so a form opened from a link loads none of it.
+# One cargo run builds both (shared dependencies). A release build is optimised with wasm-opt as
+# Trunk does the app's own wasm. Before dist-seal, which lists the files for the service worker.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STAGING="${TRUNK_STAGING_DIR:?build-catalog: run by Trunk (TRUNK_STAGING_DIR is not set)}"
+STAGING="${TRUNK_STAGING_DIR:?build-modules: run by Trunk (TRUNK_STAGING_DIR is not set)}"
 PROFILE="${TRUNK_PROFILE:-debug}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-flags=(build --locked --quiet -p catalog-ui --lib --target wasm32-unknown-unknown)
+flags=(build --locked --quiet -p catalog-ui -p home-ui --lib --target wasm32-unknown-unknown)
 if [[ "$PROFILE" == release ]]; then flags+=(--release); fi
 (cd "$ROOT" && cargo "${flags[@]}")
+
+optimise() {
+  if [[ "$PROFILE" == release ]]; then
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types -o "$1" "$1"
+  fi
+  echo "build-modules: $(du -b "$1" | cut -f1) bytes of wasm in ${1#"$STAGING"/}"
+}
+
 OUT="$STAGING/catalog"
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -69,9 +81,38 @@ JS
 cat >"$OUT/catalog.css" <<'CSS'
 #catalog-root section.setting { content-visibility: auto; contain-intrinsic-size: auto 7rem; }
 CSS
-if [[ "$PROFILE" == release ]]; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types \
-    -o "$OUT/catalog_ui_bg.wasm" "$OUT/catalog_ui_bg.wasm"
-fi
-echo "build-catalog: $(du -b "$OUT/catalog_ui_bg.wasm" | cut -f1) bytes of catalog wasm in catalog/"
+optimise "$OUT/catalog_ui_bg.wasm"
+
+# The home view: mounted into #home-root (again whenever that element is a new one) and told
+# to read the page's state anew when the element's data-rev changes (crates/home-ui/src/lib.rs).
+OUT="$STAGING/home"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
+  "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/home_ui.wasm"
+cat >"$OUT/boot.js" <<'JS'
+// A start again after a failure comes with a query (boot.js?2): the module is fetched anew.
+const wasm = fetch(new URL("./home_ui_bg.wasm", import.meta.url));
+wasm.catch(() => {});
+import("./home_ui.js" + new URL(import.meta.url).search).then(async (m) => {
+  await m.default({ module_or_path: wasm });
+  let root = null, rev = null, handle = null;
+  const sync = () => {
+    const el = document.getElementById("home-root");
+    if (el !== root) {
+      if (handle) handle.unmount();
+      handle = null;
+      root = el;
+      rev = el && el.dataset.rev;
+      if (el) handle = m.mount(el);
+    } else if (el && el.dataset.rev !== rev) {
+      rev = el.dataset.rev;
+      handle.update();
+    }
+  };
+  new MutationObserver(sync).observe(document.body,
+    { childList: true, subtree: true, attributes: true, attributeFilter: ["data-rev"] });
+  sync();
+}).catch((e) => self.wasmBindings.home_failed(e));
+JS
+optimise "$OUT/home_ui_bg.wasm"

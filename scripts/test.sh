@@ -12,9 +12,9 @@ echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p intune-editor --all-targets --locked -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p catalog-ui --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p catalog-ui -p home-ui --locked -- -D warnings
 
-echo "== native tests (core, CLI, generator, sandbox, app logic, settings editor logic)"
+echo "== native tests (core, CLI, generator, sandbox, app logic, the lazy modules' logic)"
 # The default members: every crate but e2e, which scripts/e2e.sh runs after building the app.
 cargo test --locked
 

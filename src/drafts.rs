@@ -14,7 +14,7 @@ use policy_core::json_read::{required, Fields, Read};
 use serde::Serialize;
 use serde_json::Value;
 
-const PREFIX: &str = "intune-editor.draft|";
+pub const PREFIX: &str = "intune-editor.draft|";
 /// The stored format this editor writes; it reads this one and the unversioned one before it.
 pub const FORMAT: u32 = 1;
 const TAB_KEY: &str = "intune-editor.tab";
@@ -295,7 +295,8 @@ pub struct Unreadable {
     pub text: String,
 }
 
-/// Every stored draft, newest first, and the entries that could not be read.
+/// Every stored draft, in storage order (the list shows the newest first), and the entries that
+/// could not be read.
 pub fn all() -> (Vec<SavedDraft>, Vec<Unreadable>) {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
@@ -305,7 +306,6 @@ pub fn all() -> (Vec<SavedDraft>, Vec<Unreadable>) {
             None => bad.push(Unreadable { key, text }),
         }
     }
-    ok.sort_unstable_by(|a, b| b.saved_at.total_cmp(&a.saved_at));
     (ok, bad)
 }
 

@@ -1,26 +1,24 @@
 //! The page: its layout, and the wiring of the one store ([`store`]) to the async work that
-//! feeds it ([`effects`], [`link`]) and to the views ([`editor_view`], [`drafts_panel`]).
+//! feeds it ([`effects`], [`link`]) and to the views ([`editor_view`], [`home`]).
 //! Everything the page shows is in [`store::AppState`]; everything that changes it is an
 //! [`store::AppAction`].
 
 pub mod catalog;
 pub mod docs;
-pub mod drafts_panel;
 pub mod editor_view;
 pub mod effects;
+pub mod home;
 pub mod layout;
 pub mod link;
 pub mod store;
 
 use gloo_timers::callback::Timeout;
-use policy_core::endpoint::{ObjectId, Target};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::connection_panel::ConnectionPanel;
 use crate::components::error_view::ErrorView;
-use crate::components::object_browser::{CatalogRef, ObjectBrowser};
 use crate::drafts;
 use crate::session::{page_link, Settings};
 use crate::state::Action;
@@ -88,6 +86,7 @@ pub fn App() -> Html {
         let ctx = ctx.clone();
         use_effect_with((), move |_| {
             catalog::connect(ctx.clone());
+            home::connect(ctx.clone());
             wasm_bindgen_futures::spawn_local(link::start_up(ctx));
         });
     }
@@ -239,75 +238,6 @@ pub fn App() -> Html {
             ctx.send(AppAction::Settings(s));
         })
     };
-    let on_set = {
-        let ctx = ctx.clone();
-        use_callback((), move |set: String, _| {
-            layout::go_to(&crate::session::list_query(&ctx.state().settings, &set));
-            ctx.send(AppAction::ListSet(set))
-        })
-    };
-    let on_list = {
-        let ctx = ctx.clone();
-        use_callback((), move |_: (), _| {
-            let state = ctx.state();
-            let Ok(conn) = state.settings.connection() else {
-                return;
-            };
-            let url = conn.first_page_url(&state.list.set);
-            layout::go_to(&crate::session::list_query(
-                &state.settings,
-                &state.list.set,
-            ));
-            ctx.run_with(Op::List { url, append: false }, 0, conn);
-        })
-    };
-    let on_more = {
-        let ctx = ctx.clone();
-        use_callback((), move |_: (), _| {
-            if let Some(url) = ctx.state().list.next.clone() {
-                ctx.run(Op::List { url, append: true }, 0);
-            }
-        })
-    };
-    let on_open = {
-        let ctx = ctx.clone();
-        use_callback(
-            (),
-            move |(set, id): (String, String), _| match ObjectId::parse(&id) {
-                Ok(id) => {
-                    let target = Target::Member {
-                        set: set.clone(),
-                        id,
-                    };
-                    ctx.run(Op::Load { target, set }, 0)
-                }
-                Err(e) => ctx.info(format!("Cannot open this object: {e}.")),
-            },
-        )
-    };
-    let on_open_singleton = {
-        let ctx = ctx.clone();
-        use_callback((), move |path: String, _| {
-            let target = Target::Singleton { path: path.clone() };
-            ctx.run(Op::Load { target, set: path }, 0)
-        })
-    };
-    let on_file = {
-        let ctx = ctx.clone();
-        use_callback((), move |(name, text): (String, String), _| {
-            ctx.open_file(ctx.state().settings.api, &name, &text)
-        })
-    };
-    let on_new = {
-        let ctx = ctx.clone();
-        use_callback((), move |type_name: String, _| {
-            ctx.new_draft(ctx.state().settings.api, type_name)
-        })
-    };
-    let on_catalog_retry = {
-        let ctx = ctx.clone();
-        use_callback((), move |_: (), _| ctx.send(AppAction::CatalogRetry))
-    };
     let on_edit = {
         let ctx = ctx.clone();
         use_callback((), move |(property, value): (String, Option<Value>), _| {
@@ -327,13 +257,10 @@ pub fn App() -> Html {
     let cancel_retry = sender(|| AppAction::CancelRetry).reform(|_: MouseEvent| ());
     let dismiss_error = sender(|| AppAction::Error(None));
 
-    // Read from storage only while no document is open, which is when the list shows.
-    let (saved, unreadable) = if state.doc().is_none() {
+    // The list shows the stored drafts: the last one is written before it reads them.
+    if state.doc().is_none() {
         flush_draft(&ctx);
-        drafts::all()
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    }
     // Back to the list: the open object's draft is written first, so nothing is lost.
     let on_back = {
         let ctx = ctx.clone();
@@ -348,67 +275,65 @@ pub fn App() -> Html {
             ));
         })
     };
+    // The list's module starts loading as soon as the user points at the way back to it.
+    let start_home = Callback::from(|_: ()| crate::net::home_module::start(false));
     let s = &state.settings;
     let list = &state.list;
     let bar = layout::summary(s, crate::util::now_seconds());
     let back_href = crate::session::list_query(s, &list.set);
     html! {
-        <>
-            <header class="top">
-                <h1>{ "Intune configuration editor" }</h1>
-                if state.doc().is_some() {
-                    <a id="back-to-list" href={if back_href.is_empty() { "?".to_string() } else { back_href }} onclick={on_back}>{ "← All objects" }</a>
-                }
-                if state.side {
-                    <details class="connection-bar" id="connection" open={!bar.connected}>
-                        <summary class={classes!(bar.attention.then_some("attention"))} id="connection-summary" aria-label={format!("Connection: {}", bar.text)}>{ &bar.text }</summary>
-                        <div class="drawer">
-                            <ConnectionPanel settings={s.clone()} on_change={on_settings} />
+            <>
+                <header class="top">
+                    <h1>{ "Intune configuration editor" }</h1>
+                    if state.doc().is_some() {
+                        <a id="back-to-list" href={if back_href.is_empty() { "?".to_string() } else { back_href }} onclick={on_back}
+                            onpointerenter={start_home.reform(|_: PointerEvent| ())} onfocus={start_home.reform(|_: FocusEvent| ())}>{ "← All objects" }</a>
+                    }
+                    if state.side {
+                        <details class="connection-bar" id="connection" open={!bar.connected}>
+                            <summary class={classes!(bar.attention.then_some("attention"))} id="connection-summary" aria-label={format!("Connection: {}", bar.text)}>{ &bar.text }</summary>
+                            <div class="drawer">
+                                <ConnectionPanel settings={s.clone()} on_change={on_settings} />
+                            </div>
+                        </details>
+                    } else {
+                        <span class="connection-bar" id="connection-summary">{ &bar.text }</span>
+                    }
+                </header>
+                <main>
+                    if let Some(text) = s.link_base.as_ref().filter(|_| state.started) {
+                        { link::link_base_prompt(&ctx, s, text) }
+                    }
+                    if let Some(w) = &state.warning {
+                        <div class="conflict" role="alert" id="draft-warning">{ format!("Your draft is not being saved: {w}.") }</div>
+                    }
+                    if state.others > 0 && state.doc().is_some() {
+                        <div class="info" role="status" id="other-tab">{ "This object also has unsent changes in another tab of this browser. Each tab keeps its own draft: sending or discarding here leaves the other tab's alone." }</div>
+                    }
+                    if let Some(msg) = &state.info {
+                        <div class="info" role="status" id="info">{ msg }
+                            <button type="button" class="link" onclick={dismiss_info}>{ "Dismiss" }</button>
                         </div>
-                    </details>
-                } else {
-                    <span class="connection-bar" id="connection-summary">{ &bar.text }</span>
-                }
-            </header>
-            <main>
-                if let Some(text) = s.link_base.as_ref().filter(|_| state.started) {
-                    { link::link_base_prompt(&ctx, s, text) }
-                }
-                if let Some(w) = &state.warning {
-                    <div class="conflict" role="alert" id="draft-warning">{ format!("Your draft is not being saved: {w}.") }</div>
-                }
-                if state.others > 0 && state.doc().is_some() {
-                    <div class="info" role="status" id="other-tab">{ "This object also has unsent changes in another tab of this browser. Each tab keeps its own draft: sending or discarding here leaves the other tab's alone." }</div>
-                }
-                if let Some(msg) = &state.info {
-                    <div class="info" role="status" id="info">{ msg }
-                        <button type="button" class="link" onclick={dismiss_info}>{ "Dismiss" }</button>
-                    </div>
-                }
-                if let Some(r) = &state.retry {
-                    <div class="retry" role="status" id="retry">
-                        { format!("{}: Graph asked to wait. Retrying in {} (attempt {} of {MAX_ATTEMPTS}).", r.action, crate::util::wait_text(r.seconds), r.attempt) }
-                        if r.possibly_applied { { " The change was possibly applied: the retry checks the object first and sends only if it is not there." } }
-                        <button type="button" onclick={cancel_retry}>{ "Cancel" }</button>
-                    </div>
-                }
-                if let Some((action, e)) = &state.error {
-                    <ErrorView error={e.clone()} action={AttrValue::from(action.clone())} on_dismiss={dismiss_error} />
-                }
-                if state.busy { <p class="busy" role="status">{ "Working…" }</p> }
-                if state.doc().is_some() {
-                    { editor_view::editor_view(&ctx, &state, on_edit, on_send) }
-                } else if state.side {
-                    <div class="home">
-                        <ObjectBrowser api={s.api} catalog={crate::schemas::catalog(s.api).map(CatalogRef)} catalog_error={state.catalog_error.clone().map(AttrValue::from)} {on_catalog_retry} set={AttrValue::from(list.set.clone())} items={list.items.clone()}
-                            has_more={list.next.is_some()} loading={list.loading} {on_set} {on_list} {on_more}
-                            {on_open} {on_open_singleton} {on_file} {on_new} />
-                        { drafts_panel::drafts_panel(&ctx, &saved, &unreadable) }
-                    </div>
-                } else {
-                    <p class="unit" role="status">{ "Opening the linked object…" }</p>
-                }
-            </main>
-        </>
-    }
+                    }
+                    if let Some(r) = &state.retry {
+                        <div class="retry" role="status" id="retry">
+                            { format!("{}: Graph asked to wait. Retrying in {} (attempt {} of {MAX_ATTEMPTS}).", r.action, crate::util::wait_text(r.seconds), r.attempt) }
+                            if r.possibly_applied { { " The change was possibly applied: the retry checks the object first and sends only if it is not there." } }
+                            <button type="button" onclick={cancel_retry}>{ "Cancel" }</button>
+                        </div>
+                    }
+                    if let Some((action, e)) = &state.error {
+                        <ErrorView error={e.clone()} action={AttrValue::from(action.clone())} on_dismiss={dismiss_error} />
+                    }
+                    if state.busy { <p class="busy" role="status">{ "Working…" }</p> }
+                    if state.doc().is_some() {
+                        { editor_view::editor_view(&ctx, &state, on_edit, on_send) }
+                    } else if state.side {
+    { home::home_host(&ctx, &state) }
+                    } else {
+                        <p class="unit" role="status">{ "Opening the linked object…" }</p>
+                    }
+                </main>
+            </>
+        }
 }

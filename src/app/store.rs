@@ -85,6 +85,8 @@ pub struct AppState {
     pub catalog_tries: u32,
     /// Why the settings editor module could not start (its "Try again" clears it).
     pub catalog_module: Option<String>,
+    /// Why the home view's module could not start (its "Try again" clears it).
+    pub home_module: Option<String>,
     /// Counts changes of the stored drafts (another tab, a discard), so their list renders.
     pub drafts_rev: u32,
     /// The page's link names an object that waits for a token: pasting one, signing in or a
@@ -115,6 +117,7 @@ impl AppState {
             catalog_error: None,
             catalog_tries: 0,
             catalog_module: None,
+            home_module: None,
             drafts_rev: 0,
             awaiting_credential: false,
         }
@@ -193,6 +196,8 @@ pub enum AppAction {
     CatalogRetry,
     /// The settings editor module could not start (why), or is started again (`None`).
     CatalogModule(Option<String>),
+    /// The home view's module could not start (why), or is started again (`None`).
+    HomeModule(Option<String>),
     DraftsChanged,
     /// The linked object could not load for want of a token: it loads when one arrives.
     AwaitCredential,
@@ -345,6 +350,7 @@ impl Reducible for AppState {
             AppAction::Warning(w) => next.warning = w,
             AppAction::Catalog(e) => next.catalog_error = e,
             AppAction::CatalogModule(e) => next.catalog_module = e,
+            AppAction::HomeModule(e) => next.home_module = e,
             AppAction::CatalogRetry => {
                 next.catalog_tries += 1;
                 next.catalog_error = None;

@@ -7,7 +7,6 @@ pub mod connection_panel;
 pub mod error_view;
 pub mod field;
 pub mod form_view;
-pub mod object_browser;
 pub mod problem_summary;
 pub mod review_panel;
 pub mod settings_review;

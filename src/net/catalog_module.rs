@@ -35,9 +35,21 @@ thread_local! {
 /// into `#catalog-root` (again whenever that element is new, and updates it when its
 /// `data-rev` changes). A script that cannot load reports to the page's `catalog_failed`.
 pub fn start(again: bool) {
-    let n = STARTS.with(|s| s.replace(s.get() + 1));
+    start_script(&STARTS, BOOT_URL, "catalog_failed", again)
+}
+
+/// Puts a lazily loaded module's starter (`boot`) in the page once (`again`: after it failed,
+/// with a fresh URL so the browser fetches it anew), counted in `starts`; a script that cannot
+/// load calls the page's export named `failed`.
+pub(crate) fn start_script(
+    starts: &'static std::thread::LocalKey<Cell<u32>>,
+    boot: &str,
+    failed: &str,
+    again: bool,
+) {
+    let n = starts.with(|s| s.replace(s.get() + 1));
     if n > 0 && !again {
-        STARTS.with(|s| s.set(n));
+        starts.with(|s| s.set(n));
         return;
     }
     let started = (|| -> Option<()> {
@@ -46,27 +58,27 @@ pub fn start(again: bool) {
         let script = document.create_element("script").ok()?;
         script.set_attribute("type", "module").ok()?;
         let src = if n > 0 {
-            format!("{BOOT_URL}?{n}")
+            format!("{boot}?{n}")
         } else {
-            BOOT_URL.to_string()
+            boot.to_string()
         };
         script.set_attribute("src", &src).ok()?;
         let bindings = js_sys::Reflect::get(&window, &"wasmBindings".into()).ok()?;
-        let failed = js_sys::Reflect::get(&bindings, &"catalog_failed".into()).ok()?;
+        let failed = js_sys::Reflect::get(&bindings, &failed.into()).ok()?;
         js_sys::Reflect::set(&script, &"onerror".into(), &failed).ok()?;
         document.body()?.append_child(&script).ok()?;
         Some(())
     })();
     if started.is_none() {
         // Not started (too early in the page's life, or no document): the next call tries.
-        STARTS.with(|s| s.set(n));
+        starts.with(|s| s.set(n));
     }
 }
 
 /// The words of a failed start: a script that could not load, or the module's error.
 pub fn failure(e: &JsValue) -> String {
     if e.is_instance_of::<web_sys::Event>() {
-        return "catalog/boot.js could not be loaded".into();
+        return "its script could not be loaded".into();
     }
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))

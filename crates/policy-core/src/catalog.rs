@@ -156,9 +156,29 @@ mod tests {
                 .editable
                 .iter()
                 .any(|n| n == "microsoft.graph.deviceConfiguration"));
-            let shorts: Vec<&str> = c.editable().map(|(_, s)| s).collect();
+            // The list puts them in order by short name.
+            let lists = crate::home::Lists {
+                editable: c
+                    .editable()
+                    .map(|(n, s)| (n.to_string(), s.to_string()))
+                    .collect(),
+                ..Default::default()
+            };
+            let json = crate::home::input_json(
+                "beta",
+                "",
+                Some(&lists),
+                None,
+                &[],
+                false,
+                false,
+                &[],
+                &[],
+            );
+            let shown = crate::home::Input::parse(&json).lists.unwrap().editable;
+            assert_eq!(shown.len(), lists.editable.len());
             assert!(
-                shorts.windows(2).all(|w| w[0] <= w[1]),
+                shown.windows(2).all(|w| w[0].1 <= w[1].1),
                 "ordered by short name"
             );
         }

@@ -15,6 +15,7 @@ pub mod embedded;
 pub mod endpoint;
 pub mod generate;
 pub mod graph_error;
+pub mod home;
 pub mod json_read;
 pub mod label;
 pub mod listing;

@@ -496,15 +496,14 @@ impl Schema {
 
     /// The concrete entity types an editor can open: those stored in an entry set.
     pub fn editable_types(&self) -> Vec<TypeId> {
-        let mut out: Vec<TypeId> = self
-            .types()
+        // In the schema's order: the list that shows them sorts them (policy_core::home), and a
+        // sort here would add its code to the app's first load.
+        self.types()
             .filter(|(id, t)| {
                 t.kind == TypeKind::Entity && !t.is_abstract && self.entry_set_for(*id).is_some()
             })
             .map(|(id, _)| id)
-            .collect();
-        out.sort_unstable_by(|a, b| self.get(*a).short_name().cmp(self.get(*b).short_name()));
-        out
+            .collect()
     }
 }
 

@@ -183,14 +183,16 @@ pub fn diff(schema: &Schema, loaded: &Value, edited: &Value) -> Result<Patch, Di
             consider(key, Some(before), &Value::Null);
         }
     }
-    // Schema order reads like the form; unknown names keep their own order at the end.
-    let order = |name: &str| {
-        t.properties
-            .iter()
-            .position(|p| p.name == name)
-            .unwrap_or(usize::MAX)
-    };
-    changes.sort_by_key(|c| order(&c.property));
+    // Schema order reads like the form; unknown names keep their own order at the end. Picked
+    // property by property, not sorted: a sort of its own would add kilobytes to the app.
+    let mut ordered = Vec::with_capacity(changes.len());
+    for p in &t.properties {
+        if let Some(i) = changes.iter().position(|c| c.property == p.name) {
+            ordered.push(changes.remove(i));
+        }
+    }
+    ordered.append(&mut changes);
+    let changes = ordered;
     Ok(Patch {
         type_id,
         odata_type: t.odata_type(),

@@ -147,10 +147,18 @@ async fn a_linked_form_loads_only_its_types_schema_and_the_rest_follows() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_without_the_schema_files_says_so() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    // The built app without its schema/ folder (only the top-level files are copied).
-    for entry in std::fs::read_dir(e2e::dist_dir()).expect("dist/").flatten() {
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
+    // The built app without its schema/ folder (the top-level files and the home view's
+    // module are copied).
+    let dist = e2e::dist_dir();
+    std::fs::create_dir_all(dir.path().join("home")).expect("home/");
+    for (from, to) in [
+        (dist.clone(), dir.path().to_path_buf()),
+        (dist.join("home"), dir.path().join("home")),
+    ] {
+        for entry in std::fs::read_dir(&from).expect("dist/").flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copied");
+            }
         }
     }
     let (sandbox, driver, page) = windows10_from(dir.path().to_path_buf()).await;
