@@ -888,3 +888,53 @@ fn hostile_input_is_bounded() {
         let _ = diff_settings(&junk, &windows(), &d);
     }
 }
+
+/// `dependentOn` between two top-level settings: the server applies only when the mode is
+/// "Manual"; met by the mode set so, an error at the server's id otherwise (mode absent or
+/// another option). A dependency on a setting the definitions do not know is not judged.
+#[test]
+fn a_top_level_setting_needs_the_setting_it_depends_on() {
+    let mut d = Definitions::default();
+    let added = d
+        .add_graph_json(&json!({"value": [
+            {"@odata.type": format!("{P}ChoiceSettingDefinition"), "id": "ourproxy_mode",
+             "name": "mode", "displayName": "Proxy mode", "rootDefinitionId": "ourproxy_mode",
+             "applicability": {"platform": "windows10", "technologies": "mdm"},
+             "options": [{"itemId": "ourproxy_mode_0", "displayName": "Off"},
+                         {"itemId": "ourproxy_mode_1", "displayName": "Manual"}]},
+            {"@odata.type": format!("{P}SimpleSettingDefinition"), "id": "ourproxy_server",
+             "name": "server", "displayName": "Proxy server", "rootDefinitionId": "ourproxy_server",
+             "applicability": {"platform": "windows10", "technologies": "mdm"},
+             "valueDefinition": {"@odata.type": format!("{P}StringSettingValueDefinition"), "maximumLength": 100},
+             "dependentOn": [{"dependentOn": "ourproxy_mode_1", "parentSettingId": "ourproxy_mode"}]},
+            {"@odata.type": format!("{P}SimpleSettingDefinition"), "id": "ourproxy_port",
+             "name": "port", "rootDefinitionId": "ourproxy_port",
+             "applicability": {"platform": "windows10", "technologies": "mdm"},
+             "valueDefinition": {"@odata.type": format!("{P}IntegerSettingValueDefinition"), "minimumValue": 1, "maximumValue": 65535},
+             "dependentOn": [{"dependentOn": "unknown_setting_1", "parentSettingId": "unknown_setting"}]}
+        ]}))
+        .unwrap();
+    assert_eq!(added, 3);
+    let policy = |mode: Option<&str>| {
+        let mut settings = vec![
+            json!({"settingInstance": simple("ourproxy_server", "String", json!("proxy.example:8080"))}),
+            json!({"settingInstance": simple("ourproxy_port", "Integer", json!(8080))}),
+        ];
+        if let Some(m) = mode {
+            settings.push(json!({"settingInstance": choice("ourproxy_mode", m)}));
+        }
+        json!({"platforms": "windows10", "technologies": "mdm", "settings": settings})
+    };
+    assert_eq!(found(&policy(Some("ourproxy_mode_1")), &d, None), vec![]);
+    let unmet = vec![(
+        "settings[0].settingInstance.settingDefinitionId".to_string(),
+        Code::DependencyNotMet,
+        Severity::Error,
+    )];
+    assert_eq!(found(&policy(None), &d, None), unmet);
+    assert_eq!(found(&policy(Some("ourproxy_mode_0")), &d, None), unmet);
+    let message = validate_policy(&policy(Some("ourproxy_mode_0")), &d, None)[0]
+        .message
+        .clone();
+    assert!(message.contains("\"Manual\""), "{message}");
+}

@@ -88,6 +88,7 @@ pub fn validate_policy(
         }
         w.top_level(&inst_node, inst);
     }
+    w.top_level_dependencies(&node, settings, &first);
     if let Some(t) = template {
         for req in t.required() {
             if !first.contains_key(&key(&req.definition_id)) {
@@ -160,6 +161,87 @@ impl<'a> Walker<'a> {
                 )
             }
             _ => truncate(id, 200),
+        }
+    }
+
+    /// `dependentOn` between top-level settings: a setting that applies only when another
+    /// top-level setting is there (with one of the options named) is an error without it.
+    /// Checked only where both definitions are known and both are roots (neither a child of
+    /// the other), and met by any one of the setting's dependencies: no false error where the
+    /// definitions say less.
+    fn top_level_dependencies(
+        &mut self,
+        node: &PathNode,
+        settings: &[Value],
+        first: &HashMap<String, usize>,
+    ) {
+        let is_root = |d: &Definition| {
+            d.root_definition_id
+                .as_deref()
+                .is_none_or(|r| r.eq_ignore_ascii_case(&d.id))
+        };
+        for (i, setting) in settings.iter().enumerate() {
+            let inst = &setting["settingInstance"];
+            let Some(def) = inst["settingDefinitionId"]
+                .as_str()
+                .and_then(|id| self.defs.get(id))
+            else {
+                continue;
+            };
+            if !is_root(def) {
+                continue;
+            }
+            // Each dependency on another known root setting: (its definition, the option named
+            // or None for the setting's mere presence).
+            let deps: Vec<(&Definition, Option<&str>)> = def
+                .dependent_on
+                .iter()
+                .filter_map(|d| {
+                    let parent = self.defs.get(d.parent_setting_id.as_deref()?)?;
+                    let other = !parent.id.eq_ignore_ascii_case(&def.id)
+                        && is_root(parent)
+                        && !parent.has_child(&def.id)
+                        && !def.has_child(&parent.id);
+                    other.then(|| {
+                        let option = parent
+                            .option(&d.dependent_on)
+                            .map(|o| o.item_id.as_str());
+                        (parent, option)
+                    })
+                })
+                .collect();
+            if deps.is_empty() {
+                continue;
+            }
+            let met = deps.iter().any(|(parent, option)| {
+                let Some(&j) = first.get(&key(&parent.id)) else {
+                    return false;
+                };
+                option.is_none_or(|want| {
+                    settings[j]["settingInstance"]["choiceSettingValue"]["value"]
+                        .as_str()
+                        .is_some_and(|chosen| chosen.eq_ignore_ascii_case(want))
+                })
+            });
+            if !met {
+                let (parent, option) = deps[0];
+                let what = match option.and_then(|o| parent.option(o)) {
+                    Some(o) => format!(
+                        "{} is set to \"{}\"",
+                        self.name(&parent.id),
+                        truncate(&o.display_name, 80)
+                    ),
+                    None => format!("{} is set", self.name(&parent.id)),
+                };
+                let item = PathNode::Index(node, i);
+                let inst_node = PathNode::Prop(&item, "settingInstance");
+                let id_node = PathNode::Prop(&inst_node, "settingDefinitionId");
+                self.error(
+                    &id_node,
+                    Code::DependencyNotMet,
+                    format!("{} applies only when {what}.", self.name(&def.id)),
+                );
+            }
         }
     }
 
