@@ -166,7 +166,15 @@ pub fn App(p: &AppProps) -> Html {
     }
     let on_refresh = {
         let refresh = refresh.clone();
-        Callback::from(move |_| refresh.set(*refresh + 1))
+        let ns = p.input.namespace.clone();
+        Callback::from(move |_| {
+            refresh.set(*refresh + 1);
+            // The picker's kept catalog is renewed too, when it next opens.
+            let ns = ns.clone();
+            wasm_bindgen_futures::spawn_local(
+                async move { crate::picker::forget_catalog(&ns).await },
+            );
+        })
     };
     let on_add = {
         let d = model.dispatcher();
@@ -232,7 +240,7 @@ pub fn App(p: &AppProps) -> Html {
             if model.settings.is_empty() { <p class="unit">{ "This policy has no settings yet." }</p> }
             <Picker host={p.host.clone()} namespace={AttrValue::from(p.input.namespace.clone())}
                 filter={Ptr(Rc::new(SearchFilter::for_policy(&ctx)))} template={model.template.clone().map(Ptr)}
-                defs={Ptr(model.defs.clone())} categories={Ptr(model.categories.clone())}
+                defs={Ptr(model.defs.clone())} categories={Ptr(model.categories.clone())} generation={*refresh}
                 present={Ptr(Rc::new(present))} {on_add} />
         </div>
     }

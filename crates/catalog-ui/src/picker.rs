@@ -28,6 +28,9 @@ pub struct PickerProps {
     /// The policy's definitions (a template's are among them).
     pub defs: Ptr<Definitions>,
     pub categories: Ptr<HashMap<String, String>>,
+    /// How often the user asked for fresh definitions (Refresh): a change drops the catalog
+    /// loaded here, so the next open reads it from Graph again.
+    pub generation: u32,
     /// Definition ids the policy has already (lower case).
     pub present: Ptr<HashSet<String>>,
     pub on_add: Callback<(Value, Vec<Value>)>,
@@ -41,11 +44,22 @@ struct Catalog {
     categories: Vec<(String, String)>,
 }
 
-/// The whole catalog, kept pages first, else from Graph page by page (then kept).
-async fn load_catalog(host: &Host, ns: &str) -> Result<(Definitions, String), String> {
+/// Marks the kept catalog of `ns` stale (Refresh): the picker's next load asks Graph.
+pub async fn forget_catalog(ns: &str) {
+    store::write(&format!("{ns}|catalog|meta"), &json!({"pages": 0})).await;
+}
+
+/// The whole catalog, kept pages first (unless `fresh`: after Refresh), else from Graph page by
+/// page (then kept).
+async fn load_catalog(host: &Host, ns: &str, fresh: bool) -> Result<(Definitions, String), String> {
     let meta_key = format!("{ns}|catalog|meta");
     let mut defs = Definitions::default();
-    if let Some(meta) = store::read(&meta_key).await {
+    let kept = if fresh {
+        None
+    } else {
+        store::read(&meta_key).await
+    };
+    if let Some(meta) = kept {
         let pages = meta.get("pages").and_then(Value::as_u64).unwrap_or(0);
         let mut whole = pages > 0;
         for i in 0..pages {
@@ -110,7 +124,9 @@ pub fn Picker(p: &PickerProps) -> Html {
     let category = use_state_eq(|| None::<String>);
     let names = use_state(|| Rc::new(HashMap::<String, String>::new()));
 
-    // The catalog loads when the picker first opens.
+    // The catalog loads when the picker first opens; after Refresh (a new generation), the
+    // one loaded here goes and the next open reads it from Graph again.
+    let loaded_generation = use_mut_ref(|| 0u32);
     {
         let (catalog, status, names) = (catalog.clone(), status.clone(), names.clone());
         let (host, ns, template, defs, known) = (
@@ -120,10 +136,16 @@ pub fn Picker(p: &PickerProps) -> Html {
             p.defs.clone(),
             p.categories.clone(),
         );
-        use_effect_with(*open, move |open| {
-            if !*open || catalog.is_some() || status.is_some() {
+        use_effect_with((*open, p.generation), move |&(open, generation)| {
+            let stale = *loaded_generation.borrow() != generation;
+            if stale {
+                catalog.set(None);
+                status.set(None);
+            }
+            if !open || (!stale && (catalog.is_some() || status.is_some())) {
                 return;
             }
+            *loaded_generation.borrow_mut() = generation;
             if template.is_some() {
                 // A template's settings are among the policy's definitions already.
                 catalog.set(Some(Rc::new(prepare((*defs.0).clone(), &known.0))));
@@ -131,7 +153,7 @@ pub fn Picker(p: &PickerProps) -> Html {
             }
             status.set(Some("Loading the settings catalog…".into()));
             wasm_bindgen_futures::spawn_local(async move {
-                match load_catalog(&host, &ns).await {
+                match load_catalog(&host, &ns, generation > 0).await {
                     Ok((defs, as_of)) => {
                         let mut all = all_categories(&host, &ns).await;
                         all.extend(known.0.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -259,6 +259,33 @@ async fn a_settings_catalog_policy_is_edited_by_its_definitions_and_sent_with_on
     // Graph holds them now.
     let after = h.sandbox.object("beta", SETTINGS_WINDOWS_ID);
     assert_eq!(instances(&after["settings"]).len(), 16);
+
+    // Refresh renews the picker's catalog too: open, it asks Graph for the catalog again.
+    let catalog_gets = |h: &Harness| {
+        h.sandbox
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.path.contains("/configurationSettings"))
+            .count()
+    };
+    let asked = catalog_gets(&h);
+    assert!(asked > 0, "the picker loaded the catalog");
+    js_click(&h, "#refresh-definitions").await;
+    let open = h
+        .page
+        .js(
+            "return document.querySelector('#add-setting').getAttribute('aria-expanded');",
+            vec![],
+        )
+        .await;
+    if open != json!("true") {
+        js_click(&h, "#add-setting").await;
+    }
+    h.page
+        .until("the catalog asked for again after Refresh", || async {
+            (catalog_gets(&h) > asked).then_some(())
+        })
+        .await;
     h.finish().await;
 }
 

@@ -203,9 +203,7 @@ impl<'a> Walker<'a> {
                         && !parent.has_child(&def.id)
                         && !def.has_child(&parent.id);
                     other.then(|| {
-                        let option = parent
-                            .option(&d.dependent_on)
-                            .map(|o| o.item_id.as_str());
+                        let option = parent.option(&d.dependent_on).map(|o| o.item_id.as_str());
                         (parent, option)
                     })
                 })
