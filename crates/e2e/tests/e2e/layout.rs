@@ -51,6 +51,25 @@ async fn the_list_is_home_and_the_browser_buttons_move_between_it_and_objects() 
     let page = &h.page;
     page.goto(&h.home("beta")).await;
 
+    // A page that opens on the list fetches the list's module while the app loads (before the
+    // app's own wasm is in), and once: the module's own fetches reuse what the page asked for.
+    page.wait_for("#list-button").await;
+    let fetched = page
+        .js(
+            r"const all = performance.getEntriesByType('resource');
+              const home = all.filter(e => /home\/(boot\.js|home_ui\.js|home_ui_bg\.wasm)$/.test(e.name));
+              const app = all.find(e => /intune-editor-[0-9a-f]+_bg\.wasm$/.test(e.name));
+              const wasm = home.find(e => e.name.endsWith('home_ui_bg.wasm'));
+              return [home.length, !!(wasm && app && wasm.startTime < app.responseEnd)];",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        fetched,
+        serde_json::json!([3, true]),
+        "each file of home/ once, asked for beside the app's wasm"
+    );
+
     // Connected with the sandbox's token: the connection is one line in the header, folded,
     // saying where and as whom; it opens on demand.
     page.wait_for("#connection:not([open])").await;
