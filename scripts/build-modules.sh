@@ -30,7 +30,8 @@ mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
   "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/catalog_ui.wasm"
 # The page starts the module with a <script type="module"> of this file (no code in the app's
-# own bundle, no request before a configuration policy opens). It mounts the module into
+# own bundle, no request before a configuration policy opens; index.html starts it at once for
+# a link to one). It mounts the module into
 # #catalog-root, again whenever that element is a new one, and has it read the page's policy
 # anew when the element's data-rev changes; the same for the review's rows in #settings-diff.
 # The page's side is window.wasmBindings (see
@@ -50,6 +51,9 @@ if (!document.getElementById("catalog-css")) {
 }
 import("./catalog_ui.js" + new URL(import.meta.url).search).then(async (m) => {
   await m.default({ module_or_path: wasm });
+  // Started by a link to a settings policy, this runs while the page itself still loads: what
+  // the policy will need from the browser's cache is looked up now.
+  m.prefetch_link(location.search);
   let root = null, rev = null, handle = null, table = null, tableRev = null;
   const sync = () => {
     const t = document.getElementById("settings-diff");
@@ -73,7 +77,12 @@ import("./catalog_ui.js" + new URL(import.meta.url).search).then(async (m) => {
   new MutationObserver(sync).observe(document.body,
     { childList: true, subtree: true, attributes: true, attributeFilter: ["data-rev"] });
   sync();
-}).catch((e) => self.wasmBindings.catalog_failed(e));
+}).catch((e) => {
+  // Started early (index.html, for a link to a settings policy), the page may not be up yet:
+  // the failure waits for it.
+  const report = () => self.wasmBindings ? self.wasmBindings.catalog_failed(e) : setTimeout(report, 100);
+  report();
+});
 JS
 # The module's own rules. A setting out of sight is laid out and painted only when it comes
 # near (its place kept meanwhile): a policy of hundreds of settings is drawn as fast as a

@@ -15,10 +15,16 @@ use crate::state::Action;
 
 thread_local! {
     static CTX: RefCell<Option<Ctx>> = const { RefCell::new(None) };
+    /// A failure reported before the App was there (a module started by index.html).
+    static EARLY_FAILURE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Gives the module's functions the store (once, by the App).
+/// Gives the module's functions the store (once, by the App); a failure reported before it
+/// reaches the store now.
 pub fn connect(ctx: Ctx) {
+    if let Some(why) = EARLY_FAILURE.with(|f| f.borrow_mut().take()) {
+        ctx.send(AppAction::CatalogModule(Some(why)));
+    }
     CTX.with(|c| *c.borrow_mut() = Some(ctx));
 }
 
@@ -96,7 +102,9 @@ pub fn catalog_errors(n: u32) {
 /// The module could not start: its script did not load (an `Event`) or it failed (an error).
 #[wasm_bindgen]
 pub fn catalog_failed(e: JsValue) {
-    if let Some(ctx) = ctx() {
-        ctx.send(AppAction::CatalogModule(Some(catalog_module::failure(&e))));
+    let why = catalog_module::failure(&e);
+    match ctx() {
+        Some(ctx) => ctx.send(AppAction::CatalogModule(Some(why))),
+        None => EARLY_FAILURE.with(|f| *f.borrow_mut() = Some(why)),
     }
 }

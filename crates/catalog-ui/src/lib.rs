@@ -80,6 +80,44 @@ impl CatalogHandle {
     }
 }
 
+/// The cache keys of the policy a page's link opens (`?graph=…&api=…&id=…`, as
+/// `location.search`): its definitions and the category names, keyed as the page will name them
+/// (`state::Input::policy_key`); none without a Graph base, an API version and an id.
+pub fn link_keys(search: &str) -> Vec<String> {
+    // The browser's own reading of a query, as the page's (`session::page_link`).
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(search) else {
+        return Vec::new();
+    };
+    link_keys_of(params.get("graph"), params.get("api"), params.get("id"))
+}
+
+/// [`link_keys`] of the decoded parameters (pure).
+pub fn link_keys_of(graph: Option<String>, api: Option<String>, id: Option<String>) -> Vec<String> {
+    use policy_core::endpoint::GraphBase;
+    use policy_core::model::ApiVersion;
+    let (Some(graph), Some(api), Some(id)) = (graph, api, id) else {
+        return Vec::new();
+    };
+    let (Ok(base), Some(api)) = (GraphBase::parse(&graph), ApiVersion::parse(&api)) else {
+        return Vec::new();
+    };
+    // A cloud's root is that cloud's base, as the page's settings make it.
+    let base = base.cloud_of().map(GraphBase::cloud).unwrap_or(base);
+    let namespace = format!("{base}|{api}");
+    vec![
+        format!("{namespace}|policy|{id}"),
+        load::categories_key(&namespace),
+    ]
+}
+
+/// Starts reading what the page's link will need from the browser's cache (boot.js calls it as
+/// soon as the module is in, which a link to a settings policy makes happen while the page
+/// itself still loads).
+#[wasm_bindgen]
+pub fn prefetch_link(search: &str) {
+    store::prefetch(&link_keys(search));
+}
+
 /// Mounts the editor in `element` with the page's policy (`catalog_input`).
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element) -> CatalogHandle {
@@ -141,4 +179,44 @@ pub fn review(table: web_sys::Element) -> Result<(), JsValue> {
         add(&tr, "td", &after, "new")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_links_keys_are_the_ones_the_page_will_name() {
+        let input = state::Input::parse(
+            r#"{"policy": {"id": "p-1"}, "namespace": "https://graph.microsoft.com|beta"}"#,
+        );
+        let keys = link_keys_of(
+            Some("https://graph.microsoft.com/".into()),
+            Some("beta".into()),
+            Some("p-1".into()),
+        );
+        assert_eq!(keys[0], input.policy_key());
+        assert_eq!(keys[1], load::categories_key(&input.namespace));
+        let custom = link_keys_of(
+            Some("http://127.0.0.1:8080".into()),
+            Some("v1.0".into()),
+            Some("x".into()),
+        );
+        assert!(
+            custom[0].starts_with("http://127.0.0.1:8080|v1.0|policy|x"),
+            "{custom:?}"
+        );
+        for (g, a, i) in [
+            (None, Some("beta"), Some("x")),
+            (Some("ftp://x"), Some("beta"), Some("x")),
+            (Some("https://graph.microsoft.com"), Some("v2"), Some("x")),
+        ] {
+            assert!(link_keys_of(
+                g.map(String::from),
+                a.map(String::from),
+                i.map(String::from)
+            )
+            .is_empty());
+        }
+    }
 }

@@ -146,14 +146,21 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Starts looking up `keys` now (as the module starts, before its first render), for
-/// [`lookup`] to take.
+/// Starts looking up `keys` now (as the module starts, before its first render; or earlier,
+/// from the page's link), for [`lookup`] to take. A key looked up already and not yet taken is
+/// not looked up again.
 pub fn prefetch(keys: &[String]) {
-    let started: Vec<_> = keys
-        .iter()
-        .filter_map(|k| Some((k.clone(), start_read(k)?)))
-        .collect();
-    PREFETCHED.with(|p| *p.borrow_mut() = started);
+    PREFETCHED.with(|p| {
+        let mut p = p.borrow_mut();
+        for k in keys {
+            if p.iter().any(|(have, _)| have == k) {
+                continue;
+            }
+            if let Some(lookup) = start_read(k) {
+                p.push((k.clone(), lookup));
+            }
+        }
+    });
 }
 
 /// The lookup of the entry `key`: the one [`prefetch`] started, if it did (each taken once),
