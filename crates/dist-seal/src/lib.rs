@@ -10,6 +10,9 @@
 //!   for it as a header.
 //! - `sw.js` gets the list of the build's own files, the only files (with the schema files) the
 //!   service worker caches: never `config.json`, the sign-in bridge or a page with a query.
+//! - `index.html` loses its comments first (HTML comments, CSS comments in its stylesheet,
+//!   whole-line `//` comments in its inline scripts): they are for this repository's readers,
+//!   and every byte of the page is in every first load.
 
 use std::path::Path;
 
@@ -66,6 +69,92 @@ pub fn inline_elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
         }
         at = body + end + close.len();
     }
+    out
+}
+
+/// `css` without its `/* … */` comments (strings kept as they are, a comment inside one
+/// included).
+pub fn strip_css_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                out.push(c);
+                let mut escaped = false;
+                for (_, d) in chars.by_ref() {
+                    out.push(d);
+                    if escaped {
+                        escaped = false;
+                    } else if d == '\\' {
+                        escaped = true;
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            '/' if css[i..].starts_with("/*") => {
+                let end = css[i + 2..].find("*/").map_or(css.len(), |e| i + 2 + e + 2);
+                while chars.peek().is_some_and(|&(j, _)| j < end) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    // The lines a comment filled go too.
+    out.lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `js` without the lines that hold only a `//` comment.
+pub fn strip_js_comment_lines(js: &str) -> String {
+    js.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `html` without comments: HTML comments outside its inline scripts and styles, and the
+/// comments inside those ([`strip_css_comments`], [`strip_js_comment_lines`]).
+pub fn strip_comments(html: &str) -> String {
+    // The inline elements' bodies, in document order, with what replaces each.
+    let mut bodies: Vec<(usize, usize, String)> = Vec::new();
+    for (tag, strip) in [
+        ("style", strip_css_comments as fn(&str) -> String),
+        ("script", strip_js_comment_lines),
+    ] {
+        for body in inline_elements(html, tag) {
+            let start = body.as_ptr() as usize - html.as_ptr() as usize;
+            bodies.push((start, start + body.len(), strip(body)));
+        }
+    }
+    bodies.sort_by_key(|b| b.0);
+    let strip_html = |text: &str| {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("<!--") {
+            out.push_str(&rest[..i]);
+            match rest[i..].find("-->") {
+                Some(e) => rest = rest[i + e + 3..].trim_start_matches([' ', '\n']),
+                None => {
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for (start, end, text) in bodies {
+        out.push_str(&strip_html(&html[at..start]));
+        out.push_str(&text);
+        at = end;
+    }
+    out.push_str(&strip_html(&html[at..]));
     out
 }
 
@@ -174,6 +263,7 @@ pub fn with_app_files(sw: &str, files: &[String]) -> Result<String, String> {
 pub fn seal(dir: &Path) -> Result<usize, String> {
     let index = dir.join("index.html");
     let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let html = strip_comments(&html);
     let p = policy(
         &inline_elements(&html, "script"),
         &inline_elements(&html, "style"),
@@ -194,6 +284,34 @@ mod tests {
     use super::*;
 
     const PAGE: &str = "<!doctype html><html><head><style>body{}</style>\n<script type=\"module\">import init from './a.js';init();</script><script src=\"x.js\"></script><scripts>no</scripts></head><body><script>\nvar a = 1;\n</script></body></html>";
+
+    #[test]
+    fn comments_go_and_code_stays() {
+        assert_eq!(
+            strip_css_comments("/* a */\nbody { color: red; } /* b */\n\n/* c\n d */\np::before { content: \"/* not a comment */\"; }"),
+            "body { color: red; } \np::before { content: \"/* not a comment */\"; }"
+        );
+        assert_eq!(
+            strip_css_comments("a { b: 'x\\'/*y*/' }"),
+            "a { b: 'x\\'/*y*/' }"
+        );
+        assert_eq!(strip_css_comments("a{}/* unterminated"), "a{}");
+        assert_eq!(
+            strip_js_comment_lines("  // says why\n  var u = 'http://x'; // kept\n//\nf();"),
+            "  var u = 'http://x'; // kept\nf();"
+        );
+        let page = "<!doctype html><head><!-- note -->\n  <style>/* c */\nb{}</style><script>\n// why\nvar a = '<!-- x -->';\n</script><script src=\"x.js\">// kept</script></head><body><!-- end --></body>";
+        let stripped = strip_comments(page);
+        assert_eq!(
+            stripped,
+            "<!doctype html><head><style>b{}</style><script>\nvar a = '<!-- x -->';</script><script src=\"x.js\">// kept</script></head><body></body>"
+        );
+        // What is hashed is what is served.
+        assert_eq!(
+            inline_elements(&stripped, "script"),
+            ["\nvar a = '<!-- x -->';"]
+        );
+    }
 
     #[test]
     fn hashes_are_the_csp_sha256_of_the_exact_text() {
