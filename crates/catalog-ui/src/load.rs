@@ -109,17 +109,26 @@ pub fn categories_key(namespace: &str) -> String {
 
 /// The category list as Graph gives it (every page), each category's id and name only.
 const CATEGORY_LIST: &str = "deviceManagement/configurationCategories?$select=id,displayName";
+/// The same, whole: for a service that refuses `$select` on this list (Graph's reference does not
+/// say that it takes it).
+const CATEGORY_LIST_WHOLE: &str = "deviceManagement/configurationCategories";
 
 /// Every category of the catalog, from Graph.
 async fn category_list(host: &Host) -> Result<Vec<Value>, String> {
-    let mut list = Vec::new();
-    host.get_pages(CATEGORY_LIST, |_, page| {
-        if let Some(items) = page.get("value").and_then(Value::as_array) {
-            list.extend(items.iter().cloned());
-        }
-    })
-    .await?;
-    Ok(list)
+    let pages = |path: &'static str| async move {
+        let mut list = Vec::new();
+        host.get_pages(path, |_, page| {
+            if let Some(items) = page.get("value").and_then(Value::as_array) {
+                list.extend(items.iter().cloned());
+            }
+        })
+        .await?;
+        Ok::<_, String>(list)
+    };
+    match pages(CATEGORY_LIST).await {
+        Ok(list) => Ok(list),
+        Err(_) => pages(CATEGORY_LIST_WHOLE).await,
+    }
 }
 
 /// Adds the names of `list` to `kept`; true when one is new or changed.

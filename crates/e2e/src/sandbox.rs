@@ -180,6 +180,17 @@ impl TestSandbox {
         self.running.sandbox.faults().push(rule);
     }
 
+    /// [`TestSandbox::fault`] for the requests whose path and query contain `path_contains`.
+    pub fn fault_at(&self, spec: &str, method: &str, path_contains: &str, count: u32) {
+        let rule = Rule {
+            spec: parse_spec(spec).expect("a valid fault spec"),
+            method: Some(method.to_string()),
+            path_contains: Some(path_contains.to_string()),
+            remaining: Some(count),
+        };
+        self.running.sandbox.faults().push(rule);
+    }
+
     /// Forgets every queued fault.
     pub fn clear_faults(&self) {
         self.running.sandbox.faults().clear();

@@ -449,3 +449,35 @@ async fn an_editor_that_cannot_load_says_so_and_loads_when_asked_again() {
     assert!(!h.page.exists("#catalog-failed").await);
     h.finish().await;
 }
+
+/// A service that refuses `$select` on the category list (Graph's reference does not promise
+/// it) still gets its categories named: the editor asks for the whole list instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn categories_are_named_when_select_is_refused() {
+    let h = Harness::start().await;
+    h.sandbox
+        .fault_at("500", "GET", "configurationCategories?", 10);
+    open_policy(&h, SETTINGS_WINDOWS_ID, PASSWORD).await;
+    h.page
+        .until("the categories named", || async {
+            let names = h
+                .page
+                .js(
+                    "return [...document.querySelectorAll('#catalog-root section.category h3')].map(h => h.textContent);",
+                    vec![],
+                )
+                .await;
+            names
+                .as_array()
+                .filter(|n| n.iter().any(|n| n == "Device lock"))
+                .map(|_| ())
+        })
+        .await;
+    let whole = h.sandbox.requests().into_iter().any(|r| {
+        r.method == "GET"
+            && r.path
+                .ends_with("/deviceManagement/configurationCategories")
+    });
+    assert!(whole, "the whole category list was asked for");
+    h.finish().await;
+}
