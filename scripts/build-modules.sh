@@ -37,10 +37,10 @@ wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
 # The page's side is window.wasmBindings (see
 # crates/catalog-ui/src/lib.rs).
 cat >"$OUT/boot.js" <<'JS'
-// A start again after a failure comes with a query (boot.js?2): the module is fetched anew.
-// The wasm is asked for at once, beside its JS (not once that has come); the URL is the one
-// the JS would ask for.
-const wasm = fetch(new URL("./catalog_ui_bg.wasm", import.meta.url));
+// A start again after a failure comes with a query (boot.js?2): the module is fetched anew,
+// its JS and its wasm (never an earlier failed answer).
+// The wasm is asked for at once, beside its JS (not once that has come).
+const wasm = fetch(new URL("./catalog_ui_bg.wasm" + new URL(import.meta.url).search, import.meta.url));
 wasm.catch(() => {});
 if (!document.getElementById("catalog-css")) {
   const css = document.createElement("link");
@@ -100,8 +100,9 @@ mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
   "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/home_ui.wasm"
 cat >"$OUT/boot.js" <<'JS'
-// A start again after a failure comes with a query (boot.js?2): the module is fetched anew.
-const wasm = fetch(new URL("./home_ui_bg.wasm", import.meta.url));
+// A start again after a failure comes with a query (boot.js?2): the module is fetched anew,
+// its JS and its wasm (never the failed answer index.html's preload may still hold).
+const wasm = fetch(new URL("./home_ui_bg.wasm" + new URL(import.meta.url).search, import.meta.url));
 wasm.catch(() => {});
 import("./home_ui.js" + new URL(import.meta.url).search).then(async (m) => {
   await m.default({ module_or_path: wasm });
