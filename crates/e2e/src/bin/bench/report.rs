@@ -44,7 +44,20 @@ pub struct Figures<'a> {
     pub optional: Optional,
 }
 
+/// The folders of the app's lazily loaded modules, which no form's first load needs.
+pub const LAZY_MODULES: [&str; 2] = ["catalog/", "home/"];
+
 impl Figures<'_> {
+    /// The files of a lazily loaded module this form's first load fetched (none, when the
+    /// split holds).
+    pub fn lazy_fetched(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .map(|f| f.name.as_str())
+            .filter(|n| LAZY_MODULES.iter().any(|m| n.starts_with(m)))
+            .collect()
+    }
+
     pub fn total(&self) -> Sizes {
         self.files
             .iter()
@@ -133,6 +146,16 @@ pub fn table(f: &Figures) -> String {
     for other in &f.other_requests {
         out.push_str(&format!("  (also fetched, not in dist/: {other})\n"));
     }
+    let lazy = f.lazy_fetched();
+    out.push_str(&format!(
+        "  files of the lazy modules ({}) in this first load: {}\n\n",
+        LAZY_MODULES.join(", "),
+        if lazy.is_empty() {
+            "none".to_string()
+        } else {
+            lazy.join(", ")
+        }
+    ));
 
     row(
         &mut out,
@@ -534,6 +557,7 @@ pub fn json(f: &Figures) -> Value {
             })).collect::<Vec<_>>(),
             "total": total.to_json(),
             "other_requests": f.other_requests,
+            "lazy_module_files": f.lazy_fetched(),
         },
         "navigation_to_form_ms": summary(&ready),
         "cold_loads": f.loads.iter().map(load_json).collect::<Vec<_>>(),
