@@ -24,45 +24,28 @@ optimise() {
   echo "build-modules: $(du -b "$1" | cut -f1) bytes of wasm in ${1#"$STAGING"/}"
 }
 
-OUT="$STAGING/catalog"
-rm -rf "$OUT"
-mkdir -p "$OUT"
-wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
-  "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/catalog_ui.wasm"
-# The page starts the module with a <script type="module"> of this file (no code in the app's
-# own bundle, no request before a configuration policy opens; index.html starts it at once for
-# a link to one). It mounts the module into
-# #catalog-root, again whenever that element is a new one, and has it read the page's policy
-# anew when the element's data-rev changes; the same for the review's rows in #settings-diff.
-# The page's side is window.wasmBindings (see
-# crates/catalog-ui/src/lib.rs).
-cat >"$OUT/boot.js" <<'JS'
-// A start again after a failure comes with a query (boot.js?2): the module is fetched anew,
-// its JS and its wasm (never an earlier failed answer).
-// The wasm is asked for at once, beside its JS (not once that has come).
-const wasm = fetch(new URL("./catalog_ui_bg.wasm" + new URL(import.meta.url).search, import.meta.url));
+# A module's boot.js, which the page starts with a <script type="module"> (no code in the app's
+# own bundle). It asks for the wasm at once, beside its JS; a start again after a failure comes
+# with a query (boot.js?2), so the JS and the wasm are fetched anew (never an earlier failed
+# answer, such as one index.html's preload may still hold). Once the module is in, it runs
+# $4 (JS, may be empty), then mounts the module into the element #$2 with m.mount, again
+# whenever that element is a new one, and calls the handle's update() when the element's
+# data-rev changes; $5 (JS, may be empty) runs on every change of the page too. A failure goes
+# to the page's export $3 and waits for the page if it is not up yet (a module index.html
+# started early). The page's side is window.wasmBindings.
+# Arguments: out folder, root element id, failure export, JS at start, JS at each change,
+# module name (catalog_ui, home_ui).
+write_boot() {
+  cat >"$1/boot.js" <<JS
+const wasm = fetch(new URL("./$6_bg.wasm" + new URL(import.meta.url).search, import.meta.url));
 wasm.catch(() => {});
-if (!document.getElementById("catalog-css")) {
-  const css = document.createElement("link");
-  css.id = "catalog-css";
-  css.rel = "stylesheet";
-  css.href = new URL("./catalog.css", import.meta.url).href;
-  document.head.appendChild(css);
-}
-import("./catalog_ui.js" + new URL(import.meta.url).search).then(async (m) => {
+import("./$6.js" + new URL(import.meta.url).search).then(async (m) => {
   await m.default({ module_or_path: wasm });
-  // Started by a link to a settings policy, this runs while the page itself still loads: what
-  // the policy will need from the browser's cache is looked up now.
-  m.prefetch_link(location.search);
-  let root = null, rev = null, handle = null, table = null, tableRev = null;
+  $4
+  let root = null, rev = null, handle = null;
   const sync = () => {
-    const t = document.getElementById("settings-diff");
-    if (t && (t !== table || t.dataset.rev !== tableRev)) {
-      table = t;
-      tableRev = t.dataset.rev;
-      m.review(t);
-    }
-    const el = document.getElementById("catalog-root");
+    $5
+    const el = document.getElementById("$2");
     if (el !== root) {
       if (handle) handle.unmount();
       handle = null;
@@ -78,12 +61,38 @@ import("./catalog_ui.js" + new URL(import.meta.url).search).then(async (m) => {
     { childList: true, subtree: true, attributes: true, attributeFilter: ["data-rev"] });
   sync();
 }).catch((e) => {
-  // Started early (index.html, for a link to a settings policy), the page may not be up yet:
-  // the failure waits for it.
-  const report = () => self.wasmBindings ? self.wasmBindings.catalog_failed(e) : setTimeout(report, 100);
+  const report = () => self.wasmBindings ? self.wasmBindings.$3(e) : setTimeout(report, 100);
   report();
 });
 JS
+}
+
+# The settings catalog editor, started when a configuration policy opens (index.html starts it
+# at once for a link to one): mounted into #catalog-root (crates/catalog-ui/src/lib.rs). At
+# start it looks up what the link's policy will need from the browser's cache; it also writes
+# the review's rows into #settings-diff whenever that element is new or its data-rev changed;
+# and it brings its stylesheet.
+OUT="$STAGING/catalog"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
+  "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/catalog_ui.wasm"
+write_boot "$OUT" catalog-root catalog_failed \
+  'm.prefetch_link(location.search); let table = null, tableRev = null;
+  if (!document.getElementById("catalog-css")) {
+    const css = document.createElement("link");
+    css.id = "catalog-css";
+    css.rel = "stylesheet";
+    css.href = new URL("./catalog.css", import.meta.url).href;
+    document.head.appendChild(css);
+  }' \
+  'const t = document.getElementById("settings-diff");
+    if (t && (t !== table || t.dataset.rev !== tableRev)) {
+      table = t;
+      tableRev = t.dataset.rev;
+      m.review(t);
+    }' \
+  catalog_ui
 # The module's own rules. A setting out of sight is laid out and painted only when it comes
 # near (its place kept meanwhile): a policy of hundreds of settings is drawn as fast as a
 # screenful.
@@ -92,37 +101,13 @@ cat >"$OUT/catalog.css" <<'CSS'
 CSS
 optimise "$OUT/catalog_ui_bg.wasm"
 
-# The home view: mounted into #home-root (again whenever that element is a new one) and told
-# to read the page's state anew when the element's data-rev changes (crates/home-ui/src/lib.rs).
+# The home view (the list and the drafts panel), started when the list shows (index.html
+# preloads it for a page that opens on the list): mounted into #home-root
+# (crates/home-ui/src/lib.rs).
 OUT="$STAGING/home"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
   "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/home_ui.wasm"
-cat >"$OUT/boot.js" <<'JS'
-// A start again after a failure comes with a query (boot.js?2): the module is fetched anew,
-// its JS and its wasm (never the failed answer index.html's preload may still hold).
-const wasm = fetch(new URL("./home_ui_bg.wasm" + new URL(import.meta.url).search, import.meta.url));
-wasm.catch(() => {});
-import("./home_ui.js" + new URL(import.meta.url).search).then(async (m) => {
-  await m.default({ module_or_path: wasm });
-  let root = null, rev = null, handle = null;
-  const sync = () => {
-    const el = document.getElementById("home-root");
-    if (el !== root) {
-      if (handle) handle.unmount();
-      handle = null;
-      root = el;
-      rev = el && el.dataset.rev;
-      if (el) handle = m.mount(el);
-    } else if (el && el.dataset.rev !== rev) {
-      rev = el.dataset.rev;
-      handle.update();
-    }
-  };
-  new MutationObserver(sync).observe(document.body,
-    { childList: true, subtree: true, attributes: true, attributeFilter: ["data-rev"] });
-  sync();
-}).catch((e) => self.wasmBindings.home_failed(e));
-JS
+write_boot "$OUT" home-root home_failed "" "" home_ui
 optimise "$OUT/home_ui_bg.wasm"

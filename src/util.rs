@@ -105,22 +105,6 @@ pub fn wait_text(seconds: u64) -> String {
     }
 }
 
-/// An RFC 3339 date-time as the user reads dates (the browser's locale and time zone, e.g.
-/// "1 May 2024, 10:30"); the text as given when the browser cannot read it.
-pub fn local_date_time(text: &str) -> String {
-    if text.is_empty() {
-        return String::new();
-    }
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text));
-    if d.get_time().is_nan() {
-        return text.to_string();
-    }
-    let opts = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&opts, &"timeStyle".into(), &"short".into());
-    d.to_locale_string("default", &opts).into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,21 @@ pub const WAIT: Duration = Duration::from_secs(10);
 /// How often a wait looks again.
 pub const POLL: Duration = Duration::from_millis(50);
 
+/// Copies `from` (a built app, say) into `to`, folders included, but the top-level folder `skip`.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path, skip: &str) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for entry in std::fs::read_dir(from).expect("a folder").flatten() {
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            if entry.file_name() != skip {
+                copy_dir(&src, &dst, "");
+            }
+        } else {
+            std::fs::copy(&src, &dst).expect("copied");
+        }
+    }
+}
+
 /// The built web app the tests drive: `<repo>/dist`.
 pub fn dist_dir() -> PathBuf {
     let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist");

@@ -315,21 +315,6 @@ async fn the_big_form_has_sections_contents_filters_and_a_grouped_review() {
     h.finish().await;
 }
 
-/// Copies `from` into `to`, folders included, but the top-level folder `skip`.
-fn copy_dir(from: &std::path::Path, to: &std::path::Path, skip: &str) {
-    std::fs::create_dir_all(to).expect("a folder");
-    for entry in std::fs::read_dir(from).expect("a folder").flatten() {
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if src.is_dir() {
-            if entry.file_name() != skip {
-                copy_dir(&src, &dst, "");
-            }
-        } else {
-            std::fs::copy(&src, &dst).expect("copied");
-        }
-    }
-}
-
 /// The list is a module of its own (home/): on a host that does not serve it, the page says so
 /// with "Try again", which brings the list once the host serves it; the header bar works
 /// throughout.
@@ -337,14 +322,14 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path, skip: &str) {
 async fn a_list_that_cannot_load_says_so_and_loads_when_asked_again() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let dist = e2e::dist_dir();
-    copy_dir(&dist, dir.path(), "home");
+    e2e::copy_dir(&dist, dir.path(), "home");
     let h =
         Harness::with_sandbox(e2e::TestSandbox::start(Some(dir.path().to_path_buf())).await).await;
     h.page.goto(&h.home("beta")).await;
     let shown = h.page.wait_for_text("#home-failed", "could not load").await;
     assert!(shown.contains("object list"), "{shown}");
     assert!(h.page.exists("#connection-summary").await);
-    copy_dir(&dist.join("home"), &dir.path().join("home"), "");
+    e2e::copy_dir(&dist.join("home"), &dir.path().join("home"), "");
     h.page.click("#home-failed button").await;
     h.page.wait_for("#list-button").await;
     assert!(!h.page.exists("#home-failed").await);

@@ -411,21 +411,6 @@ async fn offline_the_draft_of_a_settings_policy_reopens_and_validates() {
     drop(driver);
 }
 
-/// Copies `from` into `to`, folders included, but the top-level folder `skip`.
-fn copy_dir(from: &std::path::Path, to: &std::path::Path, skip: &str) {
-    std::fs::create_dir_all(to).expect("a folder");
-    for entry in std::fs::read_dir(from).expect("a folder").flatten() {
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if src.is_dir() {
-            if entry.file_name() != skip {
-                copy_dir(&src, &dst, "");
-            }
-        } else {
-            std::fs::copy(&src, &dst).expect("copied");
-        }
-    }
-}
-
 /// A link to a settings policy starts its editor while the page loads (index.html); on a host
 /// without the editor's files that start fails before the app is up, and the app still says so
 /// once it is, with "Try again", which loads the editor once the host serves it.
@@ -433,7 +418,7 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path, skip: &str) {
 async fn an_editor_that_cannot_load_says_so_and_loads_when_asked_again() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let dist = e2e::dist_dir();
-    copy_dir(&dist, dir.path(), "catalog");
+    e2e::copy_dir(&dist, dir.path(), "catalog");
     let h = Harness::with_sandbox(TestSandbox::start(Some(dir.path().to_path_buf())).await).await;
     h.page
         .goto(&h.link("beta", SETTINGS_POLICY, Some(SETTINGS_WINDOWS_ID)))
@@ -443,7 +428,7 @@ async fn an_editor_that_cannot_load_says_so_and_loads_when_asked_again() {
         .wait_for_text("#catalog-failed", "could not load")
         .await;
     assert!(shown.contains("settings editor"), "{shown}");
-    copy_dir(&dist.join("catalog"), &dir.path().join("catalog"), "");
+    e2e::copy_dir(&dist.join("catalog"), &dir.path().join("catalog"), "");
     h.page.click("#catalog-failed button").await;
     h.page.wait_for(&setting(PASSWORD)).await;
     assert!(!h.page.exists("#catalog-failed").await);
