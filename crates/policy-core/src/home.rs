@@ -189,7 +189,17 @@ pub fn input_json(
             strings(&mut l.editable.iter().map(|(n, _)| n.as_str())),
         )
     });
-    let items: Vec<String> = items.iter().map(Value::to_string).collect();
+    // Only what a row reads: a list of big profiles would otherwise cross whole on every update.
+    let items: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let fields: Vec<String> = listing::ROW_FIELDS
+                .iter()
+                .filter_map(|k| Some(format!("{}:{}", q(k), item.get(*k)?)))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        })
+        .collect();
     let drafts: Vec<String> = drafts
         .iter()
         .map(|d| {
@@ -375,7 +385,12 @@ mod tests {
             key: "u".into(),
             what: "w".into(),
         }];
-        let items = [serde_json::json!({"id": "1", "displayName": "x"})];
+        let items = [
+            serde_json::json!({"id": "1", "displayName": "x", "isAssigned": true,
+            "@odata.type": "#microsoft.graph.windows10GeneralConfiguration",
+            "lastModifiedDateTime": "2026-01-02T03:04:05Z",
+            "passwordRequired": true, "omaSettings": [{"omaUri": "./Vendor/MSFT/x"}]}),
+        ];
         let json = input_json(
             "v1.0",
             "deviceManagement/a",
@@ -391,7 +406,11 @@ mod tests {
         assert_eq!(input.lists.as_ref(), Some(&lists));
         assert_eq!(input.catalog_error.as_deref(), Some("offline"));
         assert_eq!(input.rows.len(), 1);
-        assert_eq!(input.rows[0].name, "x");
+        assert_eq!(
+            Some(&input.rows[0]),
+            crate::listing::row(&items[0]).as_ref()
+        );
+        assert!(!json.contains("omaSettings") && !json.contains("passwordRequired"));
         assert!(input.has_more && input.loading);
         assert_eq!(input.drafts, drafts);
         assert_eq!(input.unreadable, unreadable);

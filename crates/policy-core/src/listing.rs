@@ -78,6 +78,17 @@ pub fn platform(type_name: &str, platforms: Option<&str>) -> &'static str {
     }
 }
 
+/// The properties of an object [`row`] reads: all a list needs of a list answer's items.
+pub const ROW_FIELDS: [&str; 7] = [
+    "id",
+    "@odata.type",
+    "displayName",
+    "name",
+    "platforms",
+    "lastModifiedDateTime",
+    "isAssigned",
+];
+
 /// The row of one object of a list answer; `None` for an item without an id.
 pub fn row(v: &Value) -> Option<Row> {
     let text = |k: &str| v.get(k).and_then(Value::as_str);
