@@ -103,11 +103,16 @@ pub enum Code {
     Unreadable,
     /// The file is not valid JSON.
     InvalidJson,
+    // The endpoint security intents' (`crate::intents`).
+    /// A setting's `valueJson` is not JSON text.
+    InvalidValueJson,
+    /// A setting's `value` and `valueJson` say different things.
+    ValueMismatch,
 }
 
 impl Code {
     /// Every code, in the order of the declaration.
-    pub const ALL: [Code; 45] = [
+    pub const ALL: [Code; 47] = [
         Code::NotObject,
         Code::MissingOdataType,
         Code::UnknownType,
@@ -153,6 +158,8 @@ impl Code {
         Code::TemplateNotChecked,
         Code::Unreadable,
         Code::InvalidJson,
+        Code::InvalidValueJson,
+        Code::ValueMismatch,
     ];
 
     /// The stable string: what the CLI prints and the page's `data-code` holds.
@@ -203,6 +210,8 @@ impl Code {
             Code::TemplateNotChecked => "template-not-checked",
             Code::Unreadable => "unreadable",
             Code::InvalidJson => "invalid-json",
+            Code::InvalidValueJson => "invalid-value-json",
+            Code::ValueMismatch => "value-mismatch",
         }
     }
 }
@@ -226,7 +235,7 @@ mod tests {
     use std::collections::HashSet;
 
     /// The published strings. One may be added; none may change or go.
-    const PUBLISHED: [(Code, &str); 45] = [
+    const PUBLISHED: [(Code, &str); 47] = [
         (Code::NotObject, "not-object"),
         (Code::MissingOdataType, "missing-odata-type"),
         (Code::UnknownType, "unknown-type"),
@@ -272,6 +281,8 @@ mod tests {
         (Code::TemplateNotChecked, "template-not-checked"),
         (Code::Unreadable, "unreadable"),
         (Code::InvalidJson, "invalid-json"),
+        (Code::InvalidValueJson, "invalid-value-json"),
+        (Code::ValueMismatch, "value-mismatch"),
     ];
 
     /// A new variant fails to compile here until it is listed in `Code::ALL` and `PUBLISHED`.
@@ -321,7 +332,9 @@ mod tests {
             | Code::SettingsNotChecked
             | Code::TemplateNotChecked
             | Code::Unreadable
-            | Code::InvalidJson => {
+            | Code::InvalidJson
+            | Code::InvalidValueJson
+            | Code::ValueMismatch => {
                 Code::ALL.contains(&code) && PUBLISHED.iter().any(|&(c, _)| c == code)
             }
         }

@@ -16,6 +16,8 @@ pub mod endpoint;
 pub mod generate;
 pub mod graph_error;
 pub mod home;
+#[cfg(feature = "settings")]
+pub mod intents;
 pub mod json_read;
 pub mod label;
 pub mod listing;

@@ -5,7 +5,10 @@
 //! (`{"value": [...]}`); `-` is standard input. A settings catalog or endpoint security policy's
 //! `settings` are checked against the setting definitions of the `--definitions` files and those
 //! the policies embed (`$expand=settingDefinitions`); an endpoint security policy's also against
-//! its template's rules, from the `--template` files. Exit 0 when no file has an error, 1 when
+//! its template's rules, from the `--template` files. An older endpoint security policy (an
+//! intent, `deviceManagement/intents`) has its `settings` checked against the intent setting
+//! definitions of the `--definitions` files and those it embeds
+//! (`$expand=categories($expand=settingDefinitions)`). Exit 0 when no file has an error, 1 when
 //! any has, 2 for a usage error or a file that is not readable JSON.
 
 use std::io::{Read, Write};
@@ -14,8 +17,11 @@ use std::process::ExitCode;
 use clap::{ArgAction, Parser, ValueEnum};
 
 use policy_core::embedded::schema;
+use policy_core::intents::{is_intent, validate_intent, IntentDefinitions, INTENT_TYPE};
 use policy_core::model::ApiVersion;
-use policy_core::settings::{validate_policy, Definitions, PolicyContext, Template};
+use policy_core::settings::{
+    validate_policy, DefinitionKind, Definitions, PolicyContext, Template,
+};
 use policy_core::{validate, validate_as, Code, FieldPath, Mode, Problem, Severity};
 use serde::Serialize;
 use serde_json::Value;
@@ -26,7 +32,8 @@ use serde_json::Value;
     name = "policy-lint",
     about = "Checks exported Intune configuration objects (Graph JSON) against Microsoft's metadata,
 offline: the editor's own validation, for scripts and pipelines. Settings catalog and endpoint
-security policies have their settings checked against setting definitions (--definitions).",
+security policies, and the older endpoint security intents, have their settings checked against
+setting definitions (--definitions).",
     after_help = "Exit status: 0 when no file has an error, 1 when any file has one, 2 for a usage
 error or a file that cannot be read as JSON.",
     next_line_help = true,
@@ -52,8 +59,12 @@ struct Options {
     /// Setting definitions to check settings catalog and endpoint security policies
     /// against: a Graph answer as it comes (configurationSettings, or settings or
     /// settingTemplates with $expand=settingDefinitions), or a list of definitions;
-    /// repeat for several files. Definitions a policy embeds are used too; without
-    /// any, a policy's settings are not checked (a warning)
+    /// repeat for several files. A file may instead (or also) hold the setting
+    /// definitions of endpoint security intents (deviceManagement/intents): an
+    /// answer of templates/{id}/categories/{id}/settingDefinitions (or of intents/…),
+    /// a category, or a template with $expand=categories($expand=settingDefinitions).
+    /// Definitions a policy or an intent embeds are used too; without any, its
+    /// settings are not checked (a warning)
     #[arg(long, value_name = "FILE", action = ArgAction::Append, verbatim_doc_comment)]
     definitions: Vec<String>,
     /// An endpoint security template, to check the policies made from it against its rules
@@ -167,6 +178,17 @@ fn read_document(file: &str) -> Result<Value, Error> {
     serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(Error::Json)
 }
 
+/// Everything the settings of policies and intents are checked against.
+#[derive(Default)]
+struct Known {
+    /// Settings catalog definitions.
+    defs: Definitions,
+    /// Endpoint security templates of settings catalog policies.
+    templates: Vec<Template>,
+    /// Intent setting definitions.
+    intents: IntentDefinitions,
+}
+
 /// The `@odata.type` of a settings catalog (and endpoint security) policy.
 const POLICY_TYPE: &str = "#microsoft.graph.deviceManagementConfigurationPolicy";
 
@@ -198,17 +220,58 @@ fn objects(doc: &Value) -> Vec<(Option<FieldPath>, &Value)> {
     }
 }
 
-/// Validates one object against the schema and, for a settings policy, its settings.
-fn check_object(
-    item: &Value,
-    opts: &Options,
-    defs: &Definitions,
-    templates: &[Template],
-) -> Vec<Problem> {
+/// The warning for settings that could not be checked.
+fn settings_not_checked() -> Problem {
+    Problem {
+        path: FieldPath::root().prop("settings"),
+        code: Code::SettingsNotChecked,
+        severity: Severity::Warning,
+        message: "The settings were not checked: give their definitions with --definitions FILE."
+            .into(),
+    }
+}
+
+/// True when the object has a non-empty `settings` list.
+fn has_settings(item: &Value) -> bool {
+    item.get("settings")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+}
+
+/// Validates an intent against the schema and its settings against the intent definitions.
+fn check_intent(item: &Value, opts: &Options, known: &Known) -> Vec<Problem> {
+    let s = schema(opts.api);
+    let intent_type = s.find(INTENT_TYPE.trim_start_matches('#'));
+    let mut problems = match intent_type {
+        Some(id) if item.get("@odata.type").is_none() => validate_as(s, id, item, opts.mode()),
+        _ => validate(s, item, opts.mode()),
+    };
+    // `settings` is a relationship in the metadata; it is checked here instead.
+    problems.retain(|p| !(p.code == Code::NavigationProperty && p.path.as_str() == "settings"));
+    match item.get("settings") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(settings)) if known.intents.is_empty() => {
+            if !settings.is_empty() {
+                problems.push(settings_not_checked());
+            }
+        }
+        // Not a list is said without definitions too.
+        Some(_) => problems.extend(validate_intent(item, &known.intents)),
+    }
+    problems
+}
+
+/// Validates one object against the schema and, for a settings policy or an intent, its
+/// settings.
+fn check_object(item: &Value, opts: &Options, known: &Known) -> Vec<Problem> {
     let s = schema(opts.api);
     if !is_settings_policy(item) {
+        if is_intent(item) {
+            return check_intent(item, opts, known);
+        }
         return validate(s, item, opts.mode());
     }
+    let (defs, templates) = (&known.defs, &known.templates);
     let policy_type = s.find(POLICY_TYPE.trim_start_matches('#'));
     let mut problems = match policy_type {
         Some(id) if item.get("@odata.type").is_none() => validate_as(s, id, item, opts.mode()),
@@ -216,20 +279,9 @@ fn check_object(
     };
     // `settings` is a relationship in the metadata; it is checked here instead.
     problems.retain(|p| !(p.code == Code::NavigationProperty && p.path.as_str() == "settings"));
-    let has_settings = item
-        .get("settings")
-        .and_then(Value::as_array)
-        .is_some_and(|a| !a.is_empty());
     if defs.is_empty() {
-        if has_settings {
-            problems.push(Problem {
-                path: FieldPath::root().prop("settings"),
-                code: Code::SettingsNotChecked,
-                severity: Severity::Warning,
-                message:
-                    "The settings were not checked: give their definitions with --definitions FILE."
-                        .into(),
-            });
+        if has_settings(item) {
+            problems.push(settings_not_checked());
         }
     } else {
         let wanted = PolicyContext::of(item).template_id;
@@ -256,16 +308,11 @@ fn check_object(
 }
 
 /// Validates one document: an object, or each object of a list response under `value[i]`.
-fn check_document(
-    doc: &Value,
-    opts: &Options,
-    defs: &Definitions,
-    templates: &[Template],
-) -> Vec<Problem> {
+fn check_document(doc: &Value, opts: &Options, known: &Known) -> Vec<Problem> {
     objects(doc)
         .into_iter()
         .flat_map(|(prefix, item)| {
-            check_object(item, opts, defs, templates)
+            check_object(item, opts, known)
                 .into_iter()
                 .map(move |mut p| {
                     if let Some(prefix) = &prefix {
@@ -288,17 +335,45 @@ fn check_document(
         .collect()
 }
 
-/// Reads the `--definitions` files; a file that cannot be read, or holds no definitions (a
-/// mistaken file, most likely), is reported like an unreadable input file.
-fn load_definitions(files: &[String], defs: &mut Definitions) -> Vec<FileReport> {
+/// Adds the definitions a document holds: settings catalog definitions to `known.defs`,
+/// intent setting definitions to `known.intents`; returns how many of each it read, or why
+/// it holds neither kind's shape.
+fn add_definitions(doc: &Value, known: &mut Known) -> Result<(usize, usize), String> {
+    let mut intents = IntentDefinitions::default();
+    let intent_read = intents.add_graph_json(doc);
+    // The settings catalog's reader takes any typed "…Definition" for one of its own, intent
+    // definitions too: those are left to the intents.
+    let mut catalog = Definitions::default();
+    let catalog_read = catalog.add_graph_json(doc);
+    let mut added = 0;
+    for d in catalog.iter() {
+        let intent = d.kind == DefinitionKind::Other && intents.get(&d.id).is_some();
+        if !intent {
+            known.defs.insert(d.clone());
+            added += 1;
+        }
+    }
+    let intent_added = intents.len();
+    for d in intents.iter() {
+        known.intents.insert(d.clone());
+    }
+    match (catalog_read, intent_read) {
+        (Err(e), Err(_)) => Err(e.to_string()),
+        _ => Ok((added, intent_added)),
+    }
+}
+
+/// Reads the `--definitions` files; a file that cannot be read, or holds no definitions of
+/// either kind (a mistaken file, most likely), is reported like an unreadable input file.
+fn load_definitions(files: &[String], known: &mut Known) -> Vec<FileReport> {
     let mut failed = Vec::new();
     for file in files {
-        let added = read_document(file).and_then(|doc| match defs.add_graph_json(&doc) {
-            Ok(0) => Err(Error::Definitions(
-                "no setting definitions in this file (a Graph answer with $expand=settingDefinitions, or configurationSettings, holds them)".into(),
+        let added = read_document(file).and_then(|doc| match add_definitions(&doc, known) {
+            Ok((0, 0)) => Err(Error::Definitions(
+                "no setting definitions in this file (a Graph answer with $expand=settingDefinitions, or configurationSettings, holds them; for intents, a settingDefinitions answer of a template's or an intent's categories)".into(),
             )),
             Ok(_) => Ok(()),
-            Err(e) => Err(Error::Definitions(e.to_string())),
+            Err(e) => Err(Error::Definitions(e)),
         });
         if let Err(e) = added {
             failed.push(unreadable(file, e));
@@ -341,14 +416,13 @@ fn check_file(
     file: &str,
     doc: Result<Value, Error>,
     opts: &Options,
-    defs: &Definitions,
-    templates: &[Template],
+    known: &Known,
 ) -> (FileReport, bool) {
     let doc = match doc {
         Ok(doc) => doc,
         Err(e) => return (unreadable(file, e), false),
     };
-    let problems = check_document(&doc, opts, defs, templates);
+    let problems = check_document(&doc, opts, known);
     let valid = !problems.iter().any(Problem::is_error);
     (
         FileReport {
@@ -380,23 +454,29 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
-    let mut defs = Definitions::default();
-    let mut reports = load_definitions(&opts.definitions, &mut defs);
-    let mut templates = Vec::new();
-    reports.extend(load_templates(&opts.template, &mut defs, &mut templates));
+    let mut known = Known::default();
+    let mut reports = load_definitions(&opts.definitions, &mut known);
+    reports.extend(load_templates(
+        &opts.template,
+        &mut known.defs,
+        &mut known.templates,
+    ));
     let mut all_readable = reports.is_empty();
-    // Every file is read first, so that the definitions policies embed serve them all.
+    // Every file is read first, so that the definitions policies and intents embed serve them
+    // all.
     let docs: Vec<Result<Value, Error>> = opts.files.iter().map(|f| read_document(f)).collect();
     for doc in docs.iter().flatten() {
         for (_, item) in objects(doc) {
+            // One without embedded definitions adds none; that is not an error.
             if is_settings_policy(item) {
-                // A policy without embedded definitions adds none; that is not an error.
-                let _ = defs.add_graph_json(item);
+                let _ = known.defs.add_graph_json(item);
+            } else if is_intent(item) {
+                let _ = known.intents.add_graph_json(item);
             }
         }
     }
     for (file, doc) in opts.files.iter().zip(docs) {
-        let (report, readable) = check_file(file, doc, &opts, &defs, &templates);
+        let (report, readable) = check_file(file, doc, &opts, &known);
         all_readable &= readable;
         reports.push(report);
     }

@@ -171,3 +171,53 @@ fn a_template_policy_is_held_to_the_template_given() {
     let o = lint_with(&["--definitions", &defs, "--template", &anonymous, &clean]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+fn intents_fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/../graph-sandbox/fixtures/intents/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// The same two judges for the older endpoint security intents: the sandbox's seeded intents
+/// (which pass its own `updateSettings` checks) lint clean against its setting definitions,
+/// and a value outside a definition's range is found at its path.
+#[test]
+fn the_sandboxs_seeded_intents_lint_clean_and_a_defect_is_found_at_its_path() {
+    let definitions = intents_fixture("definitions.json");
+    assert!(definitions.as_array().is_some_and(|d| d.len() >= 20));
+    let defs = page("intent-definitions.json", definitions);
+    let intents = intents_fixture("intents.json");
+    let clean = page("intents.json", intents.clone());
+    let o = lint(&defs, &clean);
+    let all = problems(&o);
+    let errors: Vec<&Value> = all.iter().filter(|p| p["severity"] == "error").collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(o.status.code(), Some(0), "{all:#?}");
+
+    let mut broken = intents;
+    let settings = broken[0]["settings"].as_array_mut().unwrap();
+    let (i, setting) = settings
+        .iter_mut()
+        .enumerate()
+        .find(|(_, s)| {
+            s["definitionId"]
+                .as_str()
+                .is_some_and(|d| d.ends_with("firewallIdleTimeoutForSecurityAssociationInSeconds"))
+        })
+        .expect("the fixture's idle timeout");
+    setting["valueJson"] = json!("999999");
+    setting["value"] = json!(999_999);
+    let broken = page("intents-broken.json", broken);
+    let o = lint(&defs, &broken);
+    assert_eq!(o.status.code(), Some(1));
+    let found = problems(&o);
+    assert!(
+        found.iter().any(|p| p["code"] == "out-of-range"
+            && p["path"]
+                .as_str()
+                .is_some_and(|path| path.starts_with(&format!("value[0].settings[{i}]")))),
+        "{found:#?}"
+    );
+}
