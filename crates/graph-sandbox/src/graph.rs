@@ -21,6 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::auth::{authorize, Access};
 use crate::clock;
 use crate::fault::{self, Fault, Lost, Plan, RetryAfter};
+use crate::intents;
 use crate::oma;
 use crate::reply::{json_response, shorten, Detail, Failure, RequestContext};
 use crate::sandbox::{Recorded, Sandbox};
@@ -336,6 +337,9 @@ async fn serve(
     if let Some(answer) = settings::serve(sandbox, api, &segments, &call).await {
         return answer;
     }
+    if let Some(answer) = intents::serve(sandbox, api, &segments, &call).await {
+        return answer;
+    }
     let schema = policy_core::embedded::schema(api);
     let address = resolve(schema, &segments)?;
     let links = Links::new(req, route, api);
@@ -610,6 +614,7 @@ fn entity_body(stored: &Stored, links: &Links, select: Option<&[String]>) -> Val
     body.insert("@odata.context".into(), json!(links.context(&fragment)));
     body.extend(project(&stored.value, select));
     oma::mask(&mut body);
+    intents::hide_settings(&stored.set, &mut body);
     Value::Object(body)
 }
 
@@ -848,7 +853,7 @@ async fn plain_text(
 }
 
 /// The `concurrent` fault: another administrator saves the object first.
-fn change_elsewhere(sandbox: &Sandbox, api: ApiVersion, id: &str) {
+pub(crate) fn change_elsewhere(sandbox: &Sandbox, api: ApiVersion, id: &str) {
     let mut stores = sandbox.stores();
     let store = stores.get_mut(api);
     let schema = store.schema();

@@ -20,8 +20,9 @@
 //! [`access`] says who may talk to it (Host, Origin, control secret); [`envelope`] applies
 //! that and stamps every response (ids, date, CORS); [`fault`] is the fault grammar and
 //! queue; [`oma`] keeps encrypted OMA settings secret; [`auth`] mints and checks tokens;
-//! [`settings`] serves the settings catalog and its policies; [`store`] and [`seed`] hold the objects; [`sandbox`] is the shared state; [`server`]
-//! assembles and serves; [`cli`] reads options.
+//! [`settings`] serves the settings catalog and its policies; [`intents`] the endpoint
+//! security intents and their templates; [`store`] and [`seed`] hold the objects; [`sandbox`]
+//! is the shared state; [`server`] assembles and serves; [`cli`] reads options.
 
 pub mod access;
 pub mod auth;
@@ -32,6 +33,7 @@ pub mod envelope;
 pub mod error;
 pub mod fault;
 pub mod graph;
+pub mod intents;
 pub mod oma;
 pub mod reply;
 pub mod sandbox;

@@ -1,7 +1,8 @@
 //! The state a fresh sandbox starts from: the five seed examples (as copied, with three fixes, into
 //! `seed/`), large sample objects for the heavier editor screens, a custom profile with an
-//! encrypted OMA setting, app protection and app configuration policies ([`app_policies`]), and
-//! objects from `--seed` files.
+//! encrypted OMA setting, app protection and app configuration policies ([`app_policies`]), the
+//! settings catalog policies and endpoint security intents of the fixtures, and objects from
+//! `--seed` files.
 
 use std::path::Path;
 
@@ -124,6 +125,9 @@ pub fn builtin() -> Stores {
     );
     for policy in crate::settings::seeded_policies() {
         insert_builtin(&mut stores, ApiVersion::Beta, policy, "settings fixture");
+    }
+    for intent in crate::intents::seeded_intents() {
+        insert_builtin(&mut stores, ApiVersion::Beta, intent, "intents fixture");
     }
     for api in ApiVersion::ALL {
         for policy in app_policies::objects(api) {

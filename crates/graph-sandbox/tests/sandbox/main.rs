@@ -6,6 +6,7 @@ mod app_policies;
 mod common;
 mod faults;
 mod hostile;
+mod intents;
 mod listener;
 mod objects;
 mod protocol;

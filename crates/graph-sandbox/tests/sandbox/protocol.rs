@@ -649,8 +649,9 @@ fn seeded_objects_validate_in_their_stores() {
     }
     // Four app policies in each version (`seed::app_policies`).
     assert_eq!(stores.v1.len(), 3 + 4);
-    // And five settings catalog policies in beta (`fixtures/settings/policies.json`).
-    assert_eq!(stores.beta.len(), 10 + 4 + 5);
+    // And five settings catalog policies in beta (`fixtures/settings/policies.json`), and two
+    // endpoint security intents (`fixtures/intents/intents.json`).
+    assert_eq!(stores.beta.len(), 10 + 4 + 5 + 2);
     let encrypted = stores.beta.get(ENCRYPTED_OMA_ID).unwrap();
     assert_eq!(
         encrypted.value["@odata.type"],
