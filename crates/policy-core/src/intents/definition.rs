@@ -9,6 +9,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{key, short_type, IntentsError};
+// Patterns compile with the settings catalog's bounds on size and nesting (a hostile pattern is
+// refused, never run).
+use crate::settings::compile_pattern;
 
 /// What a setting's value is (Graph's `deviceManangementIntentValueType`, spelt as Graph
 /// spells it).
@@ -182,20 +185,6 @@ pub struct IntentDefinition {
     pub implementations: Vec<String>,
     /// The definition as Graph sent it.
     pub raw: Value,
-}
-
-/// Beyond this a pattern is refused (and values are not matched against it): the bounds of
-/// the settings catalog's patterns (`settings::definition::compile_pattern`).
-const PATTERN_SIZE_LIMIT: usize = 1 << 20;
-const PATTERN_NEST_LIMIT: u32 = 64;
-
-/// Compiles a pattern from a definition, bounded in size and nesting.
-fn compile_pattern(pattern: &str) -> Result<Regex, String> {
-    regex_lite::RegexBuilder::new(pattern)
-        .size_limit(PATTERN_SIZE_LIMIT)
-        .nest_limit(PATTERN_NEST_LIMIT)
-        .build()
-        .map_err(|e| e.to_string())
 }
 
 fn text(map: &Map<String, Value>, name: &str) -> Option<String> {

@@ -14,6 +14,8 @@
 //! (linear-time matching) under a size limit.
 
 mod definition;
+
+pub(crate) use definition::compile_pattern;
 mod diff;
 mod format;
 mod instance;
