@@ -5,7 +5,8 @@
 #   policy opens;
 # - home/ (crates/home-ui): the object list and the drafts panel, loaded when the list shows,
 #   so a form opened from a link loads none of it.
-# One cargo run builds both (shared dependencies). A release build is optimised with wasm-opt as
+# dist-seal, next, renames each folder by its content (catalog-<hash>/, home-<hash>/) and
+# names them in index.html. One cargo run builds both (shared dependencies). A release build is optimised with wasm-opt as
 # Trunk does the app's own wasm. Before dist-seal, which lists the files for the service worker.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -47,10 +47,10 @@ self.addEventListener("message", (event) => {
   const prune = (c) => c.keys().then((keys) => Promise.all(keys
     .filter((r) => cacheKey(r.url) !== r.url)
     .map((r) => c.delete(r))));
-  // The list is the app's home: its module (home/) comes with the shell, so a page first
+  // The list is the app's home: its module (home-<hash>/) comes with the shell, so a page first
   // opened on a form from a link still lists and starts drafts offline. After the page's own
   // load (the page reports a moment after it), never during it.
-  const home = asked.length ? APP_FILES.filter((f) => f.startsWith("home/"))
+  const home = asked.length ? APP_FILES.filter((f) => /^home(-[0-9a-f]{16})?\//.test(f))
     .map((f) => cacheKey(new URL(f, scope).href)).filter((k) => k) : [];
   const all = Array.from(new Set(asked.concat(wholes, home)));
   event.waitUntil(caches.open(CACHE).then((c) => Promise.all(all.map((k) => keep(c, k)).concat([prune(c)]))));

@@ -1,4 +1,4 @@
-//! The door to the settings catalog module (`crates/catalog-ui`, built into `catalog/` beside
+//! The door to the settings catalog module (`crates/catalog-ui`, built into `catalog-<hash>/` beside
 //! the app): started only when a configuration policy opens, it mounts itself into the host
 //! element and is served the Graph GETs it asks for with this page's connection. The module never sees a
 //! token and never calls Graph itself: it asks [`serve_get`] for paths under
@@ -14,8 +14,32 @@ use wasm_bindgen::JsCast;
 
 use super::graph::{ApiError, Connection};
 
-/// The module's starter, relative to the page (it imports `catalog_ui.js` beside it).
-pub const BOOT_URL: &str = "./catalog/boot.js";
+/// The module's folder as built (`catalog/`), before dist-seal names it by its content.
+pub const MODULE: &str = "catalog";
+
+/// The starter of the lazily loaded module `name`, relative to the page (it imports the
+/// module's JS beside it): in the folder dist-seal named by its content and wrote into
+/// `<meta name="app-modules" content="catalog-<hash> home-<hash>">`, else in `name/`.
+pub(crate) fn boot_url(name: &str) -> String {
+    let folders = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=app-modules]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_default();
+    format!("./{}/boot.js", module_folder(&folders, name))
+}
+
+/// The folder of `name` among `folders` (`catalog-<16 hex>`, space-separated), else `name`.
+pub(crate) fn module_folder<'a>(folders: &'a str, name: &'a str) -> &'a str {
+    folders
+        .split_whitespace()
+        .find(|f| {
+            f.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .unwrap_or(name)
+}
 
 /// The Graph paths the module may read: settings catalog policies, their templates, the
 /// setting definitions and their categories.
@@ -31,11 +55,11 @@ thread_local! {
 }
 
 /// Starts the module once per page (`again`: after it failed, with a fresh URL so the browser
-/// fetches it anew): a `<script type="module">` of `catalog/boot.js`, which mounts the module
+/// fetches it anew): a `<script type="module">` of the module's `boot.js`, which mounts the module
 /// into `#catalog-root` (again whenever that element is new, and updates it when its
 /// `data-rev` changes). A script that cannot load reports to the page's `catalog_failed`.
 pub fn start(again: bool) {
-    start_script(&STARTS, BOOT_URL, "catalog_failed", again)
+    start_script(&STARTS, &boot_url(MODULE), "catalog_failed", again)
 }
 
 /// Puts a lazily loaded module's starter (`boot`) in the page once (`again`: after it failed,
@@ -127,6 +151,30 @@ pub async fn serve_get(conn: Connection, path: String) -> Result<String, String>
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_is_looked_up_in_the_folder_dist_seal_named() {
+        let folders = "catalog-0123456789abcdef home-fedcba9876543210";
+        assert_eq!(
+            module_folder(folders, "catalog"),
+            "catalog-0123456789abcdef"
+        );
+        assert_eq!(module_folder(folders, "home"), "home-fedcba9876543210");
+        assert_eq!(
+            module_folder("", "home"),
+            "home",
+            "a build dist-seal did not see"
+        );
+        // Only a folder of that module and a hash: nothing else the meta might hold.
+        for odd in [
+            "homes-0123456789abcdef",
+            "home-../../x/0123",
+            "home-0123456789ABCDEG",
+            "home",
+        ] {
+            assert_eq!(module_folder(odd, "home"), "home", "{odd}");
+        }
+    }
 
     #[test]
     fn the_module_reads_only_the_settings_catalog_under_the_chosen_base() {

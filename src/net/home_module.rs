@@ -1,14 +1,14 @@
-//! The door to the home view's module (`crates/home-ui`, built into `home/` beside the app): the
+//! The door to the home view's module (`crates/home-ui`, built into `home-<hash>/` beside the app): the
 //! object list and the drafts panel, started only when the list shows (or the user points at the
 //! way back to it), so a form opened from a link loads none of it. It mounts itself into
 //! `#home-root` and asks the page for everything (`app::home`); it never sees a token.
 
 use std::cell::Cell;
 
-use super::catalog_module::start_script;
+use super::catalog_module::{boot_url, start_script};
 
-/// The module's starter, relative to the page (it imports `home_ui.js` beside it).
-pub const BOOT_URL: &str = "./home/boot.js";
+/// The module's folder as built (`home/`), before dist-seal names it by its content.
+pub const MODULE: &str = "home";
 
 thread_local! {
     static STARTS: Cell<u32> = const { Cell::new(0) };
@@ -17,5 +17,5 @@ thread_local! {
 /// Starts the module once per page (`again`: after it failed, fetched anew). A script that
 /// cannot load reports to the page's `home_failed`.
 pub fn start(again: bool) {
-    start_script(&STARTS, BOOT_URL, "home_failed", again)
+    start_script(&STARTS, &boot_url(MODULE), "home_failed", again)
 }

@@ -2,7 +2,7 @@
 //! app (scripts/build-modules.sh) and imported by it only when a settings catalog or endpoint
 //! security policy opens, so the first load of any other form does not grow. Data crosses as
 //! JSON text. The page's side of the contract:
-//! - the page appends `<script type="module" src="catalog/boot.js">` (scripts/build-modules.sh)
+//! - the page appends `<script type="module" src="catalog-<hash>/boot.js">` (scripts/build-modules.sh)
 //!   the first time a configuration policy opens; boot.js sets `window.intuneCatalog` to this
 //!   module, [`mount`]s it into `#catalog-root` (again whenever that element is a new one,
 //!   unmounting the old) and calls [`CatalogHandle::update`] when the element's `data-rev`

@@ -10,6 +10,10 @@
 //!   for it as a header.
 //! - `sw.js` gets the list of the build's own files, the only files (with the schema files) the
 //!   service worker caches: never `config.json`, the sign-in bridge or a page with a query.
+//! - the lazily loaded modules' folders (`catalog/`, `home/`) are renamed by their content
+//!   (`catalog-<hash>/`), so a host may cache them for good and a new build never meets an old
+//!   module; `index.html` names them in `<meta name="app-modules">`, where the page and its
+//!   inline scripts look them up;
 //! - `index.html` loses its comments first (HTML comments, CSS comments in its stylesheet,
 //!   whole-line `//` comments in its inline scripts): they are for this repository's readers,
 //!   and every byte of the page is in every first load.
@@ -221,6 +225,96 @@ pub fn with_policy(html: &str, policy: &str) -> Result<String, String> {
     Ok(html)
 }
 
+/// The lazily loaded modules, each built into a folder of this name (scripts/build-modules.sh).
+pub const MODULES: [&str; 2] = ["catalog", "home"];
+
+/// The `<meta>` that names the modules' folders for the page.
+const MODULES_META: &str = "<meta name=\"app-modules\" content=\"";
+
+/// A short hash of every file below `dir` (names and contents, in name order).
+fn content_hash(dir: &Path) -> Result<String, String> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
+            let path = entry.map_err(|e| format!("{}: {e}", d.display()))?.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hash = Sha256::new();
+    for f in &files {
+        let rel = f.strip_prefix(dir).map_err(|e| e.to_string())?;
+        hash.update(rel.to_string_lossy().as_bytes());
+        hash.update([0]);
+        hash.update(std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?);
+        hash.update([0]);
+    }
+    Ok(hash
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// Renames each module's folder below `dir` by its content (`home` → `home-<16 hex>`; one
+/// renamed already stays) and returns the folders' names.
+pub fn name_modules(dir: &Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for name in MODULES {
+        let plain = dir.join(name);
+        if plain.is_dir() {
+            let named = format!("{name}-{}", content_hash(&plain)?);
+            let to = dir.join(&named);
+            if to.exists() {
+                std::fs::remove_dir_all(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+            }
+            std::fs::rename(&plain, &to).map_err(|e| format!("{}: {e}", plain.display()))?;
+        }
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let file_name = entry.map_err(|e| e.to_string())?.file_name();
+            let file_name = file_name.to_string_lossy();
+            let hashed = file_name
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            if hashed {
+                out.push(file_name.into_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `html` with `<meta name="app-modules" content="catalog-… home-…">` right after `<head>`
+/// (in place of an earlier one).
+pub fn with_modules(html: &str, folders: &[String]) -> Result<String, String> {
+    let mut html = html.to_string();
+    if let Some(i) = html.find(MODULES_META) {
+        let end = html[i..]
+            .find("\">")
+            .ok_or("index.html has an unterminated app-modules")?;
+        let from = if html[..i].ends_with("\n  ") {
+            i - 3
+        } else {
+            i
+        };
+        html.replace_range(from..i + end + 2, "");
+    }
+    let head = html
+        .to_ascii_lowercase()
+        .find("<head>")
+        .ok_or("index.html has no <head>")?;
+    let at = head + "<head>".len();
+    html.insert_str(at, &format!("\n  {MODULES_META}{}\">", folders.join(" ")));
+    Ok(html)
+}
+
 /// The build's own files below `dir` (paths relative to it, `/`-separated, sorted), which the
 /// service worker may cache.
 pub fn app_files(dir: &Path) -> Result<Vec<String>, String> {
@@ -264,6 +358,7 @@ pub fn seal(dir: &Path) -> Result<usize, String> {
     let index = dir.join("index.html");
     let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     let html = strip_comments(&html);
+    let html = with_modules(&html, &name_modules(dir)?)?;
     let p = policy(
         &inline_elements(&html, "script"),
         &inline_elements(&html, "style"),
@@ -284,6 +379,35 @@ mod tests {
     use super::*;
 
     const PAGE: &str = "<!doctype html><html><head><style>body{}</style>\n<script type=\"module\">import init from './a.js';init();</script><script src=\"x.js\"></script><scripts>no</scripts></head><body><script>\nvar a = 1;\n</script></body></html>";
+
+    #[test]
+    fn modules_are_named_by_their_content_and_the_page_told() {
+        let dir = std::env::temp_dir().join(format!("dist-seal-modules-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("home")).unwrap();
+        std::fs::create_dir_all(dir.join("catalog")).unwrap();
+        std::fs::write(dir.join("home/boot.js"), "a").unwrap();
+        std::fs::write(dir.join("catalog/boot.js"), "b").unwrap();
+        let first = name_modules(&dir).unwrap();
+        assert_eq!(first.len(), 2, "{first:?}");
+        assert!(first[0].starts_with("catalog-") && first[1].starts_with("home-"));
+        assert!(!dir.join("home").exists() && dir.join(&first[1]).join("boot.js").is_file());
+        // Again: the named folders stay; another content, another name.
+        assert_eq!(name_modules(&dir).unwrap(), first);
+        std::fs::remove_dir_all(dir.join(&first[1])).unwrap();
+        std::fs::create_dir_all(dir.join("home")).unwrap();
+        std::fs::write(dir.join("home/boot.js"), "c").unwrap();
+        let second = name_modules(&dir).unwrap();
+        assert_ne!(second[1], first[1]);
+        let html = with_modules("<html><head><title>x</title></head></html>", &second).unwrap();
+        let html = with_modules(&html, &second).unwrap();
+        assert_eq!(html.matches("app-modules").count(), 1, "{html}");
+        assert!(
+            html.contains(&format!("content=\"{} {}\"", second[0], second[1])),
+            "{html}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn comments_go_and_code_stays() {

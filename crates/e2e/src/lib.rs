@@ -43,6 +43,20 @@ pub const WAIT: Duration = Duration::from_secs(10);
 /// How often a wait looks again.
 pub const POLL: Duration = Duration::from_millis(50);
 
+/// The folder of the lazily loaded module `name` (`catalog`, `home`) in a built app: dist-seal
+/// names it by its content (`home-<hash>`).
+pub fn module_dir(dist: &std::path::Path, name: &str) -> String {
+    std::fs::read_dir(dist)
+        .expect("the built app")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|f| {
+            f.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('-'))
+        })
+        .unwrap_or_else(|| panic!("no {name}-<hash> folder in {}", dist.display()))
+}
+
 /// Copies `from` (a built app, say) into `to`, folders included, but the top-level folder `skip`.
 pub fn copy_dir(from: &std::path::Path, to: &std::path::Path, skip: &str) {
     std::fs::create_dir_all(to).expect("a folder");

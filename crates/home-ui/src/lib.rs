@@ -3,7 +3,7 @@
 //! its own, built to `home/` beside the main app (scripts/build-modules.sh) and imported only
 //! when the list shows, so a form's first load (from a link) carries none of it. The page's side
 //! of the contract (`policy_core::home`):
-//! - the page appends `<script type="module" src="home/boot.js">` the first time the list shows
+//! - the page appends `<script type="module" src="home-<hash>/boot.js">` the first time the list shows
 //!   (or the user points at the way back to it); boot.js [`mount`]s this module into
 //!   `#home-root` (again whenever that element is a new one) and calls [`HomeHandle::update`]
 //!   when the element's `data-rev` changes; a failed start goes to

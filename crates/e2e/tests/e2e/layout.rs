@@ -57,7 +57,7 @@ async fn the_list_is_home_and_the_browser_buttons_move_between_it_and_objects() 
     let fetched = page
         .js(
             r"const all = performance.getEntriesByType('resource');
-              const home = all.filter(e => /home\/(boot\.js|home_ui\.js|home_ui_bg\.wasm)$/.test(e.name));
+              const home = all.filter(e => /home-[0-9a-f]{16}\/(boot\.js|home_ui\.js|home_ui_bg\.wasm)$/.test(e.name));
               const app = all.find(e => /intune-editor-[0-9a-f]+_bg\.wasm$/.test(e.name));
               const wasm = home.find(e => e.name.endsWith('home_ui_bg.wasm'));
               return [home.length, !!(wasm && app && wasm.startTime < app.responseEnd)];",
@@ -67,7 +67,7 @@ async fn the_list_is_home_and_the_browser_buttons_move_between_it_and_objects() 
     assert_eq!(
         fetched,
         serde_json::json!([3, true]),
-        "each file of home/ once, asked for beside the app's wasm"
+        "each file of the home module once, asked for beside the app's wasm"
     );
 
     // Connected with the sandbox's token: the connection is one line in the header, folded,
@@ -322,14 +322,15 @@ async fn the_big_form_has_sections_contents_filters_and_a_grouped_review() {
 async fn a_list_that_cannot_load_says_so_and_loads_when_asked_again() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let dist = e2e::dist_dir();
-    e2e::copy_dir(&dist, dir.path(), "home");
+    let home = e2e::module_dir(&dist, "home");
+    e2e::copy_dir(&dist, dir.path(), &home);
     let h =
         Harness::with_sandbox(e2e::TestSandbox::start(Some(dir.path().to_path_buf())).await).await;
     h.page.goto(&h.home("beta")).await;
     let shown = h.page.wait_for_text("#home-failed", "could not load").await;
     assert!(shown.contains("object list"), "{shown}");
     assert!(h.page.exists("#connection-summary").await);
-    e2e::copy_dir(&dist.join("home"), &dir.path().join("home"), "");
+    e2e::copy_dir(&dist.join(&home), &dir.path().join(&home), "");
     h.page.click("#home-failed button").await;
     h.page.wait_for("#list-button").await;
     assert!(!h.page.exists("#home-failed").await);

@@ -150,10 +150,11 @@ async fn a_host_without_the_schema_files_says_so() {
     // The built app without its schema/ folder (the top-level files and the home view's
     // module are copied).
     let dist = e2e::dist_dir();
-    std::fs::create_dir_all(dir.path().join("home")).expect("home/");
+    let home = e2e::module_dir(&dist, "home");
+    std::fs::create_dir_all(dir.path().join(&home)).expect("the home module's folder");
     for (from, to) in [
         (dist.clone(), dir.path().to_path_buf()),
-        (dist.join("home"), dir.path().join("home")),
+        (dist.join(&home), dir.path().join(&home)),
     ] {
         for entry in std::fs::read_dir(&from).expect("dist/").flatten() {
             if entry.path().is_file() {

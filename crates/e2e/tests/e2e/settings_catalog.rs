@@ -387,13 +387,13 @@ async fn offline_the_draft_of_a_settings_policy_reopens_and_validates() {
          const files = performance.getEntriesByType('resource').map(e => e.name)
            .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u)
              && !/config\\.json$/.test(u))
-           .concat(['catalog/boot.js', 'catalog/catalog_ui.js', 'catalog/catalog_ui_bg.wasm']
-             .map(f => new URL(f, location.href).href));
+           .concat(['boot.js', 'catalog_ui.js', 'catalog_ui_bg.wasm']
+             .map(f => new URL(arguments[0] + '/' + f, location.href).href));
          Promise.all(files.map(u => caches.match(u)))
            .then(hits => caches.open('intune-editor-settings-v1').then(c => c.keys())
              .then(keys => done(hits.every(h => h) && keys.some(k => k.url.includes('policy')))))
            .catch(() => done(false));",
-        vec![],
+        vec![json!(e2e::module_dir(&e2e::dist_dir(), "catalog"))],
     )
     .await;
     sandbox.stop().await;
@@ -418,7 +418,8 @@ async fn offline_the_draft_of_a_settings_policy_reopens_and_validates() {
 async fn an_editor_that_cannot_load_says_so_and_loads_when_asked_again() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let dist = e2e::dist_dir();
-    e2e::copy_dir(&dist, dir.path(), "catalog");
+    let catalog = e2e::module_dir(&dist, "catalog");
+    e2e::copy_dir(&dist, dir.path(), &catalog);
     let h = Harness::with_sandbox(TestSandbox::start(Some(dir.path().to_path_buf())).await).await;
     h.page
         .goto(&h.link("beta", SETTINGS_POLICY, Some(SETTINGS_WINDOWS_ID)))
@@ -428,7 +429,7 @@ async fn an_editor_that_cannot_load_says_so_and_loads_when_asked_again() {
         .wait_for_text("#catalog-failed", "could not load")
         .await;
     assert!(shown.contains("settings editor"), "{shown}");
-    e2e::copy_dir(&dist.join("catalog"), &dir.path().join("catalog"), "");
+    e2e::copy_dir(&dist.join(&catalog), &dir.path().join(&catalog), "");
     h.page.click("#catalog-failed button").await;
     h.page.wait_for(&setting(PASSWORD)).await;
     assert!(!h.page.exists("#catalog-failed").await);

@@ -51,7 +51,7 @@ impl CatalogLoad {
 
     /// When the catalog module's wasm had arrived.
     pub fn module_in_ms(&self) -> f64 {
-        self.arrived(|u| u.contains("/catalog/") && u.ends_with(".wasm"))
+        self.arrived(|u| u.contains("/catalog-") && u.ends_with(".wasm"))
     }
 
     /// When the last Graph answer before `catalog-ready` had arrived (the definitions, when

@@ -23,9 +23,10 @@ pub struct ModuleFile {
     pub sizes: Sizes,
 }
 
-/// The catalog module's files: every `*.wasm` and `*.js` of `dist/catalog/`, by name.
+/// The catalog module's files: every `*.wasm` and `*.js` of `dist/catalog-<hash>/`, by name.
 pub fn module_files(dist: &Path) -> Result<Vec<ModuleFile>, String> {
-    let dir = dist.join("catalog");
+    let folder = e2e::module_dir(dist, "catalog");
+    let dir = dist.join(&folder);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -40,7 +41,7 @@ pub fn module_files(dist: &Path) -> Result<Vec<ModuleFile>, String> {
         .map(|n| {
             Ok(ModuleFile {
                 sizes: Sizes::of_file(&dir.join(&n))?,
-                name: format!("catalog/{n}"),
+                name: format!("{folder}/{n}"),
             })
         })
         .collect()
@@ -178,7 +179,7 @@ pub fn table(f: &CatalogFigures) -> String {
     );
     out.push_str(&format!(
         "  {:<48} {:>12} {:>12} {:>12}\n",
-        "the catalog module (dist/catalog/)", "raw", "gzip -9", "brotli 11"
+        "the catalog module (dist/catalog-<hash>/)", "raw", "gzip -9", "brotli 11"
     ));
     let mut module = Sizes::default();
     for m in &f.module {

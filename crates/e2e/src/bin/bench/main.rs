@@ -300,7 +300,7 @@ async fn measure_catalog(
     let module_in_forms = forms
         .iter()
         .flat_map(|f| &f.files)
-        .filter(|f| f.name.starts_with("catalog/"))
+        .filter(|f| f.name.starts_with("catalog-"))
         .map(|f| f.name.clone())
         .collect();
     Ok(catalog_report::CatalogFigures {

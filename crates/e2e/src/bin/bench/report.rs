@@ -44,8 +44,9 @@ pub struct Figures<'a> {
     pub optional: Optional,
 }
 
-/// The folders of the app's lazily loaded modules, which no form's first load needs.
-pub const LAZY_MODULES: [&str; 2] = ["catalog/", "home/"];
+/// The folders of the app's lazily loaded modules (`catalog-<hash>/`, `home-<hash>/`), which no
+/// form's first load needs.
+pub const LAZY_MODULES: [&str; 2] = ["catalog-", "home-"];
 
 impl Figures<'_> {
     /// The files of a lazily loaded module this form's first load fetched (none, when the
