@@ -17,28 +17,14 @@ use super::graph::{ApiError, Connection};
 /// The module's folder as built (`catalog/`), before dist-seal names it by its content.
 pub const MODULE: &str = "catalog";
 
-/// The starter of the lazily loaded module `name`, relative to the page (it imports the
-/// module's JS beside it): in the folder dist-seal named by its content and wrote into
-/// `<meta name="app-modules" content="catalog-<hash> home-<hash>">`, else in `name/`.
-pub(crate) fn boot_url(name: &str) -> String {
-    let folders = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=app-modules]").ok().flatten())
-        .and_then(|m| m.get_attribute("content"))
-        .unwrap_or_default();
-    format!("./{}/boot.js", module_folder(&folders, name))
-}
-
-/// The folder of `name` among `folders` (`catalog-<16 hex>`, space-separated), else `name`.
-pub(crate) fn module_folder<'a>(folders: &'a str, name: &'a str) -> &'a str {
-    folders
-        .split_whitespace()
-        .find(|f| {
-            f.strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('-'))
-                .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-        })
-        .unwrap_or(name)
+#[wasm_bindgen]
+extern "C" {
+    /// index.html's `startModule(name, n, failed)`: puts the module's `boot.js` (in the folder
+    /// dist-seal named by its content) in the page as a module script, with `?n` when `n` is
+    /// not 0 (fetched anew), and has a script that cannot load call the page's export `failed`.
+    /// In the page's inline script, not here: it knows the folders, and the code is smaller.
+    #[wasm_bindgen(js_name = startModule, catch)]
+    fn start_module(name: &str, n: u32, failed: &str) -> Result<(), JsValue>;
 }
 
 /// The Graph paths the module may read: settings catalog policies, their templates, the
@@ -59,15 +45,14 @@ thread_local! {
 /// into `#catalog-root` (again whenever that element is new, and updates it when its
 /// `data-rev` changes). A script that cannot load reports to the page's `catalog_failed`.
 pub fn start(again: bool) {
-    start_script(&STARTS, &boot_url(MODULE), "catalog_failed", again)
+    start_script(&STARTS, MODULE, "catalog_failed", again)
 }
 
-/// Puts a lazily loaded module's starter (`boot`) in the page once (`again`: after it failed,
-/// with a fresh URL so the browser fetches it anew), counted in `starts`; a script that cannot
-/// load calls the page's export named `failed`.
+/// Puts the lazily loaded module `name` in the page once (`again`: after it failed, fetched
+/// anew), counted in `starts`; a script that cannot load calls the page's export named `failed`.
 pub(crate) fn start_script(
     starts: &'static std::thread::LocalKey<Cell<u32>>,
-    boot: &str,
+    name: &str,
     failed: &str,
     again: bool,
 ) {
@@ -76,25 +61,9 @@ pub(crate) fn start_script(
         starts.with(|s| s.set(n));
         return;
     }
-    let started = (|| -> Option<()> {
-        let window = web_sys::window()?;
-        let document = window.document()?;
-        let script = document.create_element("script").ok()?;
-        script.set_attribute("type", "module").ok()?;
-        let src = if n > 0 {
-            format!("{boot}?{n}")
-        } else {
-            boot.to_string()
-        };
-        script.set_attribute("src", &src).ok()?;
-        let bindings = js_sys::Reflect::get(&window, &"wasmBindings".into()).ok()?;
-        let failed = js_sys::Reflect::get(&bindings, &failed.into()).ok()?;
-        js_sys::Reflect::set(&script, &"onerror".into(), &failed).ok()?;
-        document.body()?.append_child(&script).ok()?;
-        Some(())
-    })();
-    if started.is_none() {
-        // Not started (too early in the page's life, or no document): the next call tries.
+    if start_module(name, n, failed).is_err() {
+        // Not started (no document yet, or a page without its inline script): the next call
+        // tries again.
         starts.with(|s| s.set(n));
     }
 }
@@ -151,30 +120,6 @@ pub async fn serve_get(conn: Connection, path: String) -> Result<String, String>
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_module_is_looked_up_in_the_folder_dist_seal_named() {
-        let folders = "catalog-0123456789abcdef home-fedcba9876543210";
-        assert_eq!(
-            module_folder(folders, "catalog"),
-            "catalog-0123456789abcdef"
-        );
-        assert_eq!(module_folder(folders, "home"), "home-fedcba9876543210");
-        assert_eq!(
-            module_folder("", "home"),
-            "home",
-            "a build dist-seal did not see"
-        );
-        // Only a folder of that module and a hash: nothing else the meta might hold.
-        for odd in [
-            "homes-0123456789abcdef",
-            "home-../../x/0123",
-            "home-0123456789ABCDEG",
-            "home",
-        ] {
-            assert_eq!(module_folder(odd, "home"), "home", "{odd}");
-        }
-    }
 
     #[test]
     fn the_module_reads_only_the_settings_catalog_under_the_chosen_base() {

@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use super::catalog_module::{boot_url, start_script};
+use super::catalog_module::start_script;
 
 /// The module's folder as built (`home/`), before dist-seal names it by its content.
 pub const MODULE: &str = "home";
@@ -17,5 +17,5 @@ thread_local! {
 /// Starts the module once per page (`again`: after it failed, fetched anew). A script that
 /// cannot load reports to the page's `home_failed`.
 pub fn start(again: bool) {
-    start_script(&STARTS, &boot_url(MODULE), "home_failed", again)
+    start_script(&STARTS, MODULE, "home_failed", again)
 }
