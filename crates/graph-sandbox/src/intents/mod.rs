@@ -19,13 +19,14 @@ pub mod pattern;
 pub mod read;
 pub mod update;
 
-use axum::http::{header, Method, StatusCode};
+use axum::http::Method;
 use axum::response::Response;
 use policy_core::model::ApiVersion;
 use serde_json::{Map, Value};
 
 use crate::reply::{shorten, Detail, Failure};
 use crate::sandbox::Sandbox;
+use crate::settings::json_body;
 use crate::settings::Call;
 pub use catalog::{catalog, Catalog, ValueType};
 pub use update::seeded_intents;
@@ -243,43 +244,10 @@ fn one_problem(code: &str, target: &str, message: impl Into<String>) -> Failure 
     }])
 }
 
-/// Reads a JSON object body.
-fn json_body(call: &Call<'_>) -> Result<Map<String, Value>, Failure> {
-    let json_type = call
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|ct| {
-            ct.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|e| {
-            e == "application/json" || (e.starts_with("application/") && e.ends_with("+json"))
-        });
-    if !json_type {
-        return Err(Failure::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UnsupportedMediaType",
-            "The body must be JSON: send Content-Type: application/json.",
-        ));
-    }
-    match serde_json::from_slice(call.body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Failure::bad_request(
-            "The request body must be a JSON object.",
-        )),
-        Err(e) => Err(Failure::bad_request(format!(
-            "The request body is not valid JSON: {e}."
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn r(path: &str) -> Option<Result<Route, Failure>> {
         let segs: Vec<String> = path.split('/').map(str::to_string).collect();

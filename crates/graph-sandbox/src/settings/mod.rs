@@ -14,7 +14,7 @@ pub mod policies;
 pub mod query;
 pub mod secrets;
 
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use policy_core::model::ApiVersion;
 use serde_json::{json, Map, Value};
@@ -262,4 +262,39 @@ pub fn seeded_policies() -> Vec<Value> {
         .into_iter()
         .filter_map(|p| policies::seeded(catalog(), p).ok())
         .collect()
+}
+
+/// Reads a request's JSON object body (settings catalog policies, intents' `updateSettings`):
+/// 415 for another content type, 400 for anything but a JSON object.
+pub(crate) fn json_body(call: &Call<'_>) -> Result<Map<String, Value>, Failure> {
+    let json_type = call
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|e| {
+            e == "application/json" || (e.starts_with("application/") && e.ends_with("+json"))
+        });
+    if !json_type {
+        return Err(Failure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            "The body must be JSON: send Content-Type: application/json.",
+        ));
+    }
+    match serde_json::from_slice(call.body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Failure::bad_request(
+            "The request body must be a JSON object.",
+        )),
+        Err(e) => Err(Failure::bad_request(format!(
+            "The request body is not valid JSON: {e}."
+        ))),
+    }
 }

@@ -6,7 +6,7 @@
 //! `settings` is refused, as Graph refuses it); DELETE. Every write goes through [`checks`]
 //! and [`secrets`] and answers 400 in Graph's shape when they object.
 
-use axum::http::{header, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use policy_core::model::{ApiVersion, TypeId};
 use policy_core::{validate_as, Code, Mode};
@@ -15,7 +15,8 @@ use serde_json::{json, Map, Value};
 use super::catalog::Catalog;
 use super::query::Options;
 use super::{
-    checks, entity, secrets, with_definitions, Call, Route, OTHER_PAGE, POLICIES, POLICIES_PAGE,
+    checks, entity, json_body, secrets, with_definitions, Call, Route, OTHER_PAGE, POLICIES,
+    POLICIES_PAGE,
 };
 use crate::clock;
 use crate::graph::CHANGED_ELSEWHERE;
@@ -162,40 +163,6 @@ fn find<'s>(store: &'s Store, id: &str) -> Result<&'s crate::store::Stored, Fail
         .ok_or_else(|| not_found(id))
 }
 
-/// Reads a JSON object body.
-fn body(call: &Call<'_>) -> Result<Map<String, Value>, Failure> {
-    let json_type = call
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|ct| {
-            ct.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .is_some_and(|e| {
-            e == "application/json" || (e.starts_with("application/") && e.ends_with("+json"))
-        });
-    if !json_type {
-        return Err(Failure::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UnsupportedMediaType",
-            "The body must be JSON: send Content-Type: application/json.",
-        ));
-    }
-    match serde_json::from_slice(call.body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Failure::bad_request(
-            "The request body must be a JSON object.",
-        )),
-        Err(e) => Err(Failure::bad_request(format!(
-            "The request body is not valid JSON: {e}."
-        ))),
-    }
-}
-
 /// A 400 listing every detail, the first one's message and target on top.
 fn refused(details: Vec<Detail>) -> Failure {
     let first = details.first().cloned().unwrap_or(Detail {
@@ -337,7 +304,7 @@ fn require_name(body: &Map<String, Value>) -> Result<(), Failure> {
 }
 
 fn create(sandbox: &Sandbox, call: &Call<'_>) -> Result<Response, Failure> {
-    let mut body = body(call)?;
+    let mut body = json_body(call)?;
     check_properties(policy_type(), &body, Mode::Object)?;
     require_name(&body)?;
     let cat = sandbox.catalog();
@@ -400,7 +367,7 @@ fn template_reference(cat: &Catalog, template: Option<&str>) -> Value {
 }
 
 fn replace(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Failure> {
-    let mut body = body(call)?;
+    let mut body = json_body(call)?;
     let mut stores = sandbox.stores();
     let store = stores.get_mut(ApiVersion::Beta);
     let stored = find(store, id)?;
@@ -448,7 +415,7 @@ fn replace(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Fai
 }
 
 fn patch(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Failure> {
-    let body = body(call)?;
+    let body = json_body(call)?;
     if body.contains_key("settings") {
         return Err(one_problem(
             "SettingsNotPatchable",
