@@ -87,12 +87,6 @@ pub fn display_text(v: &Value) -> String {
     }
 }
 
-/// Unicode lower case by the browser (`String.prototype.toLowerCase`): display names are any
-/// text, and the browser's case tables cost the download nothing.
-pub fn lowercase(s: &str) -> String {
-    String::from(js_sys::JsString::from(s).to_lower_case())
-}
-
 /// A wait as a person reads it: "45 s", "12 min 30 s", "2 h 5 min".
 pub fn wait_text(seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);

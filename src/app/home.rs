@@ -44,12 +44,7 @@ pub fn home_input() -> String {
     let lists = crate::schemas::catalog(api).map(|c| Lists {
         collections: c.collections.clone(),
         // The module puts them in order.
-        singletons: c
-            .entry_sets
-            .iter()
-            .filter(|e| !e.collection && e.path != "deviceManagement")
-            .map(|e| e.path.clone())
-            .collect(),
+        singletons: c.singleton_paths().map(str::to_string).collect(),
         editable: c
             .editable()
             .map(|(n, s)| (n.to_string(), s.to_string()))

@@ -93,14 +93,18 @@ impl Catalog {
     /// Paths of the single objects (`officeConfiguration`, …), the `deviceManagement` root
     /// left out: `officeConfiguration` first, the one administrators edit most, then by path.
     pub fn singletons(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = self
-            .entry_sets
+        let mut out: Vec<&str> = self.singleton_paths().collect();
+        out.sort_unstable_by_key(|p| (*p != "officeConfiguration", *p));
+        out
+    }
+
+    /// The same, in the schema's order (the list that shows them sorts them:
+    /// `policy_core::home`, and a sort here would add its code to the app's first load).
+    pub fn singleton_paths(&self) -> impl Iterator<Item = &str> {
+        self.entry_sets
             .iter()
             .filter(|e| !e.collection && e.path != "deviceManagement")
             .map(|e| e.path.as_str())
-            .collect();
-        out.sort_unstable_by_key(|p| (*p != "officeConfiguration", *p));
-        out
     }
 
     /// The declared type (qualified) of the entry set at `path`.

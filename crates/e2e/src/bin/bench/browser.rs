@@ -228,14 +228,19 @@ async fn measure_load(page: &Page, check: (&str, &str), conditions: Conditions) 
     }
 }
 
+/// When the last of `fetched` whose URL satisfies `pick` had arrived (NaN if none).
+pub fn arrived(fetched: &[Fetched], pick: impl Fn(&str) -> bool) -> f64 {
+    fetched
+        .iter()
+        .filter(|f| pick(&f.url))
+        .map(|f| f.end_ms)
+        .fold(f64::NAN, f64::max)
+}
+
 impl ColdLoad {
     /// When the last response whose URL satisfies `pick` had arrived (NaN if none).
     fn arrived(&self, pick: impl Fn(&str) -> bool) -> f64 {
-        self.fetched
-            .iter()
-            .filter(|f| pick(&f.url))
-            .map(|f| f.end_ms)
-            .fold(f64::NAN, f64::max)
+        arrived(&self.fetched, pick)
     }
 
     /// When the app's wasm had arrived.

@@ -42,11 +42,7 @@ pub struct CatalogLoad {
 impl CatalogLoad {
     /// When the last response whose URL satisfies `pick` had arrived (NaN if none).
     fn arrived(&self, pick: impl Fn(&str) -> bool) -> f64 {
-        self.fetched
-            .iter()
-            .filter(|f| pick(&f.url))
-            .map(|f| f.end_ms)
-            .fold(f64::NAN, f64::max)
+        crate::browser::arrived(&self.fetched, pick)
     }
 
     /// When the catalog module's wasm had arrived.
