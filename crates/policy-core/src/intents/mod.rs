@@ -44,10 +44,8 @@ pub enum IntentsError {
     MissingId,
 }
 
-/// Lower-cases an id for comparison.
-pub(crate) fn key(id: &str) -> String {
-    id.to_ascii_lowercase()
-}
+/// Ids compare as the settings catalog's do.
+pub(crate) use crate::settings::key;
 
 /// A Graph type name without `#` and `microsoft.graph.`, in lower case, for comparison.
 pub(crate) fn short_type(odata_type: &str) -> String {

@@ -62,6 +62,21 @@ pub(crate) fn key(id: &str) -> String {
     id.to_ascii_lowercase()
 }
 
+/// Where a document's settings are, for a settings catalog policy and an intent alike: a bare
+/// list (`true`: at the root), or its `settings` (none when absent or null); `Err(())` when
+/// `settings` is something else.
+pub(crate) fn settings_of(doc: &serde_json::Value) -> Result<(bool, &[serde_json::Value]), ()> {
+    use serde_json::Value;
+    match doc {
+        Value::Array(items) => Ok((true, items.as_slice())),
+        _ => match doc.get("settings") {
+            None | Some(Value::Null) => Ok((false, &[][..])),
+            Some(Value::Array(items)) => Ok((false, items.as_slice())),
+            Some(_) => Err(()),
+        },
+    }
+}
+
 /// Splits a flags enum value as Graph writes it (`"mdm,microsoftSense"`) into its members,
 /// leaving out `none` and empty parts.
 pub(crate) fn flags(text: &str) -> Vec<String> {

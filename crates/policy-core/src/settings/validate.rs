@@ -34,20 +34,17 @@ pub fn validate_policy(
     let root = FieldPath::root();
     let root_node = PathNode::Root(&root);
     let settings_node = PathNode::Prop(&root_node, "settings");
-    let (node, settings) = match policy {
-        Value::Array(items) => (root_node, items.as_slice()),
-        _ => match policy.get("settings") {
-            None | Some(Value::Null) => (settings_node, &[][..]),
-            Some(Value::Array(items)) => (settings_node, items.as_slice()),
-            Some(_) => {
-                w.error(
-                    &settings_node,
-                    Code::WrongType,
-                    "\"settings\" must be a list of settings.".into(),
-                );
-                return w.finish();
-            }
-        },
+    let (node, settings) = match crate::settings::settings_of(policy) {
+        Ok((true, items)) => (root_node, items),
+        Ok((false, items)) => (settings_node, items),
+        Err(()) => {
+            w.error(
+                &settings_node,
+                Code::WrongType,
+                "\"settings\" must be a list of settings.".into(),
+            );
+            return w.finish();
+        }
     };
     let mut first: HashMap<String, usize> = HashMap::new();
     for (i, setting) in settings.iter().enumerate() {
