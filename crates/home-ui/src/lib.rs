@@ -71,6 +71,7 @@ pub fn mount(element: web_sys::Element) -> HomeHandle {
     let props = HomeProps {
         input: Rc::new(Input::parse(&home_input())),
     };
-    let app = yew::Renderer::<Home>::with_root_and_props(element, props).render();
+    // Numbered apart from the page's root, so that neither takes the other's events.
+    let app = nested_yew::render::<Home>(element, props);
     HomeHandle { app: Some(app) }
 }
