@@ -68,8 +68,9 @@ import("./$6.js" + new URL(import.meta.url).search).then(async (m) => {
 JS
 }
 
-# The settings catalog editor, started when a configuration policy opens (index.html starts it
-# at once for a link to one): mounted into #catalog-root (crates/catalog-ui/src/lib.rs). At
+# The settings catalog editor, started when a configuration policy or an intent opens (index.html
+# starts it at once for a link to a configuration policy): mounted into #catalog-root
+# (crates/catalog-ui/src/lib.rs); its exports are the page's as window.intuneCatalog. At
 # start it looks up what the link's policy will need from the browser's cache; it also writes
 # the review's rows into #settings-diff whenever that element is new or its data-rev changed;
 # and it brings its stylesheet.
@@ -79,7 +80,7 @@ mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" \
   "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/catalog_ui.wasm"
 write_boot "$OUT" catalog-root catalog_failed \
-  'm.prefetch_link(location.search); let table = null, tableRev = null;
+  'self.intuneCatalog = m; m.prefetch_link(location.search); let table = null, tableRev = null;
   if (!document.getElementById("catalog-css")) {
     const css = document.createElement("link");
     css.id = "catalog-css";

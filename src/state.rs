@@ -14,6 +14,8 @@ use yew::Reducible;
 
 /// The type of settings catalog and endpoint security policies.
 pub const SETTINGS_POLICY: &str = "microsoft.graph.deviceManagementConfigurationPolicy";
+/// The type of the older endpoint security policies (intents).
+pub const INTENT: &str = "microsoft.graph.deviceManagementIntent";
 
 /// A value shared by reference: equal when it is the same allocation, which is exactly when a
 /// field's value has not been replaced. Props built on it make unchanged fields skip rendering.
@@ -192,6 +194,10 @@ pub struct Document {
     /// A settings catalog policy whose `settings` changed: the body of the PUT that Send makes
     /// instead of a PATCH (`policy_core::patch::put_body`).
     put: Option<Shared<Value>>,
+    /// An intent whose settings changed: Send writes them with `POST …/updateSettings` (its
+    /// body from the catalog module, `net::catalog_module::update_body`) after the PATCH of
+    /// its own properties, if any.
+    settings_update: bool,
 }
 
 impl Document {
@@ -219,13 +225,28 @@ impl Document {
         self.schema().get(self.type_id).name == SETTINGS_POLICY
     }
 
+    /// True for an endpoint security intent, whose `settings` the catalog module edits too.
+    pub fn is_intent(&self) -> bool {
+        self.schema().get(self.type_id).name == INTENT
+    }
+
+    /// True when the catalog module edits the document's `settings`.
+    pub fn has_module_settings(&self) -> bool {
+        self.is_settings_policy() || self.is_intent()
+    }
+
     /// The body of the PUT Send makes when the settings changed (else it PATCHes).
     pub fn put(&self) -> Option<&Shared<Value>> {
         self.put.as_ref()
     }
 
+    /// True for an intent whose settings changed (Send writes them with `updateSettings`).
+    pub fn settings_update(&self) -> bool {
+        self.settings_update
+    }
+
     pub fn is_dirty(&self) -> bool {
-        if self.put.is_some() {
+        if self.put.is_some() || self.settings_update {
             return true;
         }
         match self.patch() {
@@ -299,12 +320,18 @@ impl Document {
     fn revalidate_as(&mut self, value: &Value) {
         let mut problems = validate_as(self.schema(), self.type_id, value, Mode::Object);
         self.put = None;
-        if self.is_settings_policy() {
-            // Its settings are the catalog module's to judge, and sent with PUT.
+        self.settings_update = false;
+        if self.has_module_settings() {
+            // Its settings are the catalog module's to judge, and sent with PUT (a settings
+            // catalog policy) or updateSettings (an intent: only the settings that changed).
             problems.retain(|p| {
                 !(p.code == policy_core::Code::NavigationProperty && p.path.as_str() == "settings")
             });
-            if let Some(loaded) = &self.loaded {
+            if let (Some(loaded), true) = (&self.loaded, self.is_intent()) {
+                let settings = |v: &Value| v.get("settings").cloned().unwrap_or(Value::Null);
+                self.settings_update =
+                    !policy_core::patch::json_eq(&settings(loaded), &settings(value));
+            } else if let Some(loaded) = &self.loaded {
                 if policy_core::patch::settings_changed(loaded, value) {
                     self.put = policy_core::patch::put_body(self.schema(), self.type_id, value)
                         .ok()
@@ -370,6 +397,7 @@ impl Document {
             masks: Shared::default(),
             catalog_errors: 0,
             put: None,
+            settings_update: false,
         };
         doc.refresh_masks();
         doc
@@ -400,6 +428,43 @@ pub fn scrub_typed_secrets(v: &mut Value, depth: usize) {
             .for_each(|inner| scrub_typed_secrets(inner, depth + 1)),
         _ => {}
     }
+}
+
+/// An intent's settings as `current` holds them, with each setting the draft changed since
+/// `loaded` (matched by `definitionId`, without regard to case) as `draft` has it: mine on top
+/// of theirs. A setting the draft no longer has is left out.
+fn rebased_settings(current: &Value, loaded: &Value, draft: &Value) -> Value {
+    let list = |v: &Value| {
+        v.get("settings")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let id = |s: &Value| {
+        s.get("definitionId")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+    };
+    let (mut out, before, mine) = (list(current), list(loaded), list(draft));
+    let find = |l: &[Value], k: &Option<String>| l.iter().position(|s| id(s) == *k);
+    for m in &mine {
+        let k = id(m);
+        let changed = find(&before, &k).is_none_or(|i| !policy_core::patch::json_eq(&before[i], m));
+        match (changed, find(&out, &k)) {
+            (false, _) => {}
+            (true, Some(i)) => out[i] = m.clone(),
+            (true, None) => out.push(m.clone()),
+        }
+    }
+    for b in &before {
+        let k = id(b);
+        if find(&mine, &k).is_none() {
+            if let Some(i) = find(&out, &k) {
+                out.remove(i);
+            }
+        }
+    }
+    Value::Array(out)
 }
 
 /// Everything that changes the editor's document.
@@ -502,6 +567,11 @@ impl Reducible for EditorState {
                     let mut draft = Draft::from_value(&current);
                     for change in mine.iter().flat_map(|p| p.changes()) {
                         draft.set(&change.property, Some(change.new.clone()));
+                    }
+                    // An intent's changed settings go on top of theirs, one by one.
+                    if let (true, Some(loaded)) = (doc.settings_update, &doc.loaded) {
+                        let settings = rebased_settings(&current, &loaded.0, &doc.draft_value());
+                        draft.set("settings", Some(settings));
                     }
                     // Changed settings of a settings catalog policy go on top whole.
                     if doc.put.is_some() {

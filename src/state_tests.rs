@@ -198,3 +198,70 @@ fn changed_settings_of_a_settings_policy_are_sent_whole_and_typed_secrets_never_
         Some("Fix the errors in the settings before sending.")
     );
 }
+
+#[test]
+fn an_intent_sends_only_its_changed_settings_and_a_rebase_keeps_theirs() {
+    let s = beta();
+    let t = s.find(INTENT).unwrap();
+    let setting = |id: &str, v: Value| {
+        json!({"@odata.type": "#microsoft.graph.deviceManagementBooleanSettingInstance",
+            "id": format!("s-{id}"), "definitionId": id, "valueJson": v.to_string(), "value": v})
+    };
+    let intent = json!({
+        "@odata.type": "#microsoft.graph.deviceManagementIntent",
+        "id": "i", "displayName": "Firewall", "templateId": "t", "isAssigned": false,
+        "lastModifiedDateTime": "2026-01-01T00:00:00Z",
+        "settings": [setting("a", json!(true)), setting("b", json!(false))],
+    });
+    let editor = opened(t, intent.clone());
+    let doc = editor.doc.as_ref().unwrap();
+    assert!(doc.is_intent() && doc.has_module_settings() && !doc.is_settings_policy());
+    // `settings` is the module's: no warning about a relationship, nothing to send.
+    assert!(doc.problems.all.is_empty(), "{:?}", doc.problems.all);
+    assert!(!doc.settings_update() && doc.put().is_none() && !doc.is_dirty());
+    let editor = editor.reduce(Action::Edit {
+        property: "settings".into(),
+        value: Some(json!([
+            setting("a", json!(false)),
+            setting("b", json!(false))
+        ])),
+    });
+    let doc = editor.doc.as_ref().unwrap();
+    assert!(doc.settings_update() && doc.put().is_none() && doc.is_dirty());
+    // The intent's own properties still go by PATCH, without its settings.
+    let editor = editor.reduce(Action::Edit {
+        property: "displayName".into(),
+        value: Some(json!("Firewall 2")),
+    });
+    let doc = editor.doc.as_ref().unwrap();
+    let patch = doc.patch().unwrap().as_ref().unwrap();
+    let body = patch.body().unwrap();
+    assert_eq!(body["displayName"], "Firewall 2");
+    assert!(body.get("settings").is_none(), "{body}");
+    // Someone else changed `b` and added `c`: mine goes on top of theirs, theirs stays.
+    let mut current = intent.clone();
+    current["settings"][1] = setting("b", json!(true));
+    current["settings"]
+        .as_array_mut()
+        .unwrap()
+        .push(setting("c", json!(true)));
+    let editor = editor.reduce(Action::Rebase(current));
+    let doc = editor.doc.as_ref().unwrap();
+    let settings = doc.draft_value()["settings"].clone();
+    let values: Vec<&str> = settings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["valueJson"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["false", "true", "true"]);
+    assert!(doc.settings_update());
+    assert_eq!(doc.draft_value()["displayName"], "Firewall 2");
+    // Back to theirs: nothing left to write in the settings.
+    let theirs = doc.loaded.as_ref().unwrap().0["settings"].clone();
+    let editor = editor.reduce(Action::Edit {
+        property: "settings".into(),
+        value: Some(theirs),
+    });
+    assert!(!editor.doc.as_ref().unwrap().settings_update());
+}

@@ -32,14 +32,15 @@ fn ctx() -> Option<Ctx> {
     CTX.with(|c| c.borrow().clone())
 }
 
-/// The store, while the open document is a settings catalog policy: a late report of a module
-/// whose policy was closed never lands on another object.
+/// The store, while the open document is a settings catalog policy or an intent: a late report
+/// of a module whose policy was closed never lands on another object.
 fn policy_ctx() -> Option<Ctx> {
-    ctx().filter(|c| c.state().doc().is_some_and(|d| d.is_settings_policy()))
+    ctx().filter(|c| c.state().doc().is_some_and(|d| d.has_module_settings()))
 }
 
 /// What the module edits, as JSON: `{"policy": …, "loaded": [settings as loaded] | null,
-/// "namespace": "<Graph base>|<API version>"}` (the open document; `{}` when none).
+/// "namespace": "<Graph base>|<API version>", "intent": true}` (the open document; `{}` when
+/// none; `intent` only for an endpoint security intent).
 #[wasm_bindgen]
 pub fn catalog_input() -> String {
     let Some(state) = ctx().map(|c| c.state()) else {
@@ -55,10 +56,11 @@ pub fn catalog_input() -> String {
         .map(|b| b.to_string())
         .unwrap_or_default();
     format!(
-        r#"{{"policy":{},"loaded":{},"namespace":{}}}"#,
+        r#"{{"policy":{},"loaded":{},"namespace":{},"intent":{}}}"#,
         doc.draft.to_value(),
         loaded.unwrap_or(&Value::Null),
-        Value::String(format!("{base}|{}", doc.api))
+        Value::String(format!("{base}|{}", doc.api)),
+        doc.is_intent()
     )
 }
 

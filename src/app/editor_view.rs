@@ -136,8 +136,8 @@ pub fn editor_view(
             ctx.doc(Action::Revert(property))
         }))
     };
-    // A settings catalog policy: its settings are the lazily loaded catalog module's.
-    let catalog = doc.is_settings_policy().then(|| {
+    // A settings catalog policy or an intent: its settings are the lazily loaded catalog module's.
+    let catalog = doc.has_module_settings().then(|| {
         let ctx = ctx.clone();
         let retry = Callback::from(move |_| {
             ctx.send(AppAction::CatalogModule(None));
@@ -151,8 +151,16 @@ pub fn editor_view(
         )
     });
     let put = doc.put().cloned();
-    let settings = match (&put, &doc.loaded) {
-        (Some(_), Some(loaded)) => Some(settings_review(doc.draft.get("settings"), loaded)),
+    // An intent's changed settings: the body of its updateSettings, from the catalog module.
+    let update = match (doc.settings_update(), &doc.loaded) {
+        (true, Some(loaded)) => {
+            crate::net::catalog_module::update_body(&loaded.0, &doc.draft_value())
+                .map(crate::state::Shared::new)
+        }
+        _ => None,
+    };
+    let settings = match (put.is_some() || doc.settings_update(), &doc.loaded) {
+        (true, Some(loaded)) => Some(settings_review(doc.draft.get("settings"), loaded)),
         _ => None,
     };
     let conflict_view = state.conflict.clone().map(|c| {
@@ -202,7 +210,7 @@ pub fn editor_view(
                     </ContextProvider<Secrets>>
                     { for catalog }
                 </div>
-                <ReviewPanel schema={Some(SchemaRef(doc.schema()))} {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} {on_revert} {put} {settings} />
+                <ReviewPanel schema={Some(SchemaRef(doc.schema()))} {patch} {request} {blocked} busy={state.busy || state.retry.is_some()} {on_send} {on_revert} {put} {update} {settings} />
             </div>
         </section>
     }

@@ -16,7 +16,7 @@ use yew::prelude::*;
 use super::docs::{document_from_saved, object_key, type_of};
 use super::store::{changed_elsewhere, AppAction, AppState, Conflict, Op, SENDING};
 use crate::drafts::{self, SavedDraft};
-use crate::net::{ApiError, Connection};
+use crate::net::{catalog_module, ApiError, Connection};
 use crate::schemas::schema;
 use crate::state::{Action, Document, Origin};
 use crate::util::now_seconds;
@@ -243,17 +243,33 @@ impl Ctx {
         let Some(Ok(patch)) = doc.patch().cloned() else {
             return;
         };
-        // A settings catalog policy whose settings changed is written whole (PUT).
+        // A settings catalog policy whose settings changed is written whole (PUT); an intent's
+        // changed settings go by updateSettings, after the PATCH of its own properties.
         let put = doc.put().map(|b| (*b.0).clone());
-        if patch.is_empty() && put.is_none() {
+        let Some(loaded) = doc.loaded.clone() else {
+            return;
+        };
+        let draft = doc.draft_value();
+        let update = match doc.settings_update() {
+            true => match catalog_module::update_body(&loaded.0, &draft) {
+                Some(body) => Some(body),
+                None => {
+                    return self.info(
+                        "Nothing was sent: the settings editor has not loaded, and it writes the request for the changed settings. Your draft is kept.",
+                    )
+                }
+            },
+            false => None,
+        };
+        if patch.is_empty() && put.is_none() && update.is_none() {
             return;
         }
         let applied_in = |current: &Value| match &put {
             Some(body) => policy_core::patch::put_applied_in(body, current),
-            None => patch.is_applied_in(current),
-        };
-        let Some(loaded) = doc.loaded.clone() else {
-            return;
+            None => {
+                patch.is_applied_in(current)
+                    && (update.is_none() || updates_nothing(current, &draft))
+            }
         };
         let key = drafts::key(conn.base.as_str(), conn.api.as_str(), &target.path());
         self.send(AppAction::Busy(true));
@@ -284,10 +300,13 @@ impl Ctx {
         }
         let sent = match &put {
             Some(body) => conn.put(&target, body).await,
-            None => conn
-                .patch(&target, &patch, &doc.masks, &doc.revealed)
-                .await
-                .map(|_| ()),
+            None => match conn.patch(&target, &patch, &doc.masks, &doc.revealed).await {
+                Ok(_) => match &update {
+                    Some(body) => conn.update_settings(&target, body).await,
+                    None => Ok(()),
+                },
+                Err(e) => Err(e),
+            },
         };
         if let Err(e) = sent {
             return self.fail(SENDING, Op::Send, attempt, e);
@@ -317,7 +336,7 @@ impl Ctx {
                     fresh,
                     sent: doc.draft_value(),
                 });
-                let n = patch.changes().len() + usize::from(put.is_some());
+                let n = patch.changes().len() + usize::from(put.is_some() || update.is_some());
                 let mut message = format!(
                     "Saved: {n} propert{} changed.",
                     if n == 1 { "y" } else { "ies" }
@@ -474,4 +493,10 @@ impl Ctx {
             ))));
         });
     }
+}
+
+/// True when `current` (an intent as Graph holds it now) already holds every setting of `draft`.
+fn updates_nothing(current: &Value, draft: &Value) -> bool {
+    catalog_module::update_body(current, draft)
+        .is_some_and(|b| b["settings"].as_array().is_none_or(Vec::is_empty))
 }

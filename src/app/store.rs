@@ -228,8 +228,16 @@ pub fn retry_for(action: &str, op: Op, attempt: u32, e: &ApiError, now: i64) -> 
     })
 }
 
-/// True when Graph's copy moved on since `loaded`: another version or modification time.
+/// True when Graph's copy moved on since `loaded`: another version or modification time, or other
+/// settings.
 pub fn changed_elsewhere(loaded: &Value, current: &Value) -> bool {
+    // Settings read with the object (an intent's, a settings catalog policy's) are compared
+    // too: nothing says an intent's stamp moves when only its settings change.
+    if let (Some(a), Some(b)) = (loaded.get("settings"), current.get("settings")) {
+        if !json_eq(a, b) {
+            return true;
+        }
+    }
     let stamps = ["lastModifiedDateTime", "version"];
     if stamps
         .iter()
@@ -462,6 +470,13 @@ mod tests {
         // Without stamps, the whole object counts.
         assert!(changed_elsewhere(&json!({"a": 1}), &json!({"a": 2})));
         assert!(!changed_elsewhere(&json!({"a": 1.0}), &json!({"a": 1})));
+        // An intent whose stamp stayed while someone changed one of its settings.
+        let intent = |v: &str| {
+            json!({"lastModifiedDateTime": "t1", "settings": [
+                {"definitionId": "d1", "valueJson": v}]})
+        };
+        assert!(changed_elsewhere(&intent("true"), &intent("false")));
+        assert!(!changed_elsewhere(&intent("true"), &intent("true")));
     }
 
     #[test]

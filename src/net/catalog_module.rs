@@ -9,6 +9,7 @@ use std::cell::Cell;
 use policy_core::endpoint::GraphBase;
 use policy_core::graph_error::backoff_seconds;
 use policy_core::model::ApiVersion;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -27,9 +28,32 @@ extern "C" {
     fn start_module(name: &str, n: u32, failed: &str) -> Result<(), JsValue>;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The module's `update_body(before, after)` (boot.js puts its exports in
+    /// `window.intuneCatalog`): the body of an intent's `updateSettings` for an edit from
+    /// `before` to `after`, as JSON text. The page does not compile the intents' code in.
+    #[wasm_bindgen(js_namespace = intuneCatalog, js_name = update_body, catch)]
+    fn module_update_body(before: &str, after: &str) -> Result<String, JsValue>;
+}
+
+/// The body of `POST intents/{id}/updateSettings` for an edit from `before` to `after` (two
+/// intents): only the settings that changed. `None` while the module is not loaded; a body
+/// without settings when none changed.
+pub fn update_body(before: &Value, after: &Value) -> Option<Value> {
+    let text = module_update_body(&before.to_string(), &after.to_string()).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 /// The Graph paths the module may read: settings catalog policies, their templates, the
-/// setting definitions and their categories.
-const READABLE: &str = "deviceManagement/configuration";
+/// setting definitions and their categories; intents (their categories and definitions), their
+/// templates and their setting definitions.
+const READABLE: [&str; 4] = [
+    "deviceManagement/configuration",
+    "deviceManagement/intents/",
+    "deviceManagement/templates/",
+    "deviceManagement/settingDefinitions/",
+];
 
 /// How often a throttled or unavailable GET of the module is tried again.
 const RETRIES: u32 = 4;
@@ -81,15 +105,15 @@ pub fn failure(e: &JsValue) -> String {
 
 /// The URL of the module's GET of `path` (relative to the API version, or a `nextLink` it
 /// was given), or why it is refused: it must stay under the chosen base's
-/// `deviceManagement/configuration…` paths.
+/// [`READABLE`] paths.
 pub fn module_get_url(base: &GraphBase, api: ApiVersion, path: &str) -> Result<String, ApiError> {
     let url = if path.contains("://") {
         path.to_string()
     } else {
         base.url(api, path.trim_start_matches('/'))
     };
-    let allowed = base.url(api, READABLE);
-    if base.owns(&url) && url.starts_with(&allowed) && !url.contains('#') {
+    let allowed = READABLE.iter().any(|r| url.starts_with(&base.url(api, r)));
+    if base.owns(&url) && allowed && !url.contains('#') {
         Ok(url)
     } else {
         Err(ApiError::ForeignUrl(url))
@@ -129,6 +153,10 @@ mod tests {
             module_get_url(&base, api, "deviceManagement/configurationPolicies/a/settings?$expand=settingDefinitions").unwrap(),
             "https://graph.microsoft.com/beta/deviceManagement/configurationPolicies/a/settings?$expand=settingDefinitions"
         );
+        assert_eq!(
+            module_get_url(&base, api, "deviceManagement/intents/i/categories").unwrap(),
+            "https://graph.microsoft.com/beta/deviceManagement/intents/i/categories"
+        );
         // A nextLink of the catalog, under the same base.
         let next =
             "https://graph.microsoft.com/beta/deviceManagement/configurationSettings?$skiptoken=x";
@@ -141,6 +169,9 @@ mod tests {
             "https://graph.microsoft.com/v1.0/deviceManagement/configurationSettings",
             "https://graph.microsoft.com.evil.example/beta/deviceManagement/configurationSettings",
             "deviceManagement/configurationSettings#x",
+            "deviceManagement/intentsX/i",
+            "deviceManagement/intents/i/../../../me",
+            "https://graph.microsoft.com/beta/deviceManagement/templates/../../me/messages",
         ] {
             assert!(
                 module_get_url(&base, api, refused).is_err(),

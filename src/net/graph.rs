@@ -85,6 +85,7 @@ fn request(method: &str, url: &str, token: &str) -> gloo_net::http::RequestBuild
     match method {
         "PATCH" => Request::patch(url),
         "PUT" => Request::put(url),
+        "POST" => Request::post(url),
         _ => Request::get(url),
     }
     .redirect(web_sys::RequestRedirect::Error)
@@ -123,6 +124,22 @@ fn take_early_get(url: &str, token: &str) -> Option<js_sys::Promise> {
             }
         }
     })
+}
+
+/// The most pages of an intent's settings read (Graph's hold a few hundred settings at most).
+const MAX_SETTING_PAGES: usize = 50;
+
+/// True for an object in `deviceManagement/intents`.
+fn is_intents(target: &Target) -> bool {
+    matches!(target, Target::Member { set, .. } if set == INTENTS)
+}
+
+/// The entry set of endpoint security intents.
+pub const INTENTS: &str = "deviceManagement/intents";
+
+/// The URL of an intent's bound action `updateSettings`.
+fn update_url(target: &Target, base: &GraphBase, api: ApiVersion) -> String {
+    format!("{}/updateSettings", target.url(base, api))
 }
 
 /// The URL an object is read from: a settings catalog or endpoint security policy
@@ -187,16 +204,21 @@ impl Connection {
     /// The preview of the PATCH of `patch`, with the token shown as redacted (and encrypted
     /// values as Graph's mask: revealed ones go in only when sent, see [`Connection::patch`]).
     pub fn patch_preview(&self, target: &Target, patch: &Patch) -> Option<RequestPreview> {
-        Some(RequestPreview {
-            method: "PATCH",
-            url: target.url(&self.base, self.api),
+        Some(self.preview("PATCH", target.url(&self.base, self.api), &patch.body()?))
+    }
+
+    /// The preview of a request with a JSON body, its token redacted.
+    fn preview(&self, method: &'static str, url: String, body: &Value) -> RequestPreview {
+        RequestPreview {
+            method,
+            url,
             headers: vec![
                 ("Authorization", "Bearer <redacted>".into()),
                 ("Content-Type", "application/json".into()),
                 ("Accept", "application/json".into()),
             ],
-            body: serde_json::to_string_pretty(&patch.body()?).unwrap_or_default(),
-        })
+            body: serde_json::to_string_pretty(body).unwrap_or_default(),
+        }
     }
 
     async fn send(
@@ -272,12 +294,26 @@ impl Connection {
         let response = self
             .send("GET", &read_url(target, &self.base, self.api), None)
             .await?;
-        let v = Self::json(response).await?;
-        if v.is_object() {
-            Ok(v)
-        } else {
-            Err(ApiError::BadResponse("the answer is not an object".into()))
+        let mut v = Self::json(response).await?;
+        if !v.is_object() {
+            return Err(ApiError::BadResponse("the answer is not an object".into()));
         }
+        // An intent's settings are a relationship of their own, read whole (every page) and
+        // kept in the object as `settings`, as a settings catalog policy's are.
+        if is_intents(target) {
+            let mut url = format!("{}/settings", target.url(&self.base, self.api));
+            let mut settings = Vec::new();
+            for _ in 0..MAX_SETTING_PAGES {
+                let page = self.list_page(&url).await?;
+                settings.extend(page.items);
+                match page.next {
+                    Some(next) => url = next,
+                    None => break,
+                }
+            }
+            v["settings"] = Value::Array(settings);
+        }
+        Ok(v)
     }
 
     /// The plain value of an encrypted setting of `target` (Graph's bound function
@@ -312,16 +348,20 @@ impl Connection {
 
     /// The preview of the PUT that replaces a settings catalog policy with `body`.
     pub fn put_preview(&self, target: &Target, body: &Value) -> RequestPreview {
-        RequestPreview {
-            method: "PUT",
-            url: target.url(&self.base, self.api),
-            headers: vec![
-                ("Authorization", "Bearer <redacted>".into()),
-                ("Content-Type", "application/json".into()),
-                ("Accept", "application/json".into()),
-            ],
-            body: serde_json::to_string_pretty(body).unwrap_or_default(),
-        }
+        self.preview("PUT", target.url(&self.base, self.api), body)
+    }
+
+    /// The preview of an intent's `updateSettings` with `body`.
+    pub fn update_preview(&self, target: &Target, body: &Value) -> RequestPreview {
+        self.preview("POST", update_url(target, &self.base, self.api), body)
+    }
+
+    /// Writes the settings of an intent that changed (`policy_core::intents::update_settings_body`)
+    /// with its bound action `updateSettings`; Graph answers 204.
+    pub async fn update_settings(&self, target: &Target, body: &Value) -> Result<(), ApiError> {
+        let url = update_url(target, &self.base, self.api);
+        self.send("POST", &url, Some(body.to_string())).await?;
+        Ok(())
     }
 
     /// PUTs a whole settings catalog policy (Graph refuses `settings` in a PATCH; the body comes

@@ -3,8 +3,9 @@
 //! security policy opens, so the first load of any other form does not grow. Data crosses as
 //! JSON text. The page's side of the contract:
 //! - the page appends `<script type="module" src="catalog-<hash>/boot.js">` (scripts/build-modules.sh)
-//!   the first time a configuration policy opens; boot.js sets `window.intuneCatalog` to this
-//!   module, [`mount`]s it into `#catalog-root` (again whenever that element is a new one,
+//!   the first time a configuration policy or an intent opens; boot.js sets
+//!   `window.intuneCatalog` to this module's exports (the page calls its [`update_body`]),
+//!   [`mount`]s it into `#catalog-root` (again whenever that element is a new one,
 //!   unmounting the old) and calls [`CatalogHandle::update`] when the element's `data-rev`
 //!   changes; a failed start goes to `wasmBindings.catalog_failed(error)`;
 //! - the page exports, in `window.wasmBindings` (Trunk's loader): `catalog_input()` (the open
@@ -17,6 +18,8 @@
 //! It never sees a token: Graph answers come through the page's `catalog_get`.
 
 pub mod app;
+pub mod intent;
+pub mod intent_model;
 pub mod load;
 pub mod model;
 pub mod picker;
@@ -34,10 +37,31 @@ use app::{App, AppProps, DEFINITIONS};
 use state::Input;
 use store::{catalog_input, Host, REPORTED};
 
+/// The editor the page's document needs: the settings catalog's, or an intent's.
+#[yew::component]
+pub fn Root(p: &AppProps) -> yew::Html {
+    use yew::html;
+    if p.input.intent {
+        html! { <intent::IntentApp input={p.input.clone()} host={p.host.clone()} /> }
+    } else {
+        html! { <App input={p.input.clone()} host={p.host.clone()} /> }
+    }
+}
+
+/// The body of `POST intents/{id}/updateSettings` for an edit of an intent from `before` to
+/// `after` (JSON text: the intents, or their `settings`), as JSON text: the page calls it
+/// (through `window.intuneCatalog`) to write what the user changed, and to show it in the
+/// review, without compiling the intents' code in (`policy_core::intents::update_settings_body`).
+#[wasm_bindgen]
+pub fn update_body(before: &str, after: &str) -> String {
+    let read = |s: &str| serde_json::from_str::<Value>(s).unwrap_or_default();
+    policy_core::intents::update_settings_body(&read(before), &read(after)).to_string()
+}
+
 /// The editor mounted in the page's element.
 #[wasm_bindgen]
 pub struct CatalogHandle {
-    app: Option<yew::AppHandle<App>>,
+    app: Option<yew::AppHandle<Root>>,
     input: Rc<Input>,
 }
 
@@ -130,7 +154,8 @@ pub fn mount(element: web_sys::Element) -> CatalogHandle {
         input: input.clone(),
         host: Host,
     };
-    let app = yew::Renderer::<App>::with_root_and_props(element, props).render();
+    // Numbered apart from the page's root, so that neither takes the other's events.
+    let app = nested_yew::render::<Root>(element, props);
     CatalogHandle {
         app: Some(app),
         input,
@@ -147,7 +172,11 @@ pub fn review(table: web_sys::Element) -> Result<(), JsValue> {
     let empty = Value::Array(Vec::new());
     let after = input.policy.get("settings").unwrap_or(&empty);
     let before = input.loaded.as_ref().unwrap_or(&empty);
-    let rows = DEFINITIONS.with(|d| model::review_rows(before, after, &d.borrow()));
+    let rows = if input.intent {
+        intent::INTENT_DEFINITIONS.with(|d| intent_model::review_rows(before, after, &d.borrow()))
+    } else {
+        DEFINITIONS.with(|d| model::review_rows(before, after, &d.borrow()))
+    };
     let document = table.owner_document().ok_or("no document")?;
     let add = |parent: &web_sys::Element, tag: &str, text: &str, class: &str| {
         let e = document.create_element(tag)?;

@@ -13,12 +13,15 @@ use yew::Reducible;
 use crate::model::{edit_list, group_problems, set_at};
 
 /// What the page gives the module: the policy (its `settings` in it), its settings as loaded,
-/// and the namespace its cache entries are kept under (the Graph base and API version).
+/// the namespace its cache entries are kept under (the Graph base and API version), and
+/// whether it is an intent.
 #[derive(Debug, Default)]
 pub struct Input {
     pub policy: Value,
     pub loaded: Option<Value>,
     pub namespace: String,
+    /// The policy is an endpoint security intent (`crate::intent`).
+    pub intent: bool,
 }
 
 impl Input {
@@ -32,6 +35,7 @@ impl Input {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
+            intent: v.get("intent") == Some(&Value::Bool(true)),
         }
     }
 

@@ -58,6 +58,15 @@ pub const SETTINGS_FIREWALL_ID: &str = graph_sandbox::settings::FIREWALL_POLICY_
 /// The Linux settings catalog policy.
 pub const SETTINGS_LINUX_ID: &str = graph_sandbox::settings::LINUX_POLICY_ID;
 
+/// The endpoint security intent type (the older `deviceManagement/intents`, beta only).
+pub const INTENT: &str = "deviceManagementIntent";
+/// The seeded intent of the endpoint protection baseline: firewall (true/false, a ranged number,
+/// enums, two network profiles as complex values, rules as a list of complex values), antivirus
+/// (a list of text, a percentage) and the browser's search engine (an abstract complex value).
+pub const INTENT_ENDPOINT_ID: &str = graph_sandbox::intents::ENDPOINT_INTENT_ID;
+/// The seeded BitLocker intent.
+pub const INTENT_BITLOCKER_ID: &str = graph_sandbox::intents::BITLOCKER_INTENT_ID;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,8 @@
 //! - `hostile`: script-injection text from Graph stays text
 //! - `settings_catalog`: settings catalog and endpoint security policies, edited by their
 //!   definitions in the lazily loaded settings editor, sent with PUT, reopened offline
+//! - `intents`: endpoint security intents, their settings edited by their definitions in the same
+//!   editor, written with one `updateSettings` of the changed settings only
 //! - `accessibility`: axe-core finds no WCAG 2.1 AA violation on any view; keyboard only
 //! - `app_policies`: app protection and app configuration policies under `deviceAppManagement`
 //! - `layout`: the header bar, the list as home, the address bar and back button, the big
@@ -34,6 +36,7 @@ mod drafts;
 mod failures;
 mod forms;
 mod hostile;
+mod intents;
 mod layout;
 mod retries;
 mod schema_loading;

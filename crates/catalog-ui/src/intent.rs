@@ -1,0 +1,851 @@
+//! The editor of an endpoint security intent's settings (Graph's older `deviceManagement/intents`),
+//! mounted instead of the settings catalog editor when the page's document is an intent: its
+//! template's settings by category (each top-level setting of each category, configured or
+//! not), each rendered by its definition (true/false and enums as selects, whole numbers with
+//! their range, text with its length, complex values as their properties, lists item by item,
+//! anything else as JSON), validated with `policy_core::intents`, its definitions kept in the
+//! browser for offline use. The page writes the changes with `updateSettings`, its body from
+//! [`crate::update_body`].
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use policy_core::intents::{
+    validate_intent, IntentConstraint, IntentDefinition, IntentDefinitions, IntentValueType,
+};
+use policy_core::Problem;
+use serde_json::{json, Value};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::app::AppProps;
+use crate::intent_model::{
+    categories_of, entry, from_entry, instance_key, new_item, property_name, set_value, shown,
+    value_of, with_property, Category,
+};
+use crate::state::Input;
+use crate::store::{self, Host};
+use crate::view::Ptr;
+
+/// The deepest a value is drawn as fields; deeper, as JSON.
+const MAX_DEPTH: usize = 4;
+/// The most categories read for one intent.
+const MAX_CATEGORIES: usize = 200;
+/// The most definitions asked for one by one (those the intent's settings name that its
+/// categories lack).
+const MAX_SINGLE: usize = 100;
+
+thread_local! {
+    /// The definitions last loaded, for the page's review.
+    pub static INTENT_DEFINITIONS: std::cell::RefCell<Rc<IntentDefinitions>> =
+        std::cell::RefCell::new(Rc::default());
+}
+
+#[derive(Debug)]
+pub enum IntentMsg {
+    Input(Rc<Input>),
+    Definitions {
+        defs: IntentDefinitions,
+        categories: Vec<Category>,
+        as_of: Option<String>,
+        note: Option<String>,
+    },
+    AsOf(String),
+    Note(String),
+    /// The setting of a definition set to a value (`null`: not configured), or to text that
+    /// is not JSON (kept, and reported).
+    Set {
+        id: String,
+        value: Result<Value, String>,
+    },
+}
+
+#[derive(Clone, Default)]
+pub struct IntentModel {
+    /// The intent without its settings.
+    pub meta: Rc<Value>,
+    pub settings: Vec<Value>,
+    /// The definition ids (lower case) the intent had as loaded.
+    pub loaded: Rc<HashSet<String>>,
+    pub defs: Rc<IntentDefinitions>,
+    pub categories: Rc<Vec<Category>>,
+    /// Problems by definition id (lower case), and those of no setting.
+    pub problems: HashMap<String, Rc<Vec<Problem>>>,
+    pub other_problems: Rc<Vec<Problem>>,
+    pub errors: usize,
+    pub edits: u64,
+    pub as_of: Option<String>,
+    pub note: Option<String>,
+    pub has_defs: bool,
+}
+
+impl IntentModel {
+    pub fn new(input: &Input) -> IntentModel {
+        let mut m = IntentModel::default();
+        m.take_input(input);
+        m
+    }
+
+    fn take_input(&mut self, input: &Input) {
+        let mut meta = input.policy.clone();
+        self.settings = match meta.as_object_mut().and_then(|m| m.remove("settings")) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        self.meta = Rc::new(meta);
+        self.loaded = Rc::new(
+            input
+                .loaded
+                .iter()
+                .flat_map(|l| l.as_array().into_iter().flatten())
+                .filter_map(instance_key)
+                .collect(),
+        );
+        self.validate();
+    }
+
+    pub fn settings_value(&self) -> Value {
+        Value::Array(self.settings.clone())
+    }
+
+    fn validate(&mut self) {
+        let all = if self.has_defs {
+            let mut intent = (*self.meta).clone();
+            if let Some(m) = intent.as_object_mut() {
+                m.insert("settings".into(), self.settings_value());
+            }
+            validate_intent(&intent, &self.defs)
+        } else {
+            Vec::new()
+        };
+        self.errors = all.iter().filter(|p| p.is_error()).count();
+        let mut by: HashMap<String, Vec<Problem>> = HashMap::new();
+        let mut rest = Vec::new();
+        for p in all {
+            let key = setting_index(p.path.as_str())
+                .and_then(|i| self.settings.get(i))
+                .and_then(instance_key);
+            match key {
+                Some(k) => by.entry(k).or_default().push(p),
+                None => rest.push(p),
+            }
+        }
+        let old = std::mem::take(&mut self.problems);
+        self.problems = by
+            .into_iter()
+            .map(|(k, list)| match old.get(&k) {
+                Some(o) if **o == list => (k, o.clone()),
+                _ => (k, Rc::new(list)),
+            })
+            .collect();
+        self.other_problems = Rc::new(rest);
+    }
+
+    /// The instance of a definition, if the intent has one.
+    fn instance(&self, id: &str) -> Option<&Value> {
+        let k = id.to_ascii_lowercase();
+        self.settings
+            .iter()
+            .find(|s| instance_key(s).as_deref() == Some(k.as_str()))
+    }
+}
+
+/// `i` of a path `settings[i]…`.
+fn setting_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("settings[")?;
+    rest[..rest.find(']')?].parse().ok()
+}
+
+impl Reducible for IntentModel {
+    type Action = IntentMsg;
+
+    fn reduce(self: Rc<Self>, msg: IntentMsg) -> Rc<Self> {
+        let mut m = (*self).clone();
+        match msg {
+            IntentMsg::Input(input) => m.take_input(&input),
+            IntentMsg::Definitions {
+                defs,
+                categories,
+                as_of,
+                note,
+            } => {
+                m.defs = Rc::new(defs);
+                m.categories = Rc::new(categories);
+                m.as_of = as_of.or(m.as_of);
+                m.note = note;
+                m.has_defs = true;
+                m.validate();
+            }
+            IntentMsg::AsOf(t) => {
+                m.as_of = Some(t);
+                m.note = None;
+            }
+            IntentMsg::Note(n) => m.note = Some(n),
+            IntentMsg::Set { id, value } => {
+                m.settings = set_value(&m.settings, &m.defs, &m.loaded, &id, value);
+                m.edits += 1;
+                m.validate();
+            }
+        }
+        Rc::new(m)
+    }
+}
+
+fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+/// The key of an intent's kept definitions.
+pub fn intent_key(input: &Input) -> String {
+    let id = input
+        .policy
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("new");
+    format!("{}|intent|{id}", input.namespace)
+}
+
+fn items(page: &Value) -> impl Iterator<Item = &Value> {
+    page.get("value")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// Graph's categories of the intent, each with its definitions; then any definition the
+/// intent's settings name that these lack, one by one.
+async fn fresh(host: &Host, input: &Input) -> Result<(Vec<Value>, Vec<Category>), String> {
+    let id = input
+        .policy
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("the intent has no id")?;
+    let base = format!("deviceManagement/intents/{}", enc(id));
+    let mut cats = Vec::new();
+    host.get_pages(&format!("{base}/categories"), |_, page| {
+        cats.extend(items(page).cloned())
+    })
+    .await?;
+    let mut answers = Vec::new();
+    let mut raw = Vec::new();
+    for c in cats.into_iter().take(MAX_CATEGORIES) {
+        let Some(cid) = c.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let mut defs = Vec::new();
+        let path = format!("{base}/categories/{}/settingDefinitions", enc(cid));
+        host.get_pages(&path, |_, page| defs.extend(items(page).cloned()))
+            .await?;
+        raw.extend(defs.iter().cloned());
+        answers.push((c, defs));
+    }
+    let known: HashSet<String> = raw
+        .iter()
+        .filter_map(|d| d.get("id").and_then(Value::as_str))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let wanted: Vec<String> = input
+        .policy
+        .get("settings")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.get("definitionId").and_then(Value::as_str))
+        .filter(|d| !known.contains(&d.to_ascii_lowercase()))
+        .map(str::to_string)
+        .take(MAX_SINGLE)
+        .collect();
+    for d in wanted {
+        if let Ok(def) = host
+            .get(&format!("deviceManagement/settingDefinitions/{}", enc(&d)))
+            .await
+        {
+            if def.get("id").is_some() {
+                raw.push(def);
+            }
+        }
+    }
+    Ok((raw, categories_of(&answers)))
+}
+
+/// Loads the intent's definitions: the kept ones at once (unless `refresh`), then fresh ones,
+/// shown again only when they differ; offline, the kept ones stay with a note saying so.
+async fn load(host: Host, input: &Input, refresh: bool, dispatch: impl Fn(IntentMsg)) {
+    let key = intent_key(input);
+    let kept = store::read(&key).await;
+    let has_kept = kept
+        .as_ref()
+        .and_then(|k| k.get("definitions"))
+        .and_then(Value::as_array)
+        .is_some_and(|d| !d.is_empty());
+    let same_as_kept = |e: &Value| {
+        kept.as_ref().is_some_and(|k| {
+            k.get("definitions") == e.get("definitions")
+                && k.get("categories") == e.get("categories")
+        })
+    };
+    if let (Some(k), true, false) = (&kept, has_kept, refresh) {
+        let (defs, categories, as_of) = from_entry(k);
+        dispatch(IntentMsg::Definitions {
+            defs,
+            categories,
+            as_of,
+            note: None,
+        });
+    }
+    match fresh(&host, input).await {
+        Ok((raw, categories)) => {
+            let now = store::now_iso();
+            let e = entry(&raw, &categories, &now);
+            if refresh || !has_kept || !same_as_kept(&e) {
+                let (defs, categories, _) = from_entry(&e);
+                dispatch(IntentMsg::Definitions {
+                    defs,
+                    categories,
+                    as_of: None,
+                    note: None,
+                });
+            }
+            store::write(&key, &e).await;
+            dispatch(IntentMsg::AsOf(now));
+        }
+        Err(e) if has_kept => {
+            let note = format!(
+                "Graph could not be reached ({e}): the definitions kept in this browser are used."
+            );
+            if refresh {
+                if let Some(k) = &kept {
+                    let (defs, categories, as_of) = from_entry(k);
+                    dispatch(IntentMsg::Definitions {
+                        defs,
+                        categories,
+                        as_of,
+                        note: Some(note),
+                    });
+                }
+            } else {
+                dispatch(IntentMsg::Note(note));
+            }
+        }
+        Err(e) => dispatch(IntentMsg::Note(format!(
+            "The setting definitions could not be loaded ({e}), and none are kept in this browser: the settings cannot be checked."
+        ))),
+    }
+}
+
+#[component]
+pub fn IntentApp(p: &AppProps) -> Html {
+    let model = use_reducer(|| IntentModel::new(&p.input));
+    let refresh = use_state_eq(|| 0u32);
+    {
+        let d = model.dispatcher();
+        let first = use_mut_ref(|| true);
+        use_effect_with(Ptr(p.input.clone()), move |input| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                d.dispatch(IntentMsg::Input(input.0.clone()));
+            }
+        });
+    }
+    {
+        let (d, host, input) = (model.dispatcher(), p.host.clone(), p.input.clone());
+        use_effect_with((*refresh, intent_key(&input)), move |(n, _)| {
+            let again = *n > 0;
+            wasm_bindgen_futures::spawn_local(async move {
+                load(host, &input, again, move |m| d.dispatch(m)).await;
+            });
+        });
+    }
+    {
+        let defs = model.defs.clone();
+        use_effect_with(Ptr(defs), |defs| {
+            INTENT_DEFINITIONS.with(|d| *d.borrow_mut() = defs.0.clone())
+        });
+    }
+    {
+        let (host, m) = (p.host.clone(), model.clone());
+        use_effect_with(model.edits, move |edits| {
+            if *edits > 0 {
+                host.change(&m.settings_value());
+            }
+        });
+    }
+    {
+        let host = p.host.clone();
+        use_effect_with(model.errors, move |n| host.errors(*n));
+    }
+    let on_set = {
+        let d = model.dispatcher();
+        Callback::from(move |(id, value): (String, Result<Value, String>)| {
+            d.dispatch(IntentMsg::Set { id, value })
+        })
+    };
+    let on_refresh = {
+        let refresh = refresh.clone();
+        Callback::from(move |_| refresh.set(*refresh + 1))
+    };
+    // Each category's top-level settings; the intent's other settings after them.
+    let listed: HashSet<String> = model
+        .categories
+        .iter()
+        .flat_map(|c| c.ids.iter().map(|i| i.to_ascii_lowercase()))
+        .collect();
+    let others: Vec<String> = model
+        .settings
+        .iter()
+        .filter_map(|s| s.get("definitionId").and_then(Value::as_str))
+        .filter(|id| !listed.contains(&id.to_ascii_lowercase()))
+        .map(str::to_string)
+        .collect();
+    let mut n = 0usize;
+    let mut card = |id: &str| {
+        n += 1;
+        let key = id.to_ascii_lowercase();
+        html! {
+            <IntentCard key={key.clone()} n={n} id={AttrValue::from(id.to_string())}
+                setting={model.instance(id).cloned().map(|s| Ptr(Rc::new(s)))}
+                defs={Ptr(model.defs.clone())}
+                problems={model.problems.get(&key).cloned().map(Ptr)}
+                on_set={on_set.clone()} />
+        }
+    };
+    let sections: Vec<Html> = model
+        .categories
+        .iter()
+        .filter(|c| !c.ids.is_empty())
+        .map(|c| {
+            html! {
+                <section class="category">
+                    <h3>{ c.name.clone() }</h3>
+                    { for c.ids.iter().map(|id| card(id)) }
+                </section>
+            }
+        })
+        .collect();
+    let others: Vec<Html> = others.iter().map(|id| card(id)).collect();
+    let other_problems: Vec<_> = model.other_problems.iter().collect();
+    html! {
+        <div class="catalog intent" data-errors={model.errors.to_string()}>
+            <p class="unit" id="definitions-as-of">
+                { match &model.as_of {
+                    Some(d) => format!("Definitions as of {}. ", d.get(..16).unwrap_or(d).replace('T', " ")),
+                    None if model.has_defs => "Definitions loaded. ".to_string(),
+                    None => "Loading the setting definitions… ".to_string(),
+                } }
+                <button type="button" class="link" id="refresh-definitions" onclick={on_refresh}>{ "Refresh" }</button>
+            </p>
+            if let Some(n) = &model.note { <p class="blocked" id="definitions-note">{ n }</p> }
+            <p class="unit" id="template-note">{ "This endpoint security policy comes from a template: it holds the template's settings, each configured or not. Empty fields are not configured." }</p>
+            <p id="catalog-errors" class={if model.errors > 0 { "blocked" } else { "unit" }}>
+                { match model.errors { 0 => "No errors in the settings.".to_string(), 1 => "1 error in the settings.".to_string(), n => format!("{n} errors in the settings.") } }
+            </p>
+            if !other_problems.is_empty() {
+                <ul class="problems" id="settings-problems">
+                    { for other_problems.iter().map(|q| html! { <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li> }) }
+                </ul>
+            }
+            { for sections }
+            if !others.is_empty() {
+                <section class="category">
+                    <h3>{ if model.categories.is_empty() { "Settings" } else { "Other settings" } }</h3>
+                    { for others }
+                </section>
+            }
+            if model.settings.is_empty() && model.categories.is_empty() && model.has_defs {
+                <p class="unit">{ "This policy has no settings." }</p>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    /// Numbers the card's inputs.
+    pub n: usize,
+    pub id: AttrValue,
+    /// The intent's instance of the setting; none when the intent does not have it.
+    pub setting: Option<Ptr<Value>>,
+    pub defs: Ptr<IntentDefinitions>,
+    pub problems: Option<Ptr<Vec<Problem>>>,
+    pub on_set: Callback<(String, Result<Value, String>)>,
+}
+
+/// One setting: its name and id, its value's fields, what bounds it, and its problems.
+#[component]
+pub fn IntentCard(p: &CardProps) -> Html {
+    let defs = &p.defs.0;
+    let def = defs.get(&p.id);
+    let name = def
+        .map(|d| d.display_name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| p.id.to_string());
+    let value = p
+        .setting
+        .as_ref()
+        .map(|s| value_of(&s.0))
+        .unwrap_or(Ok(Value::Null));
+    let problems: Vec<Problem> = p
+        .problems
+        .iter()
+        .flat_map(|l| l.0.iter().cloned())
+        .collect();
+    let errors = problems.iter().any(Problem::is_error);
+    let dom = format!("iv-{}", p.n);
+    let described = format!("{dom}-m");
+    let on = {
+        let (on_set, id) = (p.on_set.clone(), p.id.to_string());
+        Callback::from(move |v: Result<Value, String>| on_set.emit((id.clone(), v)))
+    };
+    let cx = Fx {
+        defs,
+        invalid: errors,
+        described: (!problems.is_empty()).then(|| described.clone()),
+    };
+    let configured = !matches!(value, Ok(Value::Null));
+    let body = match &value {
+        Ok(v) => cx.field(def, v, &dom, &name, on.clone(), 0),
+        Err(raw) => cx.json_area(&dom, raw, on.clone(), true),
+    };
+    let compound = def.is_some_and(|d| {
+        matches!(
+            d.value_type,
+            IntentValueType::Complex | IntentValueType::Collection
+        )
+    });
+    html! {
+        <section class="setting" data-setting={p.id.clone()} data-configured={configured.to_string()}>
+            <div class="instance" data-definition={p.id.clone()}>
+                <div class="instance-head">
+                    if compound { <span class="instance-label" id={format!("{dom}-l")}>{ &name }</span> }
+                    else { <label for={dom.clone()}>{ &name }</label> }
+                    { " " }<code class="setting-id">{ p.id.to_string() }</code>
+                </div>
+                { body }
+                if let Some(h) = def.map(hint).filter(|h| !h.is_empty()) { <p class="unit hint">{ h }</p> }
+                if compound && configured {
+                    <button type="button" class="link clear-setting" aria-label={format!("Set {name} to not configured")}
+                        onclick={Callback::from(move |_| on.emit(Ok(Value::Null)))}>{ "Not configured" }</button>
+                }
+                if !problems.is_empty() {
+                    <ul class="problems" id={described}>
+                        { for problems.iter().map(|q| html! {
+                            <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li>
+                        }) }
+                    </ul>
+                }
+            </div>
+        </section>
+    }
+}
+
+/// What bounds a setting's value, in words.
+fn hint(def: &IntentDefinition) -> String {
+    let mut out = Vec::new();
+    for c in &def.constraints {
+        match c {
+            IntentConstraint::Integer { min, max } => out.push(match (min, max) {
+                (Some(a), Some(b)) => format!("From {a} to {b}."),
+                (Some(a), None) => format!("At least {a}."),
+                (None, Some(b)) => format!("At most {b}."),
+                (None, None) => continue,
+            }),
+            IntentConstraint::StringLength { min, max } => out.push(match (min, max) {
+                (Some(a), Some(b)) => format!("{a} to {b} characters."),
+                (Some(a), None) => format!("At least {a} characters."),
+                (None, Some(b)) => format!("At most {b} characters."),
+                (None, None) => continue,
+            }),
+            IntentConstraint::Regex(r) => out.push(format!("Must match {}.", r.pattern)),
+            IntentConstraint::Collection { min, max } => out.push(match (min, max) {
+                (Some(a), Some(b)) => format!("{a} to {b} items."),
+                (Some(a), None) => format!("At least {a} items."),
+                (None, Some(b)) => format!("At most {b} items."),
+                (None, None) => continue,
+            }),
+            _ => {}
+        }
+    }
+    out.join(" ")
+}
+
+/// What drawing a setting's fields needs.
+struct Fx<'a> {
+    defs: &'a IntentDefinitions,
+    /// The setting has an error: its first field says so.
+    invalid: bool,
+    described: Option<String>,
+}
+
+fn enum_of(def: &IntentDefinition) -> Option<&[policy_core::intents::EnumValue]> {
+    def.constraints.iter().find_map(|c| match c {
+        IntentConstraint::Enum(v) => Some(v.as_slice()),
+        _ => None,
+    })
+}
+
+fn integer_bounds(def: &IntentDefinition) -> (Option<i64>, Option<i64>) {
+    def.constraints
+        .iter()
+        .find_map(|c| match c {
+            IntentConstraint::Integer { min, max } => Some((*min, *max)),
+            _ => None,
+        })
+        .unwrap_or((None, None))
+}
+
+fn max_length(def: &IntentDefinition) -> Option<u64> {
+    def.constraints.iter().find_map(|c| match c {
+        IntentConstraint::StringLength { max, .. } => *max,
+        _ => None,
+    })
+}
+
+impl Fx<'_> {
+    /// The attributes of the field at `dom`: invalid (and described) only at the top.
+    fn aria(&self, top: bool) -> (Option<&'static str>, Option<String>) {
+        if top && self.invalid {
+            (Some("true"), self.described.clone())
+        } else {
+            (None, if top { self.described.clone() } else { None })
+        }
+    }
+
+    /// The fields of `value` as `def` describes it; `on` gets the new value.
+    fn field(
+        &self,
+        def: Option<&IntentDefinition>,
+        value: &Value,
+        dom: &str,
+        label: &str,
+        on: Callback<Result<Value, String>>,
+        depth: usize,
+    ) -> Html {
+        let top = depth == 0;
+        let (bad, describedby) = self.aria(top);
+        let kind = def.map_or(IntentValueType::Unknown, |d| d.value_type);
+        let aria_label = (!top).then(|| label.to_string());
+        match (kind, def) {
+            (IntentValueType::Boolean, _) => {
+                let current = match value {
+                    Value::Bool(true) => "true",
+                    Value::Bool(false) => "false",
+                    _ => "",
+                };
+                let onchange = Callback::from(move |e: Event| {
+                    let el: HtmlSelectElement = e.target_unchecked_into();
+                    on.emit(Ok(match el.value().as_str() {
+                        "true" => json!(true),
+                        "false" => json!(false),
+                        _ => Value::Null,
+                    }));
+                });
+                html! {
+                    <select id={dom.to_string()} aria-label={aria_label} aria-invalid={bad} aria-describedby={describedby} {onchange}>
+                        <option value="" selected={current.is_empty()}>{ "Not configured" }</option>
+                        <option value="true" selected={current == "true"}>{ "Yes" }</option>
+                        <option value="false" selected={current == "false"}>{ "No" }</option>
+                        if !value.is_null() && !value.is_boolean() {
+                            <option value="" selected=true>{ format!("{} (not true or false)", shown(&Ok(value.clone()))) }</option>
+                        }
+                    </select>
+                }
+            }
+            (IntentValueType::Integer, Some(d)) => {
+                let (min, max) = integer_bounds(d);
+                let text = match value {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                };
+                let oninput = Callback::from(move |e: InputEvent| {
+                    let el: HtmlInputElement = e.target_unchecked_into();
+                    let t = el.value();
+                    let t = t.trim();
+                    on.emit(Ok(if t.is_empty() {
+                        Value::Null
+                    } else {
+                        t.parse::<i64>().map(|n| json!(n)).unwrap_or(json!(t))
+                    }));
+                });
+                html! {
+                    <input type="number" step="1" id={dom.to_string()} value={text} placeholder="Not configured"
+                        min={min.map(|m| m.to_string())} max={max.map(|m| m.to_string())}
+                        aria-label={aria_label} aria-invalid={bad} aria-describedby={describedby} {oninput} />
+                }
+            }
+            (IntentValueType::String, Some(d)) if enum_of(d).is_some() => {
+                let members = enum_of(d).unwrap_or_default();
+                let current = value.as_str().unwrap_or("");
+                let unknown = !value.is_null() && !members.iter().any(|m| m.value == current);
+                let onchange = Callback::from(move |e: Event| {
+                    let el: HtmlSelectElement = e.target_unchecked_into();
+                    let v = el.value();
+                    on.emit(Ok(if v.is_empty() { Value::Null } else { json!(v) }));
+                });
+                html! {
+                    <select id={dom.to_string()} aria-label={aria_label} aria-invalid={bad} aria-describedby={describedby} {onchange}>
+                        <option value="" selected={value.is_null()}>{ "Not configured" }</option>
+                        if unknown {
+                            <option value={current.to_string()} selected=true>{ format!("{} (not an option)", shown(&Ok(value.clone()))) }</option>
+                        }
+                        { for members.iter().map(|m| html! {
+                            <option value={m.value.clone()} selected={!unknown && m.value == current}>
+                                { m.display_name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| m.value.clone()) }
+                            </option>
+                        }) }
+                    </select>
+                }
+            }
+            (IntentValueType::String, d) => {
+                let text = match value {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                };
+                let oninput = Callback::from(move |e: InputEvent| {
+                    let el: HtmlInputElement = e.target_unchecked_into();
+                    let t = el.value();
+                    on.emit(Ok(if t.is_empty() { Value::Null } else { json!(t) }));
+                });
+                html! {
+                    <input type="text" id={dom.to_string()} value={text} placeholder="Not configured"
+                        maxlength={d.and_then(max_length).map(|m| m.to_string())}
+                        aria-label={aria_label} aria-invalid={bad} aria-describedby={describedby} {oninput} />
+                }
+            }
+            (IntentValueType::Complex, Some(d))
+                if depth < MAX_DEPTH
+                    && !d.property_definition_ids.is_empty()
+                    && (value.is_object() || value.is_null()) =>
+            {
+                let labelledby = format!("{dom}-l");
+                html! {
+                    <div class="complex" role="group" aria-labelledby={top.then_some(labelledby)} aria-label={aria_label}
+                        aria-invalid={bad} aria-describedby={describedby}>
+                        { for d.property_definition_ids.iter().map(|pid| {
+                            let pdef = self.defs.get(pid);
+                            let key = property_name(pid).to_string();
+                            let plabel = pdef.map(|p| p.display_name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| key.clone());
+                            let pdom = format!("{dom}-{key}");
+                            let inner = value.get(&key).cloned().unwrap_or(Value::Null);
+                            let (obj, on, k) = (value.clone(), on.clone(), key.clone());
+                            let pon = Callback::from(move |r: Result<Value, String>| {
+                                if let Ok(v) = r {
+                                    on.emit(Ok(with_property(&obj, &k, v)));
+                                }
+                            });
+                            html! {
+                                <div class="property">
+                                    <label for={pdom.clone()}>{ &plabel }</label>
+                                    { self.field(pdef, &inner, &pdom, &plabel, pon, depth + 1) }
+                                    if let Some(h) = pdef.map(hint).filter(|h| !h.is_empty()) { <p class="unit hint">{ h }</p> }
+                                </div>
+                            }
+                        }) }
+                    </div>
+                }
+            }
+            (IntentValueType::Collection, Some(d))
+                if depth < MAX_DEPTH && (value.is_array() || value.is_null()) =>
+            {
+                let element = d
+                    .element_definition_id
+                    .as_deref()
+                    .and_then(|e| self.defs.get(e));
+                let list = value.as_array().cloned().unwrap_or_default();
+                let add = {
+                    let (on, list, item) = (on.clone(), list.clone(), new_item(element));
+                    Callback::from(move |_| {
+                        let mut l = list.clone();
+                        l.push(item.clone());
+                        on.emit(Ok(Value::Array(l)));
+                    })
+                };
+                let labelledby = format!("{dom}-l");
+                // Items of text when the element is not described.
+                let fallback;
+                let element = match element {
+                    Some(e) => Some(e),
+                    None => {
+                        fallback = string_definition();
+                        Some(&fallback)
+                    }
+                };
+                html! {
+                    <div class="collection" role="group" aria-labelledby={top.then_some(labelledby)} aria-label={aria_label.clone()}
+                        aria-invalid={bad} aria-describedby={describedby}>
+                        <ol>
+                            { for list.iter().enumerate().map(|(i, item)| {
+                                let idom = format!("{dom}-{i}");
+                                let ilabel = format!("{label} item {}", i + 1);
+                                let (l, on1) = (list.clone(), on.clone());
+                                let ion = Callback::from(move |r: Result<Value, String>| {
+                                    if let Ok(v) = r {
+                                        let mut l = l.clone();
+                                        if i < l.len() { l[i] = v; }
+                                        on1.emit(Ok(Value::Array(l)));
+                                    }
+                                });
+                                let (l, on2) = (list.clone(), on.clone());
+                                let remove = Callback::from(move |_| {
+                                    let mut l = l.clone();
+                                    if i < l.len() { l.remove(i); }
+                                    on2.emit(Ok(if l.is_empty() { Value::Null } else { Value::Array(l) }));
+                                });
+                                html! {
+                                    <li class="item">
+                                        { self.field(element, item, &idom, &ilabel, ion, depth + 1) }
+                                        <button type="button" class="link remove-item" aria-label={format!("Remove {ilabel}")} onclick={remove}>{ "Remove" }</button>
+                                    </li>
+                                }
+                            }) }
+                        </ol>
+                        <button type="button" class="add-item" aria-label={format!("Add an item to {label}")} onclick={add}>{ "Add item" }</button>
+                    </div>
+                }
+            }
+            _ => {
+                let text = if value.is_null() {
+                    String::new()
+                } else {
+                    serde_json::to_string_pretty(value).unwrap_or_default()
+                };
+                self.json_area(dom, &text, on, top)
+            }
+        }
+    }
+
+    /// A value as JSON text: empty for not configured; text that is not JSON is kept (and
+    /// reported) at the top, refused below it.
+    fn json_area(
+        &self,
+        dom: &str,
+        text: &str,
+        on: Callback<Result<Value, String>>,
+        top: bool,
+    ) -> Html {
+        let (bad, describedby) = self.aria(top);
+        let onchange = Callback::from(move |e: Event| {
+            let el: HtmlTextAreaElement = e.target_unchecked_into();
+            let t = el.value();
+            if t.trim().is_empty() {
+                on.emit(Ok(Value::Null));
+            } else {
+                match serde_json::from_str::<Value>(&t) {
+                    Ok(v) => on.emit(Ok(v)),
+                    Err(_) if top => on.emit(Err(t)),
+                    Err(_) => {}
+                }
+            }
+        });
+        html! {
+            <textarea id={dom.to_string()} class="json" rows="4" spellcheck="false" placeholder="Not configured (JSON)"
+                value={text.to_string()} aria-invalid={bad} aria-describedby={describedby} {onchange} />
+        }
+    }
+}
+
+/// The definition list items of text are drawn by when their list has no element definition.
+fn string_definition() -> IntentDefinition {
+    IntentDefinition::from_graph_json(&json!({"id": "item", "valueType": "string"}))
+        .expect("a definition with an id")
+}
