@@ -7,6 +7,7 @@ pub mod bench_hooks;
 pub mod clipboard;
 pub mod components;
 pub mod drafts;
+pub mod module_settings;
 pub mod net;
 pub mod panic;
 pub mod schemas;

@@ -286,7 +286,7 @@ impl Document {
         policy_core::secrets::scrub(&mut v, &self.masks);
         if self.is_settings_policy() {
             if let Some(settings) = v.get_mut("settings") {
-                scrub_typed_secrets(settings, 0);
+                crate::module_settings::scrub_typed_secrets(settings, 0);
             }
         }
         v
@@ -328,9 +328,8 @@ impl Document {
                 !(p.code == policy_core::Code::NavigationProperty && p.path.as_str() == "settings")
             });
             if let (Some(loaded), true) = (&self.loaded, self.is_intent()) {
-                let settings = |v: &Value| v.get("settings").cloned().unwrap_or(Value::Null);
                 self.settings_update =
-                    !policy_core::patch::json_eq(&settings(loaded), &settings(value));
+                    !policy_core::patch::json_eq(&loaded["settings"], &value["settings"]);
             } else if let Some(loaded) = &self.loaded {
                 if policy_core::patch::settings_changed(loaded, value) {
                     self.put = policy_core::patch::put_body(self.schema(), self.type_id, value)
@@ -402,69 +401,6 @@ impl Document {
         doc.refresh_masks();
         doc
     }
-}
-
-/// Empties every secret value of a settings catalog policy that is in clear (`valueState`
-/// `notEncrypted`); Graph's `encryptedValueToken`s stay as they are.
-pub fn scrub_typed_secrets(v: &mut Value, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match v {
-        Value::Object(map) => {
-            let typed = map
-                .get("@odata.type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.ends_with("SecretSettingValue"))
-                && map.get("valueState").and_then(Value::as_str) == Some("notEncrypted");
-            if typed {
-                map.insert("value".into(), Value::String(String::new()));
-            }
-            map.values_mut()
-                .for_each(|inner| scrub_typed_secrets(inner, depth + 1));
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|inner| scrub_typed_secrets(inner, depth + 1)),
-        _ => {}
-    }
-}
-
-/// An intent's settings as `current` holds them, with each setting the draft changed since
-/// `loaded` (matched by `definitionId`, without regard to case) as `draft` has it: mine on top
-/// of theirs. A setting the draft no longer has is left out.
-fn rebased_settings(current: &Value, loaded: &Value, draft: &Value) -> Value {
-    let list = |v: &Value| {
-        v.get("settings")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let id = |s: &Value| {
-        s.get("definitionId")
-            .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase)
-    };
-    let (mut out, before, mine) = (list(current), list(loaded), list(draft));
-    let find = |l: &[Value], k: &Option<String>| l.iter().position(|s| id(s) == *k);
-    for m in &mine {
-        let k = id(m);
-        let changed = find(&before, &k).is_none_or(|i| !policy_core::patch::json_eq(&before[i], m));
-        match (changed, find(&out, &k)) {
-            (false, _) => {}
-            (true, Some(i)) => out[i] = m.clone(),
-            (true, None) => out.push(m.clone()),
-        }
-    }
-    for b in &before {
-        let k = id(b);
-        if find(&mine, &k).is_none() {
-            if let Some(i) = find(&out, &k) {
-                out.remove(i);
-            }
-        }
-    }
-    Value::Array(out)
 }
 
 /// Everything that changes the editor's document.
@@ -570,7 +506,11 @@ impl Reducible for EditorState {
                     }
                     // An intent's changed settings go on top of theirs, one by one.
                     if let (true, Some(loaded)) = (doc.settings_update, &doc.loaded) {
-                        let settings = rebased_settings(&current, &loaded.0, &doc.draft_value());
+                        let settings = crate::module_settings::rebased_settings(
+                            &current,
+                            &loaded.0,
+                            &doc.draft_value(),
+                        );
                         draft.set("settings", Some(settings));
                     }
                     // Changed settings of a settings catalog policy go on top whole.

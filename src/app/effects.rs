@@ -253,11 +253,9 @@ impl Ctx {
         let update = match doc.settings_update() {
             true => match catalog_module::update_body(&loaded.0, &draft) {
                 Some(body) => Some(body),
-                None => {
-                    return self.info(
-                        "Nothing was sent: the settings editor has not loaded, and it writes the request for the changed settings. Your draft is kept.",
-                    )
-                }
+                None => return self.info(
+                    "Nothing was sent: the settings editor has not loaded yet. Your draft is kept.",
+                ),
             },
             false => None,
         };

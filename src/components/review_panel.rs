@@ -1,7 +1,6 @@
 //! Review before sending: the changed properties (old → new), what is left out and why, the
 //! exact request (token redacted) with "copy as curl / PowerShell", and Send.
 
-use policy_core::command::RequestPreview;
 use policy_core::endpoint::Target;
 use policy_core::patch::{Change, DiffError, Patch, SkipReason};
 use serde_json::Value;
@@ -39,11 +38,6 @@ pub struct ReviewPanelProps {
     /// Its setting-level changes (`settings_review`).
     #[prop_or_default]
     pub settings: Option<Html>,
-}
-
-/// The commands of `previews`, one per line, in the order Send makes them.
-fn commands(previews: &[RequestPreview], command: fn(&RequestPreview) -> String) -> String {
-    previews.iter().map(command).collect::<Vec<_>>().join("\n")
 }
 
 /// Compact JSON of `v`, cut after about `limit` bytes; true when it is whole. A 500-item list
@@ -221,17 +215,13 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
     let shown = use_mut_ref(|| false);
     *shown.borrow_mut() = open;
     let has_body = patch.is_some_and(|p| !p.is_empty()) || put.is_some();
-    // Every request Send makes, in order.
-    let previews: Vec<RequestPreview> = match (&props.request, &props.put) {
-        (Some((conn, target)), _) if open => match (&props.put, &props.update) {
-            (Some(body), _) => vec![conn.put_preview(target, body)],
-            (None, update) => patch
-                .and_then(|p| conn.patch_preview(target, p))
-                .into_iter()
-                .chain(update.as_ref().map(|b| conn.update_preview(target, b)))
-                .collect(),
-        },
-        _ => Vec::new(),
+    let preview = match (&props.request, patch, &props.put, &props.update) {
+        (Some((conn, target)), _, Some(body), _) if open => Some(conn.put_preview(target, body)),
+        (Some((conn, target)), p, None, Some(body)) if open => {
+            Some(conn.update_preview(target, body, p.and_then(|p| conn.patch_preview(target, p))))
+        }
+        (Some((conn, target)), Some(p), None, None) if open => conn.patch_preview(target, p),
+        _ => None,
     };
     let on_toggle = {
         let opened = opened.clone();
@@ -270,12 +260,11 @@ pub fn ReviewPanel(props: &ReviewPanelProps) -> Html {
             if props.request.is_some() && has_body {
                 <details class="request" {open} ontoggle={on_toggle}>
                     <summary>{ "Request" }</summary>
-                    if !previews.is_empty() {
-                        <pre id="request-preview">{ previews.iter().map(|p| format!("{} {}\n{}\n\n{}", p.method, p.url,
-                            p.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n"), p.body)).collect::<Vec<_>>().join("\n\n") }</pre>
+                    if let Some(p) = preview {
+                        <pre id="request-preview">{ p.text() }</pre>
                         <div class="actions">
-                            <button type="button" onclick={{ let p = previews.clone(); Callback::from(move |_| copy_text(&commands(&p, RequestPreview::to_curl))) }}>{ "Copy as curl" }</button>
-                            <button type="button" onclick={Callback::from(move |_| copy_text(&commands(&previews, RequestPreview::to_powershell)))}>{ "Copy as PowerShell (Invoke-MgGraphRequest)" }</button>
+                            <button type="button" onclick={{ let p = p.clone(); Callback::from(move |_| copy_text(&p.to_curl())) }}>{ "Copy as curl" }</button>
+                            <button type="button" onclick={Callback::from(move |_| copy_text(&p.to_powershell()))}>{ "Copy as PowerShell (Invoke-MgGraphRequest)" }</button>
                         </div>
                     }
                 </details>

@@ -218,6 +218,7 @@ impl Connection {
                 ("Accept", "application/json".into()),
             ],
             body: serde_json::to_string_pretty(body).unwrap_or_default(),
+            then: None,
         }
     }
 
@@ -351,9 +352,22 @@ impl Connection {
         self.preview("PUT", target.url(&self.base, self.api), body)
     }
 
-    /// The preview of an intent's `updateSettings` with `body`.
-    pub fn update_preview(&self, target: &Target, body: &Value) -> RequestPreview {
-        self.preview("POST", update_url(target, &self.base, self.api), body)
+    /// The preview of an intent's `updateSettings` with `body`, after `first` (the PATCH of its
+    /// own properties) if there is one.
+    pub fn update_preview(
+        &self,
+        target: &Target,
+        body: &Value,
+        first: Option<RequestPreview>,
+    ) -> RequestPreview {
+        let update = self.preview("POST", update_url(target, &self.base, self.api), body);
+        match first {
+            Some(mut first) => {
+                first.then = Some(Box::new(update));
+                first
+            }
+            None => update,
+        }
     }
 
     /// Writes the settings of an intent that changed (`policy_core::intents::update_settings_body`)

@@ -20,6 +20,7 @@
 pub mod app;
 pub mod intent;
 pub mod intent_model;
+pub mod intent_view;
 pub mod load;
 pub mod model;
 pub mod picker;

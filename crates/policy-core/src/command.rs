@@ -10,6 +10,9 @@ pub struct RequestPreview {
     pub url: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: String,
+    /// The request sent right after this one, if any (an intent's `updateSettings` after the
+    /// PATCH of its own properties): shown and copied after it.
+    pub then: Option<Box<RequestPreview>>,
 }
 
 /// `s` as one word of a POSIX shell: inside single quotes nothing is special, and a single
@@ -49,6 +52,26 @@ impl RequestPreview {
         if !self.body.is_empty() {
             out.push_str(&format!(" \\\n  --data-binary {}", sh_quote(&self.body)));
         }
+        if let Some(next) = &self.then {
+            out.push('\n');
+            out.push_str(&next.to_curl());
+        }
+        out
+    }
+
+    /// The request as the review shows it: the method and URL, the headers, a blank line and the
+    /// body; then the next request, if any, after another blank line.
+    pub fn text(&self) -> String {
+        let mut out = format!("{} {}", self.method, self.url);
+        for (k, v) in &self.headers {
+            out.push_str(&format!("\n{k}: {v}"));
+        }
+        out.push_str("\n\n");
+        out.push_str(&self.body);
+        if let Some(next) = &self.then {
+            out.push_str("\n\n");
+            out.push_str(&next.text());
+        }
         out
     }
 
@@ -65,6 +88,10 @@ impl RequestPreview {
         ));
         if !self.body.is_empty() {
             out.push_str(" -Body $body -ContentType 'application/json'");
+        }
+        if let Some(next) = &self.then {
+            out.push('\n');
+            out.push_str(&next.to_powershell());
         }
         out
     }

@@ -324,6 +324,7 @@ fn assert_copied_commands_keep_one_argument(url: &str) {
             ("Content-Type", "application/json".into()),
         ],
         body: body.to_string(),
+        then: None,
     };
     let curl = p.to_curl().replace("\\\n", " ");
     let words = shell_words::split(&curl).expect("the curl command splits");
@@ -349,4 +350,40 @@ fn assert_copied_commands_keep_one_argument(url: &str) {
         vec![body, url, "application/json"],
         "{ps}"
     );
+    // Two requests in a row (an intent's PATCH, then its updateSettings): two commands, each
+    // keeping its arguments, in that order.
+    let mut two = p.clone();
+    let mut next = p.clone();
+    next.method = "POST";
+    next.body = "{\"settings\": []} '; rm -rf ~ #".into();
+    two.then = Some(Box::new(next.clone()));
+    let curl = two.to_curl().replace("\\\n", " ");
+    let commands: Vec<Vec<String>> = curl
+        .split("\ncurl ")
+        .map(|c| shell_words::split(c.trim_start_matches("curl ")).expect("each command splits"))
+        .collect();
+    assert_eq!(commands.len(), 2, "{curl}");
+    assert_eq!(commands[0][1], "PATCH");
+    assert_eq!(commands[1][1], "POST");
+    assert_eq!(
+        commands[1].last().map(String::as_str),
+        Some(next.body.as_str())
+    );
+    let ps = two.to_powershell();
+    assert_eq!(
+        powershell_words(&ps),
+        vec![
+            body,
+            url,
+            "application/json",
+            &next.body,
+            url,
+            "application/json"
+        ],
+        "{ps}"
+    );
+    assert_eq!(two.text(), format!("{}\n\n{}", p.text(), next.text()));
+    assert!(p
+        .text()
+        .starts_with(&format!("PATCH {url}\nAuthorization: Bearer <redacted>\n")));
 }

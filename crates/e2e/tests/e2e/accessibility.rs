@@ -1,12 +1,15 @@
 //! Accessibility, proven in the browser: axe-core (`e2e::axe`) finds no WCAG 2.1 A or AA
 //! violation on the views a person works in (the object list, the connection and sign-in panels,
 //! the 293-field Windows 10 form with an invalid value, the review of a change, a settings
-//! catalog policy, a Graph error), in the light and the dark theme; and a person with only a
+//! catalog policy, an endpoint security intent with an invalid value, a Graph error), in the light and the dark theme; and a person with only a
 //! keyboard can list, open, edit, review and send.
 
 use e2e::axe::{report, violations};
 use e2e::cases::{assert_saved, general};
-use e2e::seeds::{GENERAL_ID, SETTINGS_POLICY, SETTINGS_WINDOWS_ID, WINDOWS10, WINDOWS10_ID};
+use e2e::seeds::{
+    GENERAL_ID, INTENT, INTENT_ENDPOINT_ID, SETTINGS_POLICY, SETTINGS_WINDOWS_ID, WINDOWS10,
+    WINDOWS10_ID,
+};
 use e2e::{field, messages, Harness, Page};
 use fantoccini::key::Key;
 use serde_json::json;
@@ -16,6 +19,10 @@ const TOGGLE: &str = "passwordBlockFaceUnlock";
 
 /// A setting of the Windows settings catalog policy, there once its settings are rendered.
 const PASSWORD: &str = "device_vendor_msft_policy_config_devicelock_devicepasswordenabled";
+
+/// A ranged number (0 to 100) of the seeded endpoint security intent.
+const INTENT_CPU: &str =
+    "deviceConfiguration--windows10EndpointProtectionConfiguration_defenderScanMaxCpuPercentage";
 
 /// A Windows 10 number field with a range (0 to 100), made invalid and then valid again.
 const CPU: &str = "defenderScanMaxCpu";
@@ -136,6 +143,25 @@ async fn every_view_passes_axe_at_wcag_2_1_aa() {
     page.wait_for_text("#definitions-as-of", "Definitions as of")
         .await;
     in_both_themes(page, "a settings catalog policy").await;
+
+    // An endpoint security intent, a number out of its range.
+    page.goto(&h.link("beta", INTENT, Some(INTENT_ENDPOINT_ID)))
+        .await;
+    let cpu = format!("section.setting[data-setting=\"{INTENT_CPU}\"] input");
+    page.wait_for(&cpu).await;
+    page.wait_for_text("#definitions-as-of", "Definitions as of")
+        .await;
+    let dom = page
+        .js(
+            "return document.querySelector(arguments[0]).id;",
+            vec![json!(cpu)],
+        )
+        .await;
+    page.set_value_as_paste(dom.as_str().unwrap_or_default(), "150")
+        .await;
+    page.wait_for(&format!("{cpu}[aria-invalid=\"true\"]"))
+        .await;
+    in_both_themes(page, "an endpoint security intent with an error").await;
 
     h.finish().await;
 }

@@ -212,7 +212,14 @@ async fn an_intent_is_edited_by_its_definitions_and_only_its_changes_are_written
         )
         .await;
     assert_eq!(kinds, ["removed"]);
-    h.page.click("details.request > summary").await;
+    // "Request" opens by itself for a small body; else the user opens it.
+    h.page
+        .js(
+            "const d = document.querySelector('details.request'); \
+             if (d && !d.open) d.querySelector('summary').click();",
+            vec![],
+        )
+        .await;
     let preview = h
         .page
         .wait_for_text("#request-preview", "updateSettings")
