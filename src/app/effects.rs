@@ -264,8 +264,9 @@ impl Ctx {
         }
         let applied_in = |current: &Value| match &put {
             Some(body) => policy_core::patch::put_applied_in(body, current),
+            // An intent whose settings alone changed has an empty patch.
             None => {
-                patch.is_applied_in(current)
+                (patch.is_empty() || patch.is_applied_in(current))
                     && (update.is_none() || updates_nothing(current, &draft))
             }
         };

@@ -162,6 +162,31 @@ impl Page {
         answer["value"].clone()
     }
 
+    /// Waits until this page could open again offline with the settings editor: the app's
+    /// own files it fetched and the editor module's are in the service worker's cache, and the
+    /// editor's cache holds an entry whose key contains `entry` (`|policy|`, `|intent|`).
+    pub async fn until_settings_kept_offline(&self, entry: &str) {
+        self.until_answered_true(
+            "the settings editor and its definitions kept offline",
+            "const done = arguments[arguments.length - 1];
+             const files = performance.getEntriesByType('resource').map(e => e.name)
+               .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u)
+                 && !/config\\.json$/.test(u))
+               .concat(['boot.js', 'catalog_ui.js', 'catalog_ui_bg.wasm']
+                 .map(f => new URL(arguments[0] + '/' + f, location.href).href));
+             Promise.all(files.map(u => caches.match(u)))
+               .then(hits => caches.open('intune-editor-settings-v1').then(c => c.keys())
+                 .then(keys => done(hits.every(h => h)
+                   && keys.some(k => decodeURIComponent(k.url).includes(arguments[1])))))
+               .catch(() => done(false));",
+            vec![
+                json!(crate::module_dir(&crate::dist_dir(), "catalog")),
+                json!(entry),
+            ],
+        )
+        .await;
+    }
+
     /// Polls an asynchronous script (its last argument is its callback) until it answers `true`.
     pub async fn until_answered_true(&self, what: &str, script: &str, args: Vec<Value>) {
         self.until(what, || async {

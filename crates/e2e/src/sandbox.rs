@@ -145,6 +145,22 @@ impl TestSandbox {
         Value::Object(stored.value.clone())
     }
 
+    /// Changes a stored object as another administrator's write would (`f` edits its JSON;
+    /// `lastModifiedDateTime` moves only if `f` moves it).
+    pub fn change(
+        &self,
+        api_name: &str,
+        id: &str,
+        f: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) {
+        let mut stores = self.running.sandbox.stores();
+        let stored = stores
+            .get_mut(api(api_name))
+            .get_mut(id)
+            .unwrap_or_else(|| panic!("the sandbox holds no {api_name} object {id}"));
+        f(&mut stored.value);
+    }
+
     /// Deletes an object, as another administrator would: Graph answers 404 for it from now on.
     pub fn delete(&self, api_name: &str, id: &str) {
         self.running

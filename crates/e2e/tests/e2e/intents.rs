@@ -3,7 +3,9 @@
 //! template's categories by its definition (true/false, a ranged number, enums, a complex value's
 //! properties, a list of text), validates at the field (a number out of range blocks Send), and
 //! Send writes the intent's own properties with a PATCH and exactly the changed settings with one
-//! `updateSettings`; offline, the draft reopens and validates from the definitions kept.
+//! `updateSettings`; an answer lost after the write is not written twice, and a setting someone
+//! else changed meanwhile stops Send and survives the rebase; offline, the draft reopens and
+//! validates from the definitions kept.
 
 use e2e::seeds::{INTENT, INTENT_ENDPOINT_ID};
 use e2e::{field, ChromeDriver, Harness, Page, TestSandbox};
@@ -340,15 +342,9 @@ async fn offline_the_draft_of_an_intent_reopens_and_validates() {
             .then_some(())
     })
     .await;
-    page.until_answered_true(
-        "the intent's definitions kept offline",
-        "const done = arguments[arguments.length - 1];
-         caches.open('intune-editor-settings-v1').then(c => c.keys())
-           .then(keys => done(keys.some(k => decodeURIComponent(k.url).includes('|intent|'))))
-           .catch(() => done(false));",
-        vec![],
-    )
-    .await;
+    // The app's and the module's files and the intent's definitions are in the browser's
+    // caches.
+    page.until_settings_kept_offline("|intent|").await;
     sandbox.stop().await;
     page.goto(&link).await;
     // Offline there is no config.json to vouch for the sandbox's address: the user says yes.
@@ -362,4 +358,82 @@ async fn offline_the_draft_of_an_intent_reopens_and_validates() {
     assert!(page.exists("#send[disabled]").await);
     page.close().await;
     drop(driver);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_intent_update_is_not_sent_twice_and_someone_elses_setting_survives() {
+    let h = Harness::start().await;
+    open_intent(&h.page, &h.link("beta", INTENT, Some(INTENT_ENDPOINT_ID))).await;
+    let posts = |h: &Harness| {
+        h.sandbox
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .collect::<Vec<_>>()
+    };
+
+    // The update goes through but its answer is lost: the retry re-reads, finds the change in,
+    // and sends nothing twice.
+    choose(
+        &h.page,
+        &format!("{} select", card("firewallBlockStatefulFTP")),
+        "false",
+    )
+    .await;
+    h.sandbox.fault("applied=504", "POST", 1);
+    h.page.send().await;
+    h.page
+        .wait_for_text("#info", "nothing was sent twice")
+        .await;
+    let statuses: Vec<_> = posts(&h).iter().map(|p| p.status).collect();
+    assert_eq!(statuses, [Some(504)], "one updateSettings only");
+    let stored = h.sandbox.object("beta", INTENT_ENDPOINT_ID);
+    assert_eq!(
+        value(&stored["settings"], "firewallBlockStatefulFTP"),
+        Some(json!(false))
+    );
+    h.page.wait_for("#no-changes").await;
+
+    // Someone else changes another setting (and not the intent's stamp) while this page edits
+    // one: Send stops before writing and says so; on top of theirs, both stay.
+    choose(
+        &h.page,
+        &format!("{} select", card("firewallPreSharedKeyEncodingMethod")),
+        "none",
+    )
+    .await;
+    h.page.wait_for("#settings-diff tr[data-setting]").await;
+    h.sandbox.change("beta", INTENT_ENDPOINT_ID, |intent| {
+        let settings = intent["settings"].as_array_mut().unwrap();
+        let cpu = settings
+            .iter_mut()
+            .find(|s| s["definitionId"] == id("defenderScanMaxCpuPercentage"))
+            .unwrap();
+        cpu["valueJson"] = json!("55");
+        cpu["value"] = json!(55);
+    });
+    h.page.send().await;
+    h.page.wait_for("#conflict").await;
+    assert_eq!(posts(&h).len(), 1, "nothing sent on a conflict");
+    h.page.click("#rebase").await;
+    h.page.wait_gone("#conflict").await;
+    h.page.send_and_wait_saved().await;
+    let last = posts(&h).pop().unwrap();
+    let names: Vec<&str> = last.body["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["definitionId"].as_str().unwrap().trim_start_matches(P))
+        .collect();
+    assert_eq!(names, ["firewallPreSharedKeyEncodingMethod"]);
+    let stored = h.sandbox.object("beta", INTENT_ENDPOINT_ID);
+    assert_eq!(
+        value(&stored["settings"], "firewallPreSharedKeyEncodingMethod"),
+        Some(json!("none"))
+    );
+    assert_eq!(
+        value(&stored["settings"], "defenderScanMaxCpuPercentage"),
+        Some(json!(55))
+    );
+    h.finish().await;
 }

@@ -381,21 +381,7 @@ async fn offline_the_draft_of_a_settings_policy_reopens_and_validates() {
     .await;
     // The app's and the module's files and the policy's definitions are in the browser's
     // caches.
-    page.until_answered_true(
-        "the settings editor and its definitions kept offline",
-        "const done = arguments[arguments.length - 1];
-         const files = performance.getEntriesByType('resource').map(e => e.name)
-           .filter(u => new URL(u).origin === location.origin && !/\\/(v1\\.0|beta)\\//.test(u)
-             && !/config\\.json$/.test(u))
-           .concat(['boot.js', 'catalog_ui.js', 'catalog_ui_bg.wasm']
-             .map(f => new URL(arguments[0] + '/' + f, location.href).href));
-         Promise.all(files.map(u => caches.match(u)))
-           .then(hits => caches.open('intune-editor-settings-v1').then(c => c.keys())
-             .then(keys => done(hits.every(h => h) && keys.some(k => k.url.includes('policy')))))
-           .catch(() => done(false));",
-        vec![json!(e2e::module_dir(&e2e::dist_dir(), "catalog"))],
-    )
-    .await;
+    page.until_settings_kept_offline("|policy|").await;
     sandbox.stop().await;
     page.goto(&link).await;
     // Offline there is no config.json to vouch for the sandbox's address: the user says yes.
