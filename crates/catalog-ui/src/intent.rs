@@ -11,6 +11,8 @@ use std::rc::Rc;
 use policy_core::intents::{validate_intent, IntentDefinitions};
 use policy_core::Problem;
 use serde_json::Value;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::app::AppProps;
@@ -22,6 +24,8 @@ use crate::view::Ptr;
 
 /// The most categories read for one intent.
 const MAX_CATEGORIES: usize = 200;
+/// The most categories whose definitions are asked for at once.
+const AT_ONCE: usize = 6;
 /// The most definitions asked for one by one (those the intent's settings name that its
 /// categories lack).
 const MAX_SINGLE: usize = 100;
@@ -217,18 +221,41 @@ async fn fresh(host: &Host, input: &Input) -> Result<(Vec<Value>, Vec<Category>)
         cats.extend(items(page).cloned())
     })
     .await?;
+    let cats: Vec<Value> = cats
+        .into_iter()
+        .filter(|c| c.get("id").and_then(Value::as_str).is_some())
+        .take(MAX_CATEGORIES)
+        .collect();
     let mut answers = Vec::new();
     let mut raw = Vec::new();
-    for c in cats.into_iter().take(MAX_CATEGORIES) {
-        let Some(cid) = c.get("id").and_then(Value::as_str) else {
-            continue;
-        };
-        let mut defs = Vec::new();
-        let path = format!("{base}/categories/{}/settingDefinitions", enc(cid));
-        host.get_pages(&path, |_, page| defs.extend(items(page).cloned()))
-            .await?;
-        raw.extend(defs.iter().cloned());
-        answers.push((c, defs));
+    // A few categories' definitions asked for at once (a baseline has a dozen or more).
+    for batch in cats.chunks(AT_ONCE) {
+        let started: Vec<js_sys::Promise> = batch
+            .iter()
+            .map(|c| {
+                let cid = c.get("id").and_then(Value::as_str).unwrap_or_default();
+                let path = format!("{base}/categories/{}/settingDefinitions", enc(cid));
+                let host = host.clone();
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let mut defs = Vec::new();
+                    host.get_pages(&path, |_, page| defs.extend(items(page).cloned()))
+                        .await
+                        .map_err(|e| JsValue::from_str(&e))?;
+                    Ok(JsValue::from_str(&Value::Array(defs).to_string()))
+                })
+            })
+            .collect();
+        for (c, promise) in batch.iter().zip(started) {
+            let answer = JsFuture::from(promise)
+                .await
+                .map_err(|e| e.as_string().unwrap_or_else(|| "no answer".into()))?;
+            let defs = match serde_json::from_str(&answer.as_string().unwrap_or_default()) {
+                Ok(Value::Array(defs)) => defs,
+                _ => Vec::new(),
+            };
+            raw.extend(defs.iter().cloned());
+            answers.push((c.clone(), defs));
+        }
     }
     let known: HashSet<String> = raw
         .iter()

@@ -252,7 +252,8 @@ impl Fx<'_> {
                 });
                 html! {
                     <select id={dom.to_string()} aria-label={aria_label} aria-invalid={bad} aria-describedby={describedby} {onchange}>
-                        <option value="" selected={value.is_null()}>{ "Not configured" }</option>
+                        // "(empty)" where the list has a member named "Not configured".
+                        <option value="" selected={value.is_null()}>{ if members.iter().any(|m| m.display_name.as_deref() == Some("Not configured")) { "(empty)" } else { "Not configured" } }</option>
                         if unknown {
                             <option value={current.to_string()} selected=true>{ format!("{} (not an option)", shown(&Ok(value.clone()))) }</option>
                         }

@@ -417,8 +417,14 @@ async fn an_intent_update_is_not_sent_twice_and_someone_elses_setting_survives()
     assert_eq!(posts(&h).len(), 1, "nothing sent on a conflict");
     h.page.click("#rebase").await;
     h.page.wait_gone("#conflict").await;
-    h.page.send_and_wait_saved().await;
-    let last = posts(&h).pop().unwrap();
+    // (The page still says the first change was saved: wait for this one's own words.)
+    h.page.send().await;
+    h.page
+        .wait_for_text("#info", "Saved: 1 property changed")
+        .await;
+    let all = posts(&h);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    let last = all[1].clone();
     let names: Vec<&str> = last.body["settings"]
         .as_array()
         .unwrap()
