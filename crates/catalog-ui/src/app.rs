@@ -13,7 +13,7 @@ use crate::load;
 use crate::picker::Picker;
 use crate::state::{Input, Model, Msg};
 use crate::store::Host;
-use crate::view::{Ptr, SettingCard};
+use crate::view::{problem_list, status, Ptr, SettingCard};
 
 /// Settings in the first drawing of a policy, and added by each later one.
 const FIRST_SETTINGS: usize = 40;
@@ -44,6 +44,38 @@ thread_local! {
         std::cell::RefCell::new(Rc::default());
 }
 
+/// Gives `on_new` each input the page gives after the first (after a discard, a save, a
+/// rebase, another policy in the same place).
+#[hook]
+pub fn use_new_input<F>(input: &Rc<Input>, on_new: F)
+where
+    F: Fn(Rc<Input>) + 'static,
+{
+    let first = use_mut_ref(|| true);
+    use_effect_with(Ptr(input.clone()), move |input| {
+        if !std::mem::replace(&mut *first.borrow_mut(), false) {
+            on_new(input.0.clone());
+        }
+    });
+}
+
+/// Each edit's `settings` (from `settings`, once `edits` counts one) and the error count go to
+/// the page, whenever they change.
+#[hook]
+pub fn use_report_to_page<F>(host: &Host, edits: u64, errors: usize, settings: F)
+where
+    F: FnOnce() -> serde_json::Value + 'static,
+{
+    let to_change = host.clone();
+    use_effect_with(edits, move |edits| {
+        if *edits > 0 {
+            to_change.change(&settings());
+        }
+    });
+    let to_count = host.clone();
+    use_effect_with(errors, move |n| to_count.errors(*n));
+}
+
 #[component]
 pub fn App(p: &AppProps) -> Html {
     let model = use_reducer(|| Model::new(&p.input));
@@ -52,15 +84,9 @@ pub fn App(p: &AppProps) -> Html {
         let d = model.dispatcher();
         Callback::from(move |m: Msg| d.dispatch(m))
     };
-    // The page gave the policy anew.
     {
         let d = model.dispatcher();
-        let first = use_mut_ref(|| true);
-        use_effect_with(Ptr(p.input.clone()), move |input| {
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                d.dispatch(Msg::Input(input.0.clone()));
-            }
-        });
+        use_new_input(&p.input, move |input| d.dispatch(Msg::Input(input)));
     }
     // Definitions: kept ones, then fresh ones (again on Refresh).
     {
@@ -85,18 +111,11 @@ pub fn App(p: &AppProps) -> Html {
             mark("catalog-ready");
         }
     });
-    // Each edit goes to the page; so does the error count.
     {
-        let (host, m) = (p.host.clone(), model.clone());
-        use_effect_with(model.edits, move |edits| {
-            if *edits > 0 {
-                host.change(&m.settings_value());
-            }
+        let m = model.clone();
+        use_report_to_page(&p.host, model.edits, model.errors, move || {
+            m.settings_value()
         });
-    }
-    {
-        let host = p.host.clone();
-        use_effect_with(model.errors, move |n| host.errors(*n));
     }
     // Definitions the picker added are kept with the policy's.
     {
@@ -199,26 +218,10 @@ pub fn App(p: &AppProps) -> Html {
     });
     html! {
         <div class="catalog" data-errors={model.errors.to_string()}>
-            <p class="unit" id="definitions-as-of">
-                { match &model.as_of {
-                    Some(d) => format!("Definitions as of {}. ", d.get(..16).unwrap_or(d).replace('T', " ")),
-                    None if model.has_defs => "Definitions loaded. ".to_string(),
-                    None => "Loading the setting definitions… ".to_string(),
-                } }
-                <button type="button" class="link" id="refresh-definitions" onclick={on_refresh}>{ "Refresh" }</button>
-            </p>
-            if let Some(n) = &model.note { <p class="blocked" id="definitions-note">{ n }</p> }
-            if model.template.is_some() {
-                <p class="unit" id="template-note">{ "This policy comes from a template: only the template's settings can be added, and its required ones cannot be removed." }</p>
-            }
-            <p id="catalog-errors" class={if model.errors > 0 { "blocked" } else { "unit" }}>
-                { match model.errors { 0 => "No errors in the settings.".to_string(), 1 => "1 error in the settings.".to_string(), n => format!("{n} errors in the settings.") } }
-            </p>
-            if !other.is_empty() {
-                <ul class="problems" id="settings-problems">
-                    { for other.iter().map(|q| html! { <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li> }) }
-                </ul>
-            }
+            { status(model.as_of.as_deref(), model.has_defs, model.note.as_deref(),
+                model.template.is_some().then_some("This policy comes from a template: only the template's settings can be added, and its required ones cannot be removed."),
+                model.errors, on_refresh) }
+            { problem_list(&other, "settings-problems") }
             if !model.has_defs && model.note.is_none() && !model.settings.is_empty() {
                 <p class="unit" id="settings-loading">{ "Loading definitions…" }</p>
             }

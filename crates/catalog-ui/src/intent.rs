@@ -15,12 +15,12 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use crate::app::AppProps;
+use crate::app::{use_new_input, use_report_to_page, AppProps};
 use crate::intent_model::{categories_of, entry, from_entry, instance_key, set_value, Category};
 use crate::intent_view::IntentCard;
 use crate::state::Input;
 use crate::store::{self, Host};
-use crate::view::Ptr;
+use crate::view::{problem_list, status, Ptr};
 
 /// The most categories read for one intent.
 const MAX_CATEGORIES: usize = 200;
@@ -357,12 +357,7 @@ pub fn IntentApp(p: &AppProps) -> Html {
     let refresh = use_state_eq(|| 0u32);
     {
         let d = model.dispatcher();
-        let first = use_mut_ref(|| true);
-        use_effect_with(Ptr(p.input.clone()), move |input| {
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                d.dispatch(IntentMsg::Input(input.0.clone()));
-            }
-        });
+        use_new_input(&p.input, move |input| d.dispatch(IntentMsg::Input(input)));
     }
     {
         let (d, host, input) = (model.dispatcher(), p.host.clone(), p.input.clone());
@@ -380,16 +375,10 @@ pub fn IntentApp(p: &AppProps) -> Html {
         });
     }
     {
-        let (host, m) = (p.host.clone(), model.clone());
-        use_effect_with(model.edits, move |edits| {
-            if *edits > 0 {
-                host.change(&m.settings_value());
-            }
+        let m = model.clone();
+        use_report_to_page(&p.host, model.edits, model.errors, move || {
+            m.settings_value()
         });
-    }
-    {
-        let host = p.host.clone();
-        use_effect_with(model.errors, move |n| host.errors(*n));
     }
     let on_set = {
         let d = model.dispatcher();
@@ -443,24 +432,10 @@ pub fn IntentApp(p: &AppProps) -> Html {
     let other_problems: Vec<_> = model.other_problems.iter().collect();
     html! {
         <div class="catalog intent" data-errors={model.errors.to_string()}>
-            <p class="unit" id="definitions-as-of">
-                { match &model.as_of {
-                    Some(d) => format!("Definitions as of {}. ", d.get(..16).unwrap_or(d).replace('T', " ")),
-                    None if model.has_defs => "Definitions loaded. ".to_string(),
-                    None => "Loading the setting definitions… ".to_string(),
-                } }
-                <button type="button" class="link" id="refresh-definitions" onclick={on_refresh}>{ "Refresh" }</button>
-            </p>
-            if let Some(n) = &model.note { <p class="blocked" id="definitions-note">{ n }</p> }
-            <p class="unit" id="template-note">{ "This endpoint security policy comes from a template: it holds the template's settings, each configured or not. Empty fields are not configured." }</p>
-            <p id="catalog-errors" class={if model.errors > 0 { "blocked" } else { "unit" }}>
-                { match model.errors { 0 => "No errors in the settings.".to_string(), 1 => "1 error in the settings.".to_string(), n => format!("{n} errors in the settings.") } }
-            </p>
-            if !other_problems.is_empty() {
-                <ul class="problems" id="settings-problems">
-                    { for other_problems.iter().map(|q| html! { <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li> }) }
-                </ul>
-            }
+            { status(model.as_of.as_deref(), model.has_defs, model.note.as_deref(),
+                Some("This endpoint security policy comes from a template: it holds the template's settings, each configured or not. Empty fields are not configured."),
+                model.errors, on_refresh) }
+            { problem_list(&other_problems, "settings-problems") }
             { for sections }
             if !others.is_empty() {
                 <section class="category">

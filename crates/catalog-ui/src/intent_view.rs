@@ -12,7 +12,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::intent_model::{new_item, property_name, shown, value_of, with_property};
-use crate::view::Ptr;
+use crate::view::{problem_list, Ptr};
 
 /// The deepest a value is drawn as fields; deeper, as JSON.
 const MAX_DEPTH: usize = 4;
@@ -80,13 +80,7 @@ pub fn IntentCard(p: &CardProps) -> Html {
                     <button type="button" class="link clear-setting" aria-label={format!("Not configured: {name}")}
                         onclick={Callback::from(move |_| on.emit(Ok(Value::Null)))}>{ "Not configured" }</button>
                 }
-                if !problems.is_empty() {
-                    <ul class="problems" id={described}>
-                        { for problems.iter().map(|q| html! {
-                            <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li>
-                        }) }
-                    </ul>
-                }
+                { problem_list(&problems.iter().collect::<Vec<_>>(), &described) }
             </div>
         </section>
     }
@@ -220,11 +214,7 @@ impl Fx<'_> {
             }
             (IntentValueType::Integer, Some(d)) => {
                 let (min, max) = integer_bounds(d);
-                let text = match value {
-                    Value::Null => String::new(),
-                    Value::String(s) => s.clone(),
-                    v => v.to_string(),
-                };
+                let text = input_text(value);
                 let oninput = Callback::from(move |e: InputEvent| {
                     let el: HtmlInputElement = e.target_unchecked_into();
                     let t = el.value();
@@ -266,11 +256,7 @@ impl Fx<'_> {
                 }
             }
             (IntentValueType::String, d) => {
-                let text = match value {
-                    Value::Null => String::new(),
-                    Value::String(s) => s.clone(),
-                    v => v.to_string(),
-                };
+                let text = input_text(value);
                 let oninput = Callback::from(move |e: InputEvent| {
                     let el: HtmlInputElement = e.target_unchecked_into();
                     let t = el.value();
@@ -405,6 +391,16 @@ impl Fx<'_> {
             <textarea id={dom.to_string()} class="json" rows="4" spellcheck="false" placeholder="Not configured (JSON)"
                 value={text.to_string()} aria-invalid={bad} aria-describedby={describedby} {onchange} />
         }
+    }
+}
+
+/// What a text or number input shows of a value: nothing for not configured, text as it is,
+/// anything else as JSON.
+fn input_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        v => v.to_string(),
     }
 }
 

@@ -129,15 +129,50 @@ pub fn SettingCard(p: &CardProps) -> Html {
 }
 
 fn messages(problems: &[&Problem], path: &str) -> Html {
+    problem_list(problems, &message_id(path))
+}
+
+/// Problems as the editors list them (`ul#id.problems`, each `li` with its code and path);
+/// nothing when there are none.
+pub fn problem_list(problems: &[&Problem], id: &str) -> Html {
     if problems.is_empty() {
         return Html::default();
     }
     html! {
-        <ul class="problems" id={message_id(path)}>
+        <ul class="problems" id={id.to_string()}>
             { for problems.iter().map(|q| html! {
                 <li class={if q.is_error() { "error" } else { "warning" }} data-code={q.code.as_str()} data-path={q.path.as_str().to_string()}>{ &q.message }</li>
             }) }
         </ul>
+    }
+}
+
+/// The head both editors start with: how fresh the definitions are and **Refresh**, why they
+/// are missing or old, what the template allows, and the count of errors.
+pub fn status(
+    as_of: Option<&str>,
+    has_defs: bool,
+    note: Option<&str>,
+    template_note: Option<&str>,
+    errors: usize,
+    on_refresh: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <>
+            <p class="unit" id="definitions-as-of">
+                { match as_of {
+                    Some(d) => format!("Definitions as of {}. ", d.get(..16).unwrap_or(d).replace('T', " ")),
+                    None if has_defs => "Definitions loaded. ".to_string(),
+                    None => "Loading the setting definitions… ".to_string(),
+                } }
+                <button type="button" class="link" id="refresh-definitions" onclick={on_refresh}>{ "Refresh" }</button>
+            </p>
+            if let Some(n) = note { <p class="blocked" id="definitions-note">{ n }</p> }
+            if let Some(t) = template_note { <p class="unit" id="template-note">{ t }</p> }
+            <p id="catalog-errors" class={if errors > 0 { "blocked" } else { "unit" }}>
+                { match errors { 0 => "No errors in the settings.".to_string(), 1 => "1 error in the settings.".to_string(), n => format!("{n} errors in the settings.") } }
+            </p>
+        </>
     }
 }
 

@@ -97,6 +97,52 @@ pub fn link(app: &str, graph: &str, api: &str, type_name: &str, id: Option<&str>
     url
 }
 
+/// A browser page on a sandbox of its own (which also serves the app), held in pieces so that a
+/// test can stop the sandbox under the page (offline) and close the page itself.
+pub struct Detached {
+    pub sandbox: TestSandbox,
+    pub driver: ChromeDriver,
+    pub page: Page,
+    /// The link to the object the test opens (beta, the sandbox as app and Graph).
+    pub link: String,
+}
+
+impl Detached {
+    /// A fresh sandbox and browser, and the beta link to object `id` of type `type_name`.
+    pub async fn start(type_name: &str, id: &str) -> Detached {
+        let sandbox = TestSandbox::start(Some(dist_dir())).await;
+        let driver = ChromeDriver::start();
+        let page = Page::open(&driver).await;
+        let url = sandbox.url();
+        let link = link(&url, &url, "beta", type_name, Some(id));
+        Detached {
+            sandbox,
+            driver,
+            page,
+            link,
+        }
+    }
+
+    /// Stops the sandbox (the app's host and Graph) and opens the link again offline: the
+    /// settings editor shows `setting` (CSS), the value at `invalid` (CSS) is flagged by the
+    /// definitions the browser kept, and Send is blocked. Closes the page.
+    pub async fn reopen_offline_flagged(self, setting: &str, invalid: &str) {
+        self.sandbox.stop().await;
+        let page = self.page;
+        page.goto(&self.link).await;
+        // Offline there is no config.json to vouch for the sandbox's address: the user says yes.
+        page.click("#link-base-use").await;
+        page.wait_for(setting).await;
+        page.wait_for(&format!("{invalid}[aria-invalid=\"true\"]"))
+            .await;
+        page.wait_for_text("#definitions-as-of", "Definitions as of")
+            .await;
+        assert!(page.exists("#send[disabled]").await);
+        page.close().await;
+        drop(self.driver);
+    }
+}
+
 /// A sandbox serving the app, a browser, and the page in it. Call [`Harness::finish`] at the end
 /// of a test; if the test panics first, the drop guards still stop chromedriver and Chromium.
 pub struct Harness {

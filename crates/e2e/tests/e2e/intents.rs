@@ -8,7 +8,7 @@
 //! validates from the definitions kept.
 
 use e2e::seeds::{INTENT, INTENT_ENDPOINT_ID};
-use e2e::{field, ChromeDriver, Harness, Page, TestSandbox};
+use e2e::{field, Harness, Page};
 use serde_json::{json, Value};
 
 const P: &str = "deviceConfiguration--windows10EndpointProtectionConfiguration_";
@@ -321,15 +321,11 @@ async fn an_intent_is_edited_by_its_definitions_and_only_its_changes_are_written
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_the_draft_of_an_intent_reopens_and_validates() {
-    // Pieces of a harness, so the sandbox (which also serves the app) can stop under the page.
-    let sandbox = TestSandbox::start(Some(e2e::dist_dir())).await;
-    let driver = ChromeDriver::start();
-    let page = Page::open(&driver).await;
-    let url = sandbox.url();
-    let link = e2e::link(&url, &url, "beta", INTENT, Some(INTENT_ENDPOINT_ID));
-    open_intent(&page, &link).await;
+    let d = e2e::Detached::start(INTENT, INTENT_ENDPOINT_ID).await;
+    let (page, link) = (&d.page, &d.link);
+    open_intent(page, link).await;
     let cpu = format!("{} input", card("defenderScanMaxCpuPercentage"));
-    type_into(&page, &cpu, "150").await;
+    type_into(page, &cpu, "150").await;
     page.wait_for(&format!("{cpu}[aria-invalid=\"true\"]"))
         .await;
     page.until("the edit in a stored draft", || async {
@@ -345,19 +341,9 @@ async fn offline_the_draft_of_an_intent_reopens_and_validates() {
     // The app's and the module's files and the intent's definitions are in the browser's
     // caches.
     page.until_settings_kept_offline("|intent|").await;
-    sandbox.stop().await;
-    page.goto(&link).await;
-    // Offline there is no config.json to vouch for the sandbox's address: the user says yes.
-    page.click("#link-base-use").await;
-    page.wait_for(&card("defenderScanMaxCpuPercentage")).await;
-    // The kept definitions judge the draft: the number out of range is shown at its field.
-    page.wait_for(&format!("{cpu}[aria-invalid=\"true\"]"))
+    // The kept definitions judge the draft offline: the value is flagged at its field.
+    d.reopen_offline_flagged(&card("defenderScanMaxCpuPercentage"), &cpu)
         .await;
-    page.wait_for_text("#definitions-as-of", "Definitions as of")
-        .await;
-    assert!(page.exists("#send[disabled]").await);
-    page.close().await;
-    drop(driver);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

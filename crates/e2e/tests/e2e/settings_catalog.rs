@@ -6,7 +6,7 @@
 //! and validates from the definitions the browser kept.
 
 use e2e::seeds::{SETTINGS_ANTIVIRUS_ID, SETTINGS_POLICY, SETTINGS_WINDOWS_ID};
-use e2e::{ChromeDriver, Harness, Page, TestSandbox};
+use e2e::{Harness, TestSandbox};
 use graph_sandbox::sandbox::Recorded;
 use serde_json::{json, Value};
 
@@ -348,19 +348,9 @@ async fn an_endpoint_security_policy_offers_only_its_template_settings() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_the_draft_of_a_settings_policy_reopens_and_validates() {
-    // Pieces of a harness, so the sandbox (which also serves the app) can stop under the page.
-    let sandbox = TestSandbox::start(Some(e2e::dist_dir())).await;
-    let driver = ChromeDriver::start();
-    let page = Page::open(&driver).await;
-    let url = sandbox.url();
-    let link = e2e::link(
-        &url,
-        &url,
-        "beta",
-        SETTINGS_POLICY,
-        Some(SETTINGS_WINDOWS_ID),
-    );
-    page.goto(&link).await;
+    let d = e2e::Detached::start(SETTINGS_POLICY, SETTINGS_WINDOWS_ID).await;
+    let (page, link) = (&d.page, &d.link);
+    page.goto(link).await;
     page.wait_for(&setting(PASSWORD)).await;
     page.wait_for_text("#definitions-as-of", "Definitions as of")
         .await;
@@ -382,19 +372,9 @@ async fn offline_the_draft_of_a_settings_policy_reopens_and_validates() {
     // The app's and the module's files and the policy's definitions are in the browser's
     // caches.
     page.until_settings_kept_offline("|policy|").await;
-    sandbox.stop().await;
-    page.goto(&link).await;
-    // Offline there is no config.json to vouch for the sandbox's address: the user says yes.
-    page.click("#link-base-use").await;
-    page.wait_for(&setting(PASSWORD)).await;
-    // The kept definitions judge the draft: the number out of range is shown at its field.
-    page.wait_for(&format!("{}[aria-invalid=\"true\"]", input(minutes)))
+    // The kept definitions judge the draft offline: the value is flagged at its field.
+    d.reopen_offline_flagged(&setting(PASSWORD), &input(minutes))
         .await;
-    page.wait_for_text("#definitions-as-of", "Definitions as of")
-        .await;
-    assert!(page.exists("#send[disabled]").await);
-    page.close().await;
-    drop(driver);
 }
 
 /// A link to a settings policy starts its editor while the page loads (index.html); on a host
