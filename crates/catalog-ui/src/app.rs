@@ -44,6 +44,31 @@ thread_local! {
         std::cell::RefCell::new(Rc::default());
 }
 
+/// How many of `total` settings to draw now. A big policy is drawn a batch per task, as the
+/// page's big forms are: the first screen is there at once and typing is never held up for long
+/// (`catalog-complete` marks the end). Nothing is marked while `total` is 0 (not known yet).
+#[hook]
+pub fn use_batches(total: usize) -> usize {
+    let limit = use_state_eq(|| FIRST_SETTINGS);
+    {
+        let limit = limit.clone();
+        use_effect_with((*limit, total), move |&(n, total)| {
+            let timer = if total == 0 {
+                None
+            } else if n < total {
+                Some(gloo_timers::callback::Timeout::new(0, move || {
+                    limit.set(n + MORE_SETTINGS)
+                }))
+            } else {
+                mark("catalog-complete");
+                None
+            };
+            move || drop(timer)
+        });
+    }
+    *limit
+}
+
 /// Gives `on_new` each input the page gives after the first (after a discard, a save, a
 /// rebase, another policy in the same place).
 #[hook]
@@ -145,27 +170,9 @@ pub fn App(p: &AppProps) -> Html {
     } else {
         0
     };
-    // A big policy is drawn a batch per task, as the page's big forms are: the first screen
-    // is there at once and typing is never held up for long (`catalog-complete` marks the end).
-    let limit = use_state_eq(|| FIRST_SETTINGS);
-    {
-        let limit = limit.clone();
-        use_effect_with((*limit, drawn), move |&(n, drawn)| {
-            let timer = if drawn == 0 {
-                None
-            } else if n < drawn {
-                Some(gloo_timers::callback::Timeout::new(0, move || {
-                    limit.set(n + MORE_SETTINGS)
-                }))
-            } else {
-                mark("catalog-complete");
-                None
-            };
-            move || drop(timer)
-        });
-    }
+    let limit = use_batches(drawn);
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for i in 0..drawn.min(*limit) {
+    for i in 0..drawn.min(limit) {
         let cat = model
             .definition_id(i)
             .and_then(|id| model.defs.get(id))

@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use crate::app::{use_new_input, use_report_to_page, AppProps};
+use crate::app::{use_batches, use_new_input, use_report_to_page, AppProps};
 use crate::intent_model::{categories_of, entry, from_entry, instance_key, set_value, Category};
 use crate::intent_view::IntentCard;
 use crate::state::Input;
@@ -403,9 +403,20 @@ pub fn IntentApp(p: &AppProps) -> Html {
         .filter(|id| !listed.contains(&id.to_ascii_lowercase()))
         .map(str::to_string)
         .collect();
+    // Drawn in batches, as a settings catalog policy is (a baseline has hundreds of settings);
+    // none until the definitions came or are known not to.
+    let ready = model.has_defs || model.note.is_some();
+    let total = match ready {
+        true => model.categories.iter().map(|c| c.ids.len()).sum::<usize>() + others.len(),
+        false => 0,
+    };
+    let limit = use_batches(total);
     let mut n = 0usize;
     let mut card = |id: &str| {
         n += 1;
+        if n > limit || !ready {
+            return Html::default();
+        }
         let key = id.to_ascii_lowercase();
         html! {
             <IntentCard key={key.clone()} n={n} id={AttrValue::from(id.to_string())}
@@ -436,8 +447,9 @@ pub fn IntentApp(p: &AppProps) -> Html {
                 Some("This endpoint security policy comes from a template: it holds the template's settings, each configured or not. Empty fields are not configured."),
                 model.errors, on_refresh) }
             { problem_list(&other_problems, "settings-problems") }
+            if !ready { <p class="unit" id="settings-loading">{ "Loading definitions…" }</p> }
             { for sections }
-            if !others.is_empty() {
+            if !others.is_empty() && ready {
                 <section class="category">
                     <h3>{ if model.categories.is_empty() { "Settings" } else { "Other settings" } }</h3>
                     { for others }
