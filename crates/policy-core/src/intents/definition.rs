@@ -2,13 +2,12 @@
 //! constraints ([`IntentConstraint`]), and the set of them the editor holds
 //! ([`IntentDefinitions`]), keyed by id without regard to case.
 
-use std::collections::HashMap;
-
 use regex_lite::Regex;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{key, short_type, IntentsError};
+use super::{short_type, IntentsError};
+use crate::settings::by_id::{walk, ById, HasId, Shapes};
 // Patterns compile with the settings catalog's bounds on size and nesting (a hostile pattern is
 // refused, never run).
 use crate::settings::compile_pattern;
@@ -389,13 +388,23 @@ fn is_definition(map: &Map<String, Value>) -> bool {
 
 /// The intent setting definitions the editor holds, keyed by id without regard to case, in
 /// the order they were first added.
-#[derive(Debug, Clone, Default)]
-pub struct IntentDefinitions {
-    list: Vec<IntentDefinition>,
-    index: HashMap<String, usize>,
+pub type IntentDefinitions = ById<IntentDefinition>;
+
+impl HasId for IntentDefinition {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
-impl IntentDefinitions {
+/// Where intent setting definitions are in Graph's answers, a few levels at most (page → list
+/// → template → `categories` → list → category → `settingDefinitions` → list → definition).
+const SHAPES: Shapes = Shapes {
+    max_depth: 8,
+    containers: &["value", "settingDefinitions", "categories"],
+    is_definition,
+};
+
+impl ById<IntentDefinition> {
     /// Adds every intent setting definition a Graph answer holds, replacing ones of the same
     /// id, and returns how many it read. Accepted: a `settingDefinitions` page
     /// (`{"value": [definitions]}`), a bare array, one definition, a category with its
@@ -405,77 +414,15 @@ impl IntentDefinitions {
     /// without expanded categories) adds none; any other JSON is an error.
     pub fn add_graph_json(&mut self, json: &Value) -> Result<usize, IntentsError> {
         let mut read = 0;
-        if !self.collect(json, 0, &mut read) {
+        let recognised = walk(json, &SHAPES, &mut |d| {
+            if let Ok(d) = IntentDefinition::from_graph_json(d) {
+                self.insert(d);
+                read += 1;
+            }
+        });
+        if !recognised {
             return Err(IntentsError::NoDefinitions);
         }
         Ok(read)
-    }
-
-    /// Walks the shapes definitions come in, a few levels at most (page → list → template →
-    /// `categories` → list → category → `settingDefinitions` → list → definition); returns
-    /// whether `json` was one of them.
-    fn collect(&mut self, json: &Value, depth: usize, read: &mut usize) -> bool {
-        if depth > 8 {
-            return false;
-        }
-        match json {
-            Value::Array(items) => {
-                for item in items {
-                    self.collect(item, depth + 1, read);
-                }
-                true
-            }
-            Value::Object(map) if is_definition(map) => {
-                if let Ok(d) = IntentDefinition::from_graph_json(json) {
-                    self.insert(d);
-                    *read += 1;
-                }
-                true
-            }
-            Value::Object(map) => {
-                let mut recognised = false;
-                for field in ["value", "settingDefinitions", "categories"] {
-                    if let Some(inner) = map.get(field).filter(|v| v.is_array()) {
-                        recognised = true;
-                        self.collect(inner, depth + 1, read);
-                    }
-                }
-                recognised
-            }
-            _ => false,
-        }
-    }
-
-    /// Adds one definition, replacing one of the same id.
-    pub fn insert(&mut self, definition: IntentDefinition) {
-        match self.index.get(&key(&definition.id)) {
-            Some(&i) => self.list[i] = definition,
-            None => {
-                self.index.insert(key(&definition.id), self.list.len());
-                self.list.push(definition);
-            }
-        }
-    }
-
-    /// The definition of this id (compared without regard to case).
-    pub fn get(&self, id: &str) -> Option<&IntentDefinition> {
-        let i = match self.index.get(id) {
-            Some(&i) => i,
-            None => *self.index.get(&key(id))?,
-        };
-        self.list.get(i)
-    }
-
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// Every definition, in the order first added.
-    pub fn iter(&self) -> impl Iterator<Item = &IntentDefinition> {
-        self.list.iter()
     }
 }

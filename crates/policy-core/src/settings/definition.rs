@@ -1,13 +1,12 @@
 //! Setting definitions ([`Definition`]) read from Graph's JSON, and the set of them the editor
 //! holds ([`Definitions`]), keyed by id without regard to case.
 
-use std::collections::HashMap;
-
 use regex_lite::Regex;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{flags, key, SettingsError, PREFIX};
+use super::by_id::{walk, ById, HasId, Shapes};
+use super::{flags, SettingsError, PREFIX};
 
 /// Which kind of setting a definition describes; each kind has its own instance type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -483,13 +482,27 @@ fn is_definition(map: &Map<String, Value>) -> bool {
 
 /// The setting definitions the editor holds, keyed by id without regard to case, in the order
 /// they were first added.
-#[derive(Debug, Clone, Default)]
-pub struct Definitions {
-    list: Vec<Definition>,
-    index: HashMap<String, usize>,
+pub type Definitions = ById<Definition>;
+
+impl HasId for Definition {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
-impl Definitions {
+/// Where settings catalog definitions are in Graph's answers.
+const SHAPES: Shapes = Shapes {
+    max_depth: 6,
+    containers: &[
+        "value",
+        "settings",
+        "settingTemplates",
+        "settingDefinitions",
+    ],
+    is_definition,
+};
+
+impl ById<Definition> {
     /// Adds every definition a Graph answer holds, replacing ones of the same id, and returns
     /// how many it read. Accepted: a `configurationSettings` page (`{"value": [definitions]}`),
     /// a `settings?$expand=settingDefinitions` page (`{"value": [{"settingInstance": …,
@@ -500,7 +513,12 @@ impl Definitions {
     /// any other JSON is an error. Items that are not definitions are skipped.
     pub fn add_graph_json(&mut self, json: &Value) -> Result<usize, SettingsError> {
         let mut read = 0;
-        let recognised = self.collect(json, 0, &mut read);
+        let recognised = walk(json, &SHAPES, &mut |d| {
+            if let Ok(d) = Definition::from_graph_json(d) {
+                self.insert(d);
+                read += 1;
+            }
+        });
         if !recognised {
             return Err(SettingsError::NoDefinitions(
                 "a page, a policy, a list or one definition",
@@ -509,80 +527,8 @@ impl Definitions {
         Ok(read)
     }
 
-    /// Walks the shapes definitions come in, a few levels at most (page → list → setting →
-    /// `settingDefinitions` → list → definition); returns whether `json` was one of them.
-    fn collect(&mut self, json: &Value, depth: usize, read: &mut usize) -> bool {
-        if depth > 6 {
-            return false;
-        }
-        match json {
-            Value::Array(items) => {
-                for item in items {
-                    self.collect(item, depth + 1, read);
-                }
-                true
-            }
-            Value::Object(map) if is_definition(map) => {
-                if let Ok(d) = Definition::from_graph_json(json) {
-                    self.insert(d);
-                    *read += 1;
-                }
-                true
-            }
-            Value::Object(map) => {
-                let mut recognised = false;
-                for field in [
-                    "value",
-                    "settings",
-                    "settingTemplates",
-                    "settingDefinitions",
-                ] {
-                    if let Some(inner) = map.get(field).filter(|v| v.is_array()) {
-                        recognised = true;
-                        self.collect(inner, depth + 1, read);
-                    }
-                }
-                recognised
-            }
-            _ => false,
-        }
-    }
-
-    /// Adds one definition, replacing one of the same id.
-    pub fn insert(&mut self, definition: Definition) {
-        match self.index.get(&key(&definition.id)) {
-            Some(&i) => self.list[i] = definition,
-            None => {
-                self.index.insert(key(&definition.id), self.list.len());
-                self.list.push(definition);
-            }
-        }
-    }
-
-    /// The definition of this id (compared without regard to case).
-    pub fn get(&self, id: &str) -> Option<&Definition> {
-        let i = match self.index.get(id) {
-            Some(&i) => i,
-            None => *self.index.get(&key(id))?,
-        };
-        self.list.get(i)
-    }
-
     /// The `version` of the definition of this id, for caching.
     pub fn version_of(&self, id: &str) -> Option<&str> {
         self.get(id)?.version.as_deref()
-    }
-
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// Every definition, in the order first added.
-    pub fn iter(&self) -> impl Iterator<Item = &Definition> {
-        self.list.iter()
     }
 }

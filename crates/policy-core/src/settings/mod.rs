@@ -13,6 +13,7 @@
 //! [`MAX_DEPTH`] are reported, never recursed into, and patterns are compiled by `regex-lite`
 //! (linear-time matching) under a size limit.
 
+pub(crate) mod by_id;
 mod definition;
 
 pub(crate) use definition::compile_pattern;
