@@ -65,6 +65,37 @@ impl Failure {
         Failure::new(StatusCode::BAD_REQUEST, "BadRequest", message)
     }
 
+    /// A 400 listing every detail, the first one's message and target on top (the settings
+    /// catalog's and the intents' refusals).
+    pub fn refused(details: Vec<Detail>) -> Failure {
+        let first = details.first().cloned().unwrap_or(Detail {
+            code: "BadRequest".into(),
+            message: "The request is not valid.".into(),
+            target: String::new(),
+        });
+        let mut f = Failure::bad_request(if details.len() > 1 {
+            format!(
+                "The request has {} problems; the first: {}",
+                details.len(),
+                first.message
+            )
+        } else {
+            first.message.clone()
+        });
+        f.target = Some(first.target);
+        f.details = details;
+        f
+    }
+
+    /// A 400 of one detail.
+    pub fn one_problem(code: &str, target: &str, message: impl Into<String>) -> Failure {
+        Failure::refused(vec![Detail {
+            code: code.into(),
+            message: message.into(),
+            target: target.into(),
+        }])
+    }
+
     pub fn not_found(what: &str) -> Failure {
         Failure::new(
             StatusCode::NOT_FOUND,

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use crate::settings::catalog::{array, index_by_id};
+
 const DEFINITIONS: &str = include_str!("../../fixtures/intents/definitions.json");
 const TEMPLATES: &str = include_str!("../../fixtures/intents/templates.json");
 const INTENTS: &str = include_str!("../../fixtures/intents/intents.json");
@@ -117,24 +119,13 @@ fn parse(text: &str) -> Value {
     serde_json::from_str(text).expect("intent fixture is JSON")
 }
 
-fn array(v: Value) -> Vec<Value> {
-    match v {
-        Value::Array(items) => items,
-        _ => Vec::new(),
-    }
-}
-
 /// The catalog, read on first use. The fixtures ship inside the binary and a test reads them,
 /// so a failure here is a build defect, not bad input.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
         let definitions = array(parse(DEFINITIONS));
-        let by_id = definitions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| Some((d.get("id")?.as_str()?.to_ascii_lowercase(), i)))
-            .collect();
+        let by_id = index_by_id(&definitions);
         let mut doc = parse(TEMPLATES);
         let mut take = |key: &str| match doc.get_mut(key).map(Value::take) {
             Some(Value::Object(map)) => map,

@@ -24,10 +24,10 @@ use axum::response::Response;
 use policy_core::model::ApiVersion;
 use serde_json::{Map, Value};
 
-use crate::reply::{shorten, Detail, Failure};
+use crate::reply::{shorten, Failure};
 use crate::sandbox::Sandbox;
 use crate::settings::json_body;
-use crate::settings::Call;
+use crate::settings::{beta_only, Call};
 pub use catalog::{catalog, Catalog, ValueType};
 pub use update::seeded_intents;
 
@@ -168,14 +168,8 @@ pub async fn serve(
     segments: &[String],
     call: &Call<'_>,
 ) -> Option<Result<Response, Failure>> {
-    let route = route(segments)?;
-    if api == ApiVersion::V1 {
-        return Some(Err(Failure::bad_request(format!(
-            "The v1.0 API has no {}; endpoint security intents and their templates are served by beta only.",
-            shorten(segments.get(1).map(String::as_str).unwrap_or_default(), 60)
-        ))));
-    }
-    let route = match route {
+    let served = "endpoint security intents and their templates are";
+    let route = match beta_only(route(segments)?, api, segments, served) {
         Ok(r) => r,
         Err(f) => return Some(Err(f)),
     };
@@ -212,36 +206,6 @@ pub fn hide_settings(set: &str, body: &mut Map<String, Value>) {
 
 fn not_found(path: &str, id: &str) -> Failure {
     Failure::not_found(&format!("{path}/{}", shorten(id, 200)))
-}
-
-/// A 400 listing every detail, the first one's message and target on top (the shape of the
-/// settings catalog's refusals).
-pub fn refused(details: Vec<Detail>) -> Failure {
-    let first = details.first().cloned().unwrap_or(Detail {
-        code: "BadRequest".into(),
-        message: "The request is not valid.".into(),
-        target: String::new(),
-    });
-    let mut f = Failure::bad_request(if details.len() > 1 {
-        format!(
-            "The request has {} problems; the first: {}",
-            details.len(),
-            first.message
-        )
-    } else {
-        first.message.clone()
-    });
-    f.target = Some(first.target);
-    f.details = details;
-    f
-}
-
-fn one_problem(code: &str, target: &str, message: impl Into<String>) -> Failure {
-    refused(vec![Detail {
-        code: code.into(),
-        message: message.into(),
-        target: target.into(),
-    }])
 }
 
 #[cfg(test)]

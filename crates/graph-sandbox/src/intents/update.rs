@@ -11,8 +11,8 @@ use serde_json::{json, Map, Value};
 
 use super::catalog::{catalog, fixture_intents, Catalog, ValueType, TYPE_PREFIX};
 use super::checks::{self, Accepted};
+use super::json_body;
 use super::read::find;
-use super::{json_body, one_problem, refused};
 use crate::clock;
 use crate::reply::Failure;
 use crate::sandbox::Sandbox;
@@ -32,14 +32,14 @@ pub async fn update_settings(
 fn update(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<(), Failure> {
     let body = json_body(call)?;
     if let Some(other) = body.keys().find(|k| k.as_str() != "settings") {
-        return Err(one_problem(
+        return Err(Failure::one_problem(
             "UnknownParameter",
             other,
             "updateSettings takes one parameter, settings.",
         ));
     }
     let Some(Value::Array(items)) = body.get("settings") else {
-        return Err(one_problem(
+        return Err(Failure::one_problem(
             "InvalidSettings",
             "settings",
             "Send the settings to change as a list: {\"settings\": [ … ]}.",
@@ -49,7 +49,8 @@ fn update(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<(), Failure> {
     let mut stores = sandbox.stores();
     let store = stores.get_mut(ApiVersion::Beta);
     let template = template_of(cat, &find(store, id)?.value);
-    let accepted = checks::check_settings(items, template.as_deref(), cat).map_err(refused)?;
+    let accepted =
+        checks::check_settings(items, template.as_deref(), cat).map_err(Failure::refused)?;
     let Some(stored) = store.get_mut(id) else {
         return Err(Failure::not_found(id));
     };
@@ -141,7 +142,8 @@ pub fn seeded(cat: &Catalog, mut intent: Value) -> Result<Value, Failure> {
         Some(Value::Array(items)) => items,
         _ => Vec::new(),
     };
-    let accepted = checks::check_settings(&items, template.as_deref(), cat).map_err(refused)?;
+    let accepted =
+        checks::check_settings(&items, template.as_deref(), cat).map_err(Failure::refused)?;
     let settings: Vec<Value> = accepted
         .iter()
         .zip(&items)

@@ -99,11 +99,7 @@ pub fn catalog() -> &'static Catalog {
         let parse =
             |text: &str| -> Value { serde_json::from_str(text).expect("settings fixture is JSON") };
         let definitions = array(parse(DEFINITIONS));
-        let by_id = definitions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| Some((d.get("id")?.as_str()?.to_ascii_lowercase(), i)))
-            .collect();
+        let by_id = index_by_id(&definitions);
         let mut templates = parse(TEMPLATES);
         let setting_templates = match templates.get_mut("settingTemplates").map(Value::take) {
             Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (k, array(v))).collect(),
@@ -162,11 +158,21 @@ impl Additions {
     }
 }
 
-fn array(value: Value) -> Vec<Value> {
+/// The items of a JSON array; none for anything else.
+pub(crate) fn array(value: Value) -> Vec<Value> {
     match value {
         Value::Array(items) => items,
         _ => Vec::new(),
     }
+}
+
+/// Lower-cased `id` → place, for a fixture's definitions.
+pub(crate) fn index_by_id(definitions: &[Value]) -> HashMap<String, usize> {
+    definitions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((d.get("id")?.as_str()?.to_ascii_lowercase(), i)))
+        .collect()
 }
 
 fn id_of(value: &Value) -> &str {

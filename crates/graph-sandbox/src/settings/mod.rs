@@ -51,6 +51,23 @@ const TEMPLATES: &str = "deviceManagement/configurationPolicyTemplates";
 /// The entry set the policies are stored in.
 pub const POLICIES: &str = "deviceManagement/configurationPolicies";
 
+/// A route of a family of paths Graph serves in beta only (`served`: what, then "is" or
+/// "are"): v1.0 answers 400 for every path of it, as Graph does.
+pub fn beta_only<R>(
+    route: Result<R, Failure>,
+    api: ApiVersion,
+    segments: &[String],
+    served: &str,
+) -> Result<R, Failure> {
+    if api == ApiVersion::V1 {
+        return Err(Failure::bad_request(format!(
+            "The v1.0 API has no {}; {served} served by beta only.",
+            shorten(segments.get(1).map(String::as_str).unwrap_or_default(), 60)
+        )));
+    }
+    route
+}
+
 /// What a request hands this module.
 pub struct Call<'a> {
     pub method: &'a Method,
@@ -139,14 +156,7 @@ pub async fn serve(
     segments: &[String],
     call: &Call<'_>,
 ) -> Option<Result<Response, Failure>> {
-    let route = route(segments)?;
-    if api == ApiVersion::V1 {
-        return Some(Err(Failure::bad_request(format!(
-            "The v1.0 API has no {}; the settings catalog is served by beta only.",
-            shorten(segments.get(1).map(String::as_str).unwrap_or_default(), 60)
-        ))));
-    }
-    let route = match route {
+    let route = match beta_only(route(segments)?, api, segments, "the settings catalog is") {
         Ok(r) => r,
         Err(f) => return Some(Err(f)),
     };

@@ -163,35 +163,6 @@ fn find<'s>(store: &'s Store, id: &str) -> Result<&'s crate::store::Stored, Fail
         .ok_or_else(|| not_found(id))
 }
 
-/// A 400 listing every detail, the first one's message and target on top.
-fn refused(details: Vec<Detail>) -> Failure {
-    let first = details.first().cloned().unwrap_or(Detail {
-        code: "BadRequest".into(),
-        message: "The request is not valid.".into(),
-        target: String::new(),
-    });
-    let mut f = Failure::bad_request(if details.len() > 1 {
-        format!(
-            "The request has {} problems; the first: {}",
-            details.len(),
-            first.message
-        )
-    } else {
-        first.message.clone()
-    });
-    f.target = Some(first.target);
-    f.details = details;
-    f
-}
-
-fn one_problem(code: &str, target: &str, message: impl Into<String>) -> Failure {
-    refused(vec![Detail {
-        code: code.into(),
-        message: message.into(),
-        target: target.into(),
-    }])
-}
-
 /// The policy's own properties (settings and annotations aside) checked against the schema.
 fn check_properties(type_id: TypeId, body: &Map<String, Value>, mode: Mode) -> Result<(), Failure> {
     let own: Map<String, Value> = body
@@ -214,7 +185,7 @@ fn check_properties(type_id: TypeId, body: &Map<String, Value>, mode: Mode) -> R
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(refused(problems))
+        Err(Failure::refused(problems))
     }
 }
 
@@ -238,7 +209,7 @@ fn template_of(cat: &Catalog, policy: &Map<String, Value>) -> Result<Option<Stri
     }
     match cat.template(id) {
         Some(t) => Ok(t.get("id").and_then(Value::as_str).map(str::to_string)),
-        None => Err(one_problem(
+        None => Err(Failure::one_problem(
             "UnknownTemplate",
             "templateReference.templateId",
             format!(
@@ -258,7 +229,7 @@ pub fn accept_settings(
     before: Option<&Value>,
 ) -> Result<Value, Failure> {
     let Value::Array(items) = settings else {
-        return Err(one_problem(
+        return Err(Failure::one_problem(
             "InvalidSettings",
             "settings",
             "settings must be a list of settings.",
@@ -266,7 +237,7 @@ pub fn accept_settings(
     };
     let details = checks::check_settings(&items, template, cat);
     if !details.is_empty() {
-        return Err(refused(details));
+        return Err(Failure::refused(details));
     }
     let mut settings = Value::Array(
         items
@@ -275,7 +246,7 @@ pub fn accept_settings(
             .map(|(i, s)| json!({"id": i.to_string(), "settingInstance": s["settingInstance"].clone()}))
             .collect(),
     );
-    secrets::settle(&mut settings, before).map_err(refused)?;
+    secrets::settle(&mut settings, before).map_err(Failure::refused)?;
     Ok(settings)
 }
 
@@ -299,7 +270,11 @@ pub fn seeded(cat: &Catalog, mut policy: Value) -> Result<Value, Failure> {
 fn require_name(body: &Map<String, Value>) -> Result<(), Failure> {
     match body.get("name").and_then(Value::as_str) {
         Some(name) if !name.trim().is_empty() => Ok(()),
-        _ => Err(one_problem("MissingName", "name", "A policy needs a name.")),
+        _ => Err(Failure::one_problem(
+            "MissingName",
+            "name",
+            "A policy needs a name.",
+        )),
     }
 }
 
@@ -373,7 +348,7 @@ fn replace(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Fai
     let stored = find(store, id)?;
     check_properties(stored.type_id, &body, Mode::Object)?;
     let Some(settings) = body.remove("settings") else {
-        return Err(one_problem(
+        return Err(Failure::one_problem(
             "MissingSettings",
             "settings",
             "PUT replaces the whole policy: send its settings too (an empty list removes them all).",
@@ -386,7 +361,7 @@ fn replace(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Fai
         .and_then(|t| t.get("templateId"))
         .and_then(Value::as_str);
     if given.is_some_and(|g| !g.eq_ignore_ascii_case(template.as_deref().unwrap_or_default())) {
-        return Err(one_problem(
+        return Err(Failure::one_problem(
             "TemplateChanged",
             "templateReference.templateId",
             "A policy's template cannot change; create a new policy instead.",
@@ -417,7 +392,7 @@ fn replace(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Fai
 fn patch(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Failure> {
     let body = json_body(call)?;
     if body.contains_key("settings") {
-        return Err(one_problem(
+        return Err(Failure::one_problem(
             "SettingsNotPatchable",
             "settings",
             "settings cannot change with PATCH; send the whole policy with PUT.",
@@ -429,7 +404,7 @@ fn patch(sandbox: &Sandbox, id: &str, call: &Call<'_>) -> Result<Response, Failu
     check_properties(stored.type_id, &body, Mode::Patch)?;
     let changes: Map<String, Value> = body.into_iter().filter(|(k, _)| !k.contains('@')).collect();
     if let Some(other) = changes.keys().find(|k| !PATCHABLE.contains(&k.as_str())) {
-        return Err(one_problem(
+        return Err(Failure::one_problem(
             "PropertyNotPatchable",
             other,
             format!(
