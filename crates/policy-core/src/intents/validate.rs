@@ -14,6 +14,7 @@ use super::{
 use crate::code::Code;
 use crate::edm::truncate;
 use crate::path::{FieldPath, PathNode};
+use crate::settings::name_for_message;
 use crate::validate::{Collector, Problem, Severity};
 
 /// At most this many problems are reported for the items of one collection; the rest of its
@@ -39,17 +40,10 @@ pub fn validate_intent(intent: &Value, defs: &IntentDefinitions) -> Vec<Problem>
     let root = FieldPath::root();
     let root_node = PathNode::Root(&root);
     let settings_node = PathNode::Prop(&root_node, "settings");
-    let (node, settings) = match crate::settings::settings_of(intent) {
-        Ok((true, items)) => (root_node, items),
-        Ok((false, items)) => (settings_node, items),
-        Err(()) => {
-            w.error(
-                &settings_node,
-                Code::WrongType,
-                "\"settings\" must be a list of settings.".into(),
-            );
-            return w.problems.finish();
-        }
+    let (node, settings) = match crate::settings::settings_to_check(intent, &mut w.problems) {
+        Some((true, items)) => (root_node, items),
+        Some((false, items)) => (settings_node, items),
+        None => return w.problems.finish(),
     };
     let mut first: HashMap<String, usize> = HashMap::new();
     for (i, setting) in settings.iter().enumerate() {
@@ -84,14 +78,8 @@ impl<'a> Walker<'a> {
 
     /// A setting's name for a message: its label and id, or the id alone when unknown.
     fn name(&self, id: &str) -> String {
-        match self.defs.get(id) {
-            Some(d) if d.display_name != d.id => format!(
-                "\"{}\" ({})",
-                truncate(&d.display_name, 80),
-                truncate(&d.id, 200)
-            ),
-            _ => truncate(id, 200),
-        }
+        let def = self.defs.get(id);
+        name_for_message(def.map(|d| (d.display_name.as_str(), d.id.as_str())), id)
     }
 
     fn setting(

@@ -64,17 +64,42 @@ pub(crate) fn key(id: &str) -> String {
 }
 
 /// Where a document's settings are, for a settings catalog policy and an intent alike: a bare
-/// list (`true`: at the root), or its `settings` (none when absent or null); `Err(())` when
-/// `settings` is something else.
-pub(crate) fn settings_of(doc: &serde_json::Value) -> Result<(bool, &[serde_json::Value]), ()> {
+/// list (`true`: at the root), or its `settings` (none when absent or null). `None` when
+/// `settings` is something else, which is then reported to `problems` at `settings`.
+pub(crate) fn settings_to_check<'d>(
+    doc: &'d serde_json::Value,
+    problems: &mut crate::validate::Collector,
+) -> Option<(bool, &'d [serde_json::Value])> {
     use serde_json::Value;
     match doc {
-        Value::Array(items) => Ok((true, items.as_slice())),
+        Value::Array(items) => Some((true, items.as_slice())),
         _ => match doc.get("settings") {
-            None | Some(Value::Null) => Ok((false, &[][..])),
-            Some(Value::Array(items)) => Ok((false, items.as_slice())),
-            Some(_) => Err(()),
+            None | Some(Value::Null) => Some((false, &[][..])),
+            Some(Value::Array(items)) => Some((false, items.as_slice())),
+            Some(_) => {
+                let root = crate::path::FieldPath::root();
+                let root = crate::path::PathNode::Root(&root);
+                problems.push(
+                    &crate::path::PathNode::Prop(&root, "settings"),
+                    crate::code::Code::WrongType,
+                    crate::validate::Severity::Error,
+                    "\"settings\" must be a list of settings.".into(),
+                );
+                None
+            }
         },
+    }
+}
+
+/// A setting's name for a message: its label and id (`label_and_id`, its definition's), or
+/// `id` alone when it has no definition or its label is its id.
+pub(crate) fn name_for_message(label_and_id: Option<(&str, &str)>, id: &str) -> String {
+    use crate::edm::truncate;
+    match label_and_id {
+        Some((label, def_id)) if label != def_id => {
+            format!("\"{}\" ({})", truncate(label, 80), truncate(def_id, 200))
+        }
+        _ => truncate(id, 200),
     }
 }
 
