@@ -1,47 +1,18 @@
 //! Runs the real `policy-lint` binary: exit codes, both formats, list responses, stdin, bad files.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy-lint");
+mod common;
+
+use common::{code, run, stdout, temp};
 
 fn seed(name: &str) -> String {
     format!(
         "{}/../policy-core/tests/data/seeds/{name}",
         env!("CARGO_MANIFEST_DIR")
     )
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn temp(name: &str, content: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("policy-lint-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path.to_string_lossy().into_owned()
 }
 
 #[test]

@@ -2,12 +2,13 @@
 //! against intent setting definitions from `--definitions` files or embedded in the intent,
 //! beside settings catalog definitions, and a warning without any.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy-lint");
+mod common;
+
+use common::{code, run, stdout, temp};
 
 fn data(dir: &str, name: &str) -> String {
     format!(
@@ -22,36 +23,6 @@ fn intents(name: &str) -> String {
 
 fn read(path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn temp(name: &str, value: &Value) -> String {
-    let dir = std::env::temp_dir().join(format!("policy-lint-intents-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, value.to_string()).unwrap();
-    path.to_string_lossy().into_owned()
 }
 
 /// Every problem of the first file as `(path, code, severity)`, from the JSON output.
@@ -87,7 +58,7 @@ fn an_intent_is_checked_against_intent_definitions() {
     let mut bad = read(&intent);
     bad["settings"][2]["valueJson"] = json!("7200");
     bad["settings"][2]["value"] = json!(7200);
-    let bad = temp("out-of-range.json", &bad);
+    let bad = temp("out-of-range.json", bad.to_string());
     let o = run(&["--definitions", &defs, &bad], None);
     assert_eq!(code(&o), 1);
     assert_eq!(
@@ -99,7 +70,7 @@ fn an_intent_is_checked_against_intent_definitions() {
     let mut bad = read(&intent);
     bad["settings"][0]["value"] = json!(false);
     bad["settings"][3]["valueJson"] = json!("\"help@");
-    let bad = temp("mismatch.json", &bad);
+    let bad = temp("mismatch.json", bad.to_string());
     let o = run(&["--format", "json", "--definitions", &defs, &bad], None);
     assert_eq!(code(&o), 1);
     assert_eq!(
@@ -119,7 +90,7 @@ fn an_untyped_intent_is_recognised_and_its_own_properties_checked() {
     intent["displayName"] = json!(5);
     intent["settings"][5]["valueJson"] = json!("\"extreme\"");
     intent["settings"][5]["value"] = json!("extreme");
-    let f = temp("untyped.json", &intent);
+    let f = temp("untyped.json", intent.to_string());
     let o = run(&["--format", "json", "--definitions", &defs, &f], None);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert_eq!(
@@ -147,7 +118,7 @@ fn embedded_definitions_serve_and_without_any_settings_are_a_warning() {
     let mut embedded = read(&intent);
     embedded["categories"] = template["categories"].clone();
     embedded["settings"][6]["valueJson"] = json!("[\"notes.txt\"]");
-    let f = temp("embedded.json", &embedded);
+    let f = temp("embedded.json", embedded.to_string());
     let o = run(&["--format", "json", &f], None);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert_eq!(
@@ -209,7 +180,7 @@ fn definition_files_may_hold_either_kind_or_both() {
                 .cloned(),
         );
     }
-    let both = temp("both.json", &json!({ "value": all }));
+    let both = temp("both.json", json!({ "value": all }).to_string());
     let o = run(&["--definitions", &both, &intent, &policy], None);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
 
