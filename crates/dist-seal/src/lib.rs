@@ -203,12 +203,26 @@ pub fn policy(scripts: &[&str], styles: &[&str]) -> String {
 
 /// `html` with `policy` as its first `<head>` child (replacing a policy written before).
 pub fn with_policy(html: &str, policy: &str) -> Result<String, String> {
-    let meta_start = "<meta http-equiv=\"Content-Security-Policy\" content=\"";
+    with_head_meta(
+        html,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"",
+        policy,
+        "index.html has an unterminated policy",
+    )
+}
+
+/// `html` with the meta element that starts with `meta_start` (up to its `content="`) holding
+/// `content`, as the first `<head>` child, in place of an earlier one; `unterminated` is the
+/// error for an earlier one without its end.
+fn with_head_meta(
+    html: &str,
+    meta_start: &str,
+    content: &str,
+    unterminated: &str,
+) -> Result<String, String> {
     let mut html = html.to_string();
     if let Some(i) = html.find(meta_start) {
-        let end = html[i..]
-            .find("\">")
-            .ok_or("index.html has an unterminated policy")?;
+        let end = html[i..].find("\">").ok_or(unterminated)?;
         let from = if html[..i].ends_with("\n  ") {
             i - 3
         } else {
@@ -221,7 +235,7 @@ pub fn with_policy(html: &str, policy: &str) -> Result<String, String> {
         .find("<head>")
         .ok_or("index.html has no <head>")?;
     let at = head + "<head>".len();
-    html.insert_str(at, &format!("\n  {meta_start}{policy}\">"));
+    html.insert_str(at, &format!("\n  {meta_start}{content}\">"));
     Ok(html)
 }
 
@@ -294,25 +308,12 @@ pub fn name_modules(dir: &Path) -> Result<Vec<String>, String> {
 /// `html` with `<meta name="app-modules" content="catalog-… home-…">` right after `<head>`
 /// (in place of an earlier one).
 pub fn with_modules(html: &str, folders: &[String]) -> Result<String, String> {
-    let mut html = html.to_string();
-    if let Some(i) = html.find(MODULES_META) {
-        let end = html[i..]
-            .find("\">")
-            .ok_or("index.html has an unterminated app-modules")?;
-        let from = if html[..i].ends_with("\n  ") {
-            i - 3
-        } else {
-            i
-        };
-        html.replace_range(from..i + end + 2, "");
-    }
-    let head = html
-        .to_ascii_lowercase()
-        .find("<head>")
-        .ok_or("index.html has no <head>")?;
-    let at = head + "<head>".len();
-    html.insert_str(at, &format!("\n  {MODULES_META}{}\">", folders.join(" ")));
-    Ok(html)
+    with_head_meta(
+        html,
+        MODULES_META,
+        &folders.join(" "),
+        "index.html has an unterminated app-modules",
+    )
 }
 
 /// The build's own files below `dir` (paths relative to it, `/`-separated, sorted), which the
