@@ -87,8 +87,13 @@ impl Harness {
     }
 
     pub async fn patch(&self, uri: &str, body: &Value) -> Reply {
+        self.send_json(Method::PATCH, uri, body).await
+    }
+
+    /// A request with a JSON body.
+    pub async fn send_json(&self, method: Method, uri: &str, body: &Value) -> Reply {
         self.send(
-            self.request(Method::PATCH, uri)
+            self.request(method, uri)
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(body.to_string()))
                 .unwrap(),
@@ -151,4 +156,11 @@ impl Reply {
 /// A token for the given request, as a header value.
 pub fn bearer(req: &TokenRequest) -> String {
     format!("Bearer {}", mint_token(req))
+}
+
+/// A link as the in-memory router sees it (without scheme and host).
+pub fn local(link: &str) -> String {
+    link.strip_prefix(&format!("http://{HOST}"))
+        .unwrap_or(link)
+        .to_string()
 }

@@ -18,7 +18,7 @@ use policy_core::embedded::schema;
 use policy_core::model::ApiVersion;
 use serde_json::{json, Value};
 
-use crate::common::{Harness, Reply, HOST};
+use crate::common::{local, Harness, Reply, HOST};
 
 mod update;
 
@@ -29,26 +29,10 @@ fn intent_uri(id: &str) -> String {
     format!("{BETA}/intents/{id}")
 }
 
-/// A link as the in-memory router sees it (without scheme and host).
-fn local(link: &str) -> String {
-    link.strip_prefix(&format!("http://{HOST}"))
-        .unwrap_or(link)
-        .to_string()
-}
-
-async fn post(h: &Harness, uri: &str, body: &Value) -> Reply {
-    h.send(
-        h.request(Method::POST, uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-    )
-    .await
-}
-
 async fn update(h: &Harness, intent: &str, settings: Value) -> Reply {
     let uri = format!("{}/updateSettings", intent_uri(intent));
-    post(h, &uri, &json!({ "settings": settings })).await
+    h.send_json(Method::POST, &uri, &json!({ "settings": settings }))
+        .await
 }
 
 /// Every item of a list, following `@odata.nextLink`; also how many pages it took.

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use axum::body::Body;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use graph_sandbox::settings::catalog::{catalog, child_ids, fixture_policies, Kind};
 use graph_sandbox::settings::checks::check_settings;
 use graph_sandbox::settings::secrets::{plain_for_token, PLAIN_KEY};
@@ -16,30 +16,13 @@ use graph_sandbox::settings::{
 };
 use serde_json::{json, Value};
 
-use crate::common::{Harness, Reply, HOST};
+use crate::common::{local, Harness};
 
 const BETA: &str = "/beta/deviceManagement";
 const DL: &str = "device_vendor_msft_policy_config_devicelock_";
 
 fn policy_uri(id: &str) -> String {
     format!("{BETA}/configurationPolicies/{id}")
-}
-
-/// A link as the in-memory router sees it (without scheme and host).
-fn local(link: &str) -> String {
-    link.strip_prefix(&format!("http://{HOST}"))
-        .unwrap_or(link)
-        .to_string()
-}
-
-async fn send_json(h: &Harness, method: Method, uri: &str, body: &Value) -> Reply {
-    h.send(
-        h.request(method, uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-    )
-    .await
 }
 
 /// Every item of a list, following `@odata.nextLink`; also how many pages it took.
@@ -361,7 +344,9 @@ async fn a_valid_put_round_trips() {
         "simpleSettingValue": {"@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue", "value": 12}
     }}));
     policy["name"] = json!("Renamed by PUT");
-    let r = send_json(&h, Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy).await;
+    let r = h
+        .send_json(Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy)
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
 
     let after = as_read(&h, WINDOWS_POLICY_ID).await;
@@ -425,7 +410,9 @@ async fn each_put_check_answers_400_at_the_setting() {
         *policy
             .pointer_mut(&pointer)
             .unwrap_or_else(|| panic!("{pointer}")) = value;
-        let r = send_json(&h, Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy).await;
+        let r = h
+            .send_json(Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy)
+            .await;
         let error = r.graph_error(400, "BadRequest");
         let detail = error["details"]
             .as_array()
@@ -455,7 +442,9 @@ async fn templated_policies_take_only_their_templates_settings() {
         policy["templateReference"]["templateFamily"],
         "endpointSecurityAntivirus"
     );
-    let ok = send_json(&h, Method::PUT, &policy_uri(ANTIVIRUS_POLICY_ID), &policy).await;
+    let ok = h
+        .send_json(Method::PUT, &policy_uri(ANTIVIRUS_POLICY_ID), &policy)
+        .await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text());
     // A real definition, valid on its own, that the antivirus template does not list.
     let outside = "device_vendor_msft_policy_config_defender_allowuseruiaccess";
@@ -467,7 +456,9 @@ async fn templated_policies_take_only_their_templates_settings() {
         "settingDefinitionId": outside,
         "choiceSettingValue": {"value": format!("{outside}_1"), "children": []}}}));
     let n = policy["settings"].as_array().unwrap().len() - 1;
-    let r = send_json(&h, Method::PUT, &policy_uri(ANTIVIRUS_POLICY_ID), &policy).await;
+    let r = h
+        .send_json(Method::PUT, &policy_uri(ANTIVIRUS_POLICY_ID), &policy)
+        .await;
     let error = r.graph_error(400, "BadRequest");
     assert_eq!(error["details"][0]["code"], "SettingNotInTemplate");
     assert_eq!(
@@ -480,7 +471,7 @@ async fn templated_policies_take_only_their_templates_settings() {
         .contains("allowuseruiaccess"));
     policy["settings"].as_array_mut().unwrap().pop();
     policy["templateReference"]["templateId"] = json!("00000000-0000-0000-0000-000000000000_1");
-    send_json(&h, Method::PUT, &policy_uri(ANTIVIRUS_POLICY_ID), &policy)
+    h.send_json(Method::PUT, &policy_uri(ANTIVIRUS_POLICY_ID), &policy)
         .await
         .graph_error(400, "BadRequest");
 }
@@ -549,7 +540,9 @@ async fn secrets_are_stored_as_tokens() {
 
     // Sent back unchanged: the same secret, the same token.
     let mut policy = as_read(&h, WINDOWS_POLICY_ID).await;
-    let r = send_json(&h, Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy).await;
+    let r = h
+        .send_json(Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy)
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     let stored = h.stored_plain("beta", WINDOWS_POLICY_ID).await;
     assert_eq!(
@@ -561,7 +554,9 @@ async fn secrets_are_stored_as_tokens() {
     policy["settings"][12]["settingInstance"]["simpleSettingValue"] = json!({
         "@odata.type": "#microsoft.graph.deviceManagementConfigurationSecretSettingValue",
         "value": "987654", "valueState": "notEncrypted"});
-    let r = send_json(&h, Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy).await;
+    let r = h
+        .send_json(Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy)
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     let again = as_read(&h, WINDOWS_POLICY_ID).await;
     let new_value = &again["settings"][12]["settingInstance"]["simpleSettingValue"];
@@ -576,7 +571,9 @@ async fn secrets_are_stored_as_tokens() {
     policy["settings"][12]["settingInstance"]["simpleSettingValue"] = json!({
         "@odata.type": "#microsoft.graph.deviceManagementConfigurationSecretSettingValue",
         "value": "3f1e0e9a-0000-4000-8000-000000000000", "valueState": "encryptedValueToken"});
-    let r = send_json(&h, Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy).await;
+    let r = h
+        .send_json(Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy)
+        .await;
     assert_eq!(
         r.graph_error(400, "BadRequest")["details"][0]["code"],
         "UnknownSecretToken"
@@ -584,7 +581,9 @@ async fn secrets_are_stored_as_tokens() {
     policy["settings"][12]["settingInstance"]["simpleSettingValue"] = json!({
         "@odata.type": "#microsoft.graph.deviceManagementConfigurationSecretSettingValue",
         "value": "12", "valueState": "notEncrypted"});
-    let r = send_json(&h, Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy).await;
+    let r = h
+        .send_json(Method::PUT, &policy_uri(WINDOWS_POLICY_ID), &policy)
+        .await;
     assert_eq!(
         r.graph_error(400, "BadRequest")["details"][0]["code"],
         "StringLengthOutOfRange"
@@ -604,13 +603,13 @@ async fn create_then_delete() {
             "settingDefinitionId": "linux_mdatp_managed_antivirusengine_maximumondemandscanthreads",
             "simpleSettingValue": {"@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue", "value": 4}}}]
     });
-    let r = send_json(
-        &h,
-        Method::POST,
-        &format!("{BETA}/configurationPolicies"),
-        &body,
-    )
-    .await;
+    let r = h
+        .send_json(
+            Method::POST,
+            &format!("{BETA}/configurationPolicies"),
+            &body,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let id = r.json["id"].as_str().unwrap().to_string();
     assert_eq!(r.json["settingCount"], 1);
@@ -619,14 +618,9 @@ async fn create_then_delete() {
     assert_eq!(read["settings"][0]["id"], "0");
     let mut bad = body.clone();
     bad["settings"][0]["settingInstance"]["simpleSettingValue"]["value"] = json!(65);
-    send_json(
-        &h,
-        Method::POST,
-        &format!("{BETA}/configurationPolicies"),
-        &bad,
-    )
-    .await
-    .graph_error(400, "BadRequest");
+    h.send_json(Method::POST, &format!("{BETA}/configurationPolicies"), &bad)
+        .await
+        .graph_error(400, "BadRequest");
     let d = h
         .send(
             h.request(Method::DELETE, &policy_uri(&id))

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use graph_sandbox::intents::{BITLOCKER_INTENT_ID, ENDPOINT_INTENT_ID};
 use serde_json::{json, Value};
 
-use super::{intent_uri, post, setting, settings, update, EP};
+use super::{intent_uri, setting, settings, update, EP};
 use crate::common::Harness;
 
 const SEARCH: &str = "deviceConfiguration--windows10GeneralConfiguration_edgeSearchEngine";
@@ -404,7 +404,7 @@ async fn update_settings_refuses_each_invalid_change() {
         };
         let before = settings(&h, case.intent).await;
         let uri = format!("{}/updateSettings", intent_uri(case.intent));
-        let r = post(&h, &uri, &case.body).await;
+        let r = h.send_json(Method::POST, &uri, &case.body).await;
         let error = r.graph_error(400, "BadRequest");
         let first = &error["details"][0];
         let got = (first["code"].as_str(), first["target"].as_str());
@@ -493,7 +493,7 @@ async fn the_body_policy_core_builds_is_taken() {
     let body = policy_core::intents::update_settings_body(&before, &after);
     assert_eq!(body["settings"].as_array().map(Vec::len), Some(1), "{body}");
     let uri = format!("{}/updateSettings", intent_uri(ENDPOINT_INTENT_ID));
-    let r = post(&h, &uri, &body).await;
+    let r = h.send_json(Method::POST, &uri, &body).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     let now = settings(&h, ENDPOINT_INTENT_ID).await;
     assert_eq!(setting(&now, &idle)["value"], json!(1200));
