@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{short_type, IntentsError};
-use crate::settings::by_id::{walk, ById, HasId, Shapes};
+use crate::settings::by_id::{ById, HasId, Shapes};
 // Patterns compile with the settings catalog's bounds on size and nesting (a hostile pattern is
 // refused, never run).
 use crate::settings::compile_pattern;
@@ -413,16 +413,7 @@ impl ById<IntentDefinition> {
     /// catalog definitions among them); a shape that holds none (an empty page, a template
     /// without expanded categories) adds none; any other JSON is an error.
     pub fn add_graph_json(&mut self, json: &Value) -> Result<usize, IntentsError> {
-        let mut read = 0;
-        let recognised = walk(json, &SHAPES, &mut |d| {
-            if let Ok(d) = IntentDefinition::from_graph_json(d) {
-                self.insert(d);
-                read += 1;
-            }
-        });
-        if !recognised {
-            return Err(IntentsError::NoDefinitions);
-        }
-        Ok(read)
+        self.add_walked(json, &SHAPES, IntentDefinition::from_graph_json)
+            .ok_or(IntentsError::NoDefinitions)
     }
 }

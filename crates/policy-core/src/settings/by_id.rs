@@ -1,6 +1,6 @@
 //! What both kinds of setting definitions share (the settings catalog's and the older intents'):
 //! the set the editor holds, keyed by id without regard to case ([`ById`]), and the walk over
-//! the shapes Graph's answers carry them in ([`walk`]).
+//! the shapes Graph's answers carry them in ([`ById::add_walked`]).
 
 use std::collections::HashMap;
 
@@ -63,6 +63,24 @@ impl<T: HasId> ById<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.list.iter()
     }
+
+    /// Adds each definition `json` holds in `shapes` that `parse` reads, replacing ones of the
+    /// same id: how many, or `None` when `json` is none of the shapes.
+    pub(crate) fn add_walked<E>(
+        &mut self,
+        json: &Value,
+        shapes: &Shapes,
+        parse: fn(&Value) -> Result<T, E>,
+    ) -> Option<usize> {
+        let mut read = 0;
+        let recognised = walk(json, shapes, &mut |d| {
+            if let Ok(d) = parse(d) {
+                self.insert(d);
+                read += 1;
+            }
+        });
+        recognised.then_some(read)
+    }
 }
 
 /// How a Graph answer holds definitions: the most levels walked, the fields whose lists may
@@ -75,7 +93,7 @@ pub(crate) struct Shapes {
 
 /// Walks `json` as `shapes` say, giving `found` each definition; returns whether `json` was one
 /// of the shapes (a list, a definition, or an object with a container list).
-pub(crate) fn walk(json: &Value, shapes: &Shapes, found: &mut dyn FnMut(&Value)) -> bool {
+fn walk(json: &Value, shapes: &Shapes, found: &mut dyn FnMut(&Value)) -> bool {
     fn go(json: &Value, depth: usize, shapes: &Shapes, found: &mut dyn FnMut(&Value)) -> bool {
         if depth > shapes.max_depth {
             return false;

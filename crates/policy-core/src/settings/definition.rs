@@ -5,7 +5,7 @@ use regex_lite::Regex;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::by_id::{walk, ById, HasId, Shapes};
+use super::by_id::{ById, HasId, Shapes};
 use super::{flags, SettingsError, PREFIX};
 
 /// Which kind of setting a definition describes; each kind has its own instance type.
@@ -512,19 +512,10 @@ impl ById<Definition> {
     /// definitions in it (an empty `value`, settings without `settingDefinitions`) adds none;
     /// any other JSON is an error. Items that are not definitions are skipped.
     pub fn add_graph_json(&mut self, json: &Value) -> Result<usize, SettingsError> {
-        let mut read = 0;
-        let recognised = walk(json, &SHAPES, &mut |d| {
-            if let Ok(d) = Definition::from_graph_json(d) {
-                self.insert(d);
-                read += 1;
-            }
-        });
-        if !recognised {
-            return Err(SettingsError::NoDefinitions(
+        self.add_walked(json, &SHAPES, Definition::from_graph_json)
+            .ok_or(SettingsError::NoDefinitions(
                 "a page, a policy, a list or one definition",
-            ));
-        }
-        Ok(read)
+            ))
     }
 
     /// The `version` of the definition of this id, for caching.
